@@ -1,0 +1,75 @@
+/**
+ * The formula AST: what the parser hands to `src/formula/`.
+ *
+ * Every node carries the half-open span [start, end) of the source text it came from, so that any
+ * later stage can point at the exact characters a problem comes from (FormulaError's caret line).
+ */
+
+export interface Span {
+  /** Offset of the first character, 0-based, into the formula text. */
+  start: number;
+  /** Offset one past the last character. */
+  end: number;
+}
+
+/** A variable: `Days`, `total.fruits`, or a backquoted `` `reaction time` `` (name without quotes). */
+export interface NameNode extends Span {
+  kind: "name";
+  name: string;
+  quoted: boolean;
+}
+
+/** A numeric literal: `1`, `0`, `2.5`, `1e-3`. `text` is as written. */
+export interface NumberNode extends Span {
+  kind: "number";
+  value: number;
+  text: string;
+}
+
+/** A call `fn(arg, …)`: `log(x)`, `I(Days^2)`, `cbind(s, n - s)`, `poly(x, 2)`. */
+export interface CallNode extends Span {
+  kind: "call";
+  fn: string;
+  args: Expr[];
+}
+
+/**
+ * A binary operator. Inside a formula `+ - * / ^ : %in%` are formula operators; inside a call's
+ * arguments (`I(a + b)`, `log(x / 2)`) the same nodes mean arithmetic. `|` and `||` are the
+ * random-effect bars and only occur inside parentheses.
+ */
+export type BinaryOp = "+" | "-" | "*" | "/" | "^" | ":" | "%in%" | "|" | "||";
+
+export interface BinaryNode extends Span {
+  kind: "binary";
+  op: BinaryOp;
+  left: Expr;
+  right: Expr;
+}
+
+/** Unary minus or plus: `-1`, `-x` inside arithmetic, `- 1` at the start of a right-hand side. */
+export interface UnaryNode extends Span {
+  kind: "unary";
+  op: "-" | "+";
+  operand: Expr;
+}
+
+/** Parentheses are kept: `(Days | Subject)` is a ParenNode around a `|` BinaryNode. */
+export interface ParenNode extends Span {
+  kind: "paren";
+  inner: Expr;
+}
+
+/** `.`: all other columns of the data. */
+export interface DotNode extends Span {
+  kind: "dot";
+}
+
+export type Expr = NameNode | NumberNode | CallNode | BinaryNode | UnaryNode | ParenNode | DotNode;
+
+/** `lhs ~ rhs`, or one-sided `~ rhs` (lhs null). */
+export interface FormulaNode extends Span {
+  kind: "formula";
+  lhs: Expr | null;
+  rhs: Expr;
+}
