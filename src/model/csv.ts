@@ -1,0 +1,51 @@
+/**
+ * CSV input with papaparse, typed as R's read.csv types columns (see data.ts).
+ */
+import { readFileSync } from "node:fs";
+import Papa from "papaparse";
+import { ModelError } from "./errors.js";
+import { typeColumn, type Column, type DataTable } from "./data.js";
+
+/** Parse CSV text whose first line names the columns. */
+export function parseCsv(text: string): DataTable {
+  const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: "greedy" });
+  // Short rows are padded with missing values as read.csv's fill = TRUE does; only broken quoting is fatal.
+  const fatal = parsed.errors.find((e) => e.type === "Quotes");
+  if (fatal) throw new ModelError(`CSV: ${fatal.message} (row ${(fatal.row ?? 0) + 1})`);
+  const rows = parsed.data;
+  if (rows.length === 0) throw new ModelError("CSV: no header line");
+  const header = rows[0]!.map((h) => h.trim());
+  const n = rows.length - 1;
+  const names = uniqueNames(header);
+  const columns = new Map<string, Column>();
+  names.forEach((name, j) => {
+    const raw = new Array<string>(n);
+    for (let i = 0; i < n; i++) raw[i] = rows[i + 1]![j] ?? "";
+    columns.set(name, typeColumn(raw));
+  });
+  return { n, names, columns };
+}
+
+/** Read a CSV file (read.csv's conventions: header line, comma separated, `NA` and blanks missing). */
+export function readCsv(path: string): DataTable {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new ModelError(`cannot read '${path}': ${(e as Error).message}`);
+  }
+  return parseCsv(text.replace(/^\uFEFF/, ""));
+}
+
+// read.csv makes duplicate names unique (make.unique): x, x.1, x.2.
+function uniqueNames(header: string[]): string[] {
+  const seen = new Set<string>();
+  return header.map((h, j) => {
+    let name = h === "" ? `V${j + 1}` : h;
+    let k = 1;
+    const base = name;
+    while (seen.has(name)) name = `${base}.${k++}`;
+    seen.add(name);
+    return name;
+  });
+}
