@@ -1,0 +1,54 @@
+/** The binomial family: y is the proportion of successes out of wt trials (R's binomial()). */
+import { FamilyError } from "./errors.js";
+import type { FamilyDefinition } from "./family.js";
+import { DBL_EPSILON, dbinomLog } from "./special.js";
+
+/** y·log(y/μ) with 0·log 0 = 0 (lme4's Y_log_Y). */
+function yLogY(y: number, mu: number): number {
+  return y === 0 ? 0 : y * Math.log(y / mu);
+}
+
+export const binomial: FamilyDefinition = {
+  name: "binomial",
+  canonicalLink: "logit",
+  allowedLinks: ["logit", "probit", "cloglog", "cauchit", "log"],
+  estimatesScale: false,
+  // lme4's x1mx: μ(1−μ) bounded below by machine epsilon
+  variance: (mu) => Math.max(DBL_EPSILON, mu * (1 - mu)),
+  validmu: (mu) => Number.isFinite(mu) && mu > 0 && mu < 1,
+  devResid: (y, mu, wt) => 2 * wt * (yLogY(y, mu) + yLogY(1 - y, 1 - mu)),
+  aic(y, n, mu, wt) {
+    // m = n when any n > 1 (trial counts given), else the prior weights, as R's binomial()$aic
+    let anyN = false;
+    for (let i = 0; i < n.length; i++) if (n[i] > 1) anyN = true;
+    const m = anyN ? n : wt;
+    let ans = 0;
+    for (let i = 0; i < y.length; i++) {
+      const mi = Math.round(m[i]);
+      if (m[i] <= 0) continue;
+      ans += (wt[i] / m[i]) * dbinomLog(Math.round(m[i] * y[i]), mi, mu[i]);
+    }
+    return -2 * ans;
+  },
+  // R: mustart <- (weights * y + 0.5)/(weights + 1)
+  initialMu: (y, wt) => (wt * y + 0.5) / (wt + 1),
+  checkResponse(y, wt) {
+    for (let i = 0; i < y.length; i++) {
+      if (!(y[i] >= 0 && y[i] <= 1)) {
+        throw new FamilyError(
+          `binomial response must be a proportion in [0, 1] (or 0/1, or cbind(successes, failures)); row ${i + 1} has ${y[i]}`,
+        );
+      }
+      if (!(wt[i] >= 0)) {
+        throw new FamilyError(`binomial weights (trial counts) must be non-negative; row ${i + 1} has ${wt[i]}`);
+      }
+      const successes = wt[i] * y[i];
+      // R's binomial initialize: any(abs(m*y - round(m*y)) > 1e-3) flags non-integer successes
+      if (Math.abs(successes - Math.round(successes)) > 1e-3) {
+        throw new FamilyError(
+          `non-integer number of successes in a binomial model: row ${i + 1} has ${successes} successes out of ${wt[i]} trials`,
+        );
+      }
+    }
+  },
+};

@@ -1,0 +1,34 @@
+/**
+ * A GLM family as R's family() object describes it — variance, deviance residuals, aic, starting
+ * values, allowed links — in scalar form for allocation-free PIRLS loops.
+ */
+import type { FamilyName } from "../fitted.js";
+import type { Link, LinkName } from "./links.js";
+
+export interface FamilyDefinition {
+  name: FamilyName;
+  /** The canonical link, used when none is given (R's default link for the family). */
+  canonicalLink: LinkName;
+  /** The links R's constructor lists for this family (its okLinks), in R's order; any other link
+   *  make.link() knows is accepted too when named, as R does. */
+  allowedLinks: readonly LinkName[];
+  /** Whether a dispersion parameter σ is estimated (lme4's useSc). */
+  estimatesScale: boolean;
+  /** V(μ). */
+  variance(mu: number): number;
+  /** Whether μ is inside the family's mean space. */
+  validmu(mu: number): boolean;
+  /** One observation's deviance residual d(y, μ) with prior weight wt (R's dev.resids). */
+  devResid(y: number, mu: number, wt: number): number;
+  /** R's family()$aic(y, n, mu, wt, dev): −2 log-likelihood including its constants. */
+  aic(y: Float64Array, n: Float64Array, mu: Float64Array, wt: Float64Array, dev: number): number;
+  /** Starting μ from the response (R's `initialize` expression: mustart). */
+  initialMu(y: number, wt: number): number;
+  /** Throws FamilyError when the response lies outside the family's support. */
+  checkResponse(y: Float64Array, wt: Float64Array): void;
+}
+
+/** A family with its link chosen. */
+export interface Family extends FamilyDefinition {
+  link: Link;
+}
