@@ -1,0 +1,103 @@
+/**
+ * The raw weighted cross-products of [Z, X, y] in the blocked layout of structure.ts, accumulated in
+ * ONE pass over the rows. After this no objective evaluation touches the n rows again.
+ */
+import type { ModelMatrices } from "../../model/matrices.js";
+import type { BlockStructure } from "./structure.js";
+
+export interface CrossProducts {
+  /** Z₁ᵀWZ₁: ℓ₁ full symmetric p₁ × p₁ blocks, column-major, level j at j·p₁². */
+  a11: Float64Array;
+  /** [Z₂…Z_K, X, y]ᵀ W Z₁ on the pattern of structure.rowIdx: nnz × p₁, row-major. */
+  a21: Float64Array;
+  /** [Z₂…Z_K, X, y]ᵀ W [Z₂…Z_K, X, y]: m × m, lower triangle only, column-major. */
+  a22: Float64Array;
+}
+
+export function allocateCrossProducts(s: BlockStructure): CrossProducts {
+  return {
+    a11: new Float64Array(s.l1 * s.p1 * s.p1),
+    a21: new Float64Array(s.rowIdx.length * s.p1),
+    a22: new Float64Array(s.m * s.m),
+  };
+}
+
+/** Scratch for one row's trailing entries (indices ascending, values), reused across calls. */
+export interface RowScratch {
+  idx: Int32Array;
+  val: Float64Array;
+  pos: Int32Array;
+}
+
+export function allocateRowScratch(mm: ModelMatrices): RowScratch {
+  let len = mm.p + 1;
+  for (let k = 1; k < mm.reTerms.length; k++) len += mm.reTerms[k].columnNames.length;
+  return { idx: new Int32Array(len), val: new Float64Array(len), pos: new Int32Array(len) };
+}
+
+/**
+ * Recompute all cross-products for row weights `w` and response `z` (the PLS problem
+ * min ‖W^½(z − Xβ − ZΛu)‖² + ‖u‖², JSS 2015 eq. 14, with W the prior × working weights).
+ */
+export function accumulateCrossProducts(
+  mm: ModelMatrices, s: BlockStructure, w: Float64Array, z: Float64Array, out: CrossProducts, scratch: RowScratch,
+): void {
+  const { a11, a21, a22 } = out;
+  a11.fill(0);
+  a21.fill(0);
+  a22.fill(0);
+  const terms = mm.reTerms;
+  const K = terms.length;
+  const { n, p, p1, m, qRest, colPtr, rowPos, trailStart } = s;
+  const X = mm.X;
+  const t1 = terms[0];
+  const refs1 = t1.refs;
+  const z1 = t1.z;
+  const { idx, val, pos } = scratch;
+  const p1sq = p1 * p1;
+  for (let i = 0; i < n; i++) {
+    const wi = w[i];
+    if (wi === 0) continue;
+    const l = refs1[i];
+    const z1o = i * p1;
+    // A₁₁ block of level l
+    const ao = l * p1sq;
+    for (let b = 0; b < p1; b++) {
+      const zb = wi * z1[z1o + b];
+      for (let a = 0; a < p1; a++) a11[ao + a + b * p1] += z1[z1o + a] * zb;
+    }
+    // this row's trailing entries: other terms' columns, X, y
+    let cnt = 0;
+    for (let k = 1; k < K; k++) {
+      const t = terms[k];
+      const pk = t.columnNames.length;
+      const start = trailStart[k] + t.refs[i] * pk;
+      const ps = rowPos[i * (K - 1) + k - 1];
+      for (let c = 0; c < pk; c++) {
+        idx[cnt] = start + c;
+        val[cnt] = t.z[i * pk + c];
+        pos[cnt] = ps + c;
+        cnt++;
+      }
+    }
+    const xPos = colPtr[l + 1] - p - 1;
+    for (let c = 0; c < p; c++) {
+      idx[cnt] = qRest + c;
+      val[cnt] = X[i + c * n];
+      pos[cnt] = xPos + c;
+      cnt++;
+    }
+    idx[cnt] = m - 1;
+    val[cnt] = z[i];
+    pos[cnt] = xPos + p;
+    cnt++;
+    // A₂₁ (row-major nnz × p₁) and the lower triangle of A₂₂
+    for (let a = 0; a < cnt; a++) {
+      const wv = wi * val[a];
+      const o = pos[a] * p1;
+      for (let c = 0; c < p1; c++) a21[o + c] += wv * z1[z1o + c];
+      const col = idx[a] * m;
+      for (let b = a; b < cnt; b++) a22[idx[b] + col] += wv * val[b];
+    }
+  }
+}

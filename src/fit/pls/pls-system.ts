@@ -1,0 +1,242 @@
+/**
+ * PlsSystem: the penalized least-squares system of a mixed model, shared by the LMM fit and the
+ * GLMM's PIRLS (lme4's merPredD; MixedModels.jl's LinearMixedModel A/L blocks).
+ *
+ * For row weights W (prior × working), a response z and covariance parameters θ it solves
+ *
+ *     min over (u, β)   ‖W^½ (z − Xβ − ZΛ(θ)u)‖² + ‖u‖²            (JSS 2015 eq. 14)
+ *
+ * through the blocked Cholesky factor of [ΛᵀZᵀWZΛ + I, ΛᵀZᵀWX, ΛᵀZᵀWz; …; zᵀWz] (update-l.ts).
+ *
+ * Spherical vs. original scale: `u` is the spherical random effect (u ~ N(0, σ²I)); `b = Λu` is on
+ * the scale of the model (what ranef() reports). Both are laid out term by term in
+ * `matrices.reTerms` order, level-major within a term (level l, column j at offset + l·p_k + j).
+ *
+ * Typical use:
+ *   const sys = new PlsSystem(m);                  // weights = m.weights, response = m.y − m.offset
+ *   sys.setTheta(θ).updateL();
+ *   const dev = sys.logDetL2() + …;                 // see src/fit/lmm/profiled-deviance.ts
+ *   sys.solve();  sys.beta; sys.u; sys.b();
+ * GLMM/PIRLS: sys.setWeightsAndResponse(w, z) each iteration (one O(n) pass), then
+ *   sys.setTheta(θ).updateL(); sys.solveU(beta) (β fixed) or sys.solve() (joint).
+ *
+ * setTheta, updateL, logDetL2, logDetRX2, pwrss, solve and solveU allocate nothing.
+ */
+import type { ModelMatrices } from "../../model/matrices.js";
+import { conditionalVarianceBlocks } from "./cond-var.js";
+import {
+  accumulateCrossProducts, allocateCrossProducts, allocateRowScratch, type CrossProducts, type RowScratch,
+} from "./cross-products.js";
+import { makeLambdaStore, setLambda, type LambdaStore } from "./lambda.js";
+import { solveBeta, solveU } from "./solve.js";
+import { analyzeStructure, type BlockStructure } from "./structure.js";
+import { allocateFactor, updateL, type Factor } from "./update-l.js";
+
+/** The model has no random-effects terms (lmer requires at least one). */
+export class NoRandomEffectsError extends Error {
+  constructor() {
+    super("No random-effects terms in the formula: a mixed model needs at least one (… | group) term.");
+    this.name = "NoRandomEffectsError";
+  }
+}
+
+export class PlsSystem {
+  readonly matrices: ModelMatrices;
+  readonly structure: BlockStructure;
+  /** Number of rows, fixed-effects columns, random effects and θ entries. */
+  readonly n: number;
+  readonly p: number;
+  readonly q: number;
+  readonly nTheta: number;
+  /** Spherical random effects from the last solve()/solveU() (length q; spherical scale). */
+  readonly u: Float64Array;
+  /** Fixed effects from the last solve() (length p). */
+  readonly beta: Float64Array;
+  /** θ last given to setTheta. */
+  readonly theta: Float64Array;
+
+  private readonly lambda: LambdaStore;
+  private readonly cross: CrossProducts;
+  private readonly factor: Factor;
+  private readonly scratch: RowScratch;
+  private readonly w: Float64Array;
+  private readonly z: Float64Array;
+  private sumLogW = 0;
+
+  constructor(m: ModelMatrices) {
+    if (m.reTerms.length === 0) throw new NoRandomEffectsError();
+    this.matrices = m;
+    this.lambda = makeLambdaStore(m.reTerms);
+    this.structure = analyzeStructure(m, this.lambda.offsets, this.lambda.one);
+    this.n = m.n;
+    this.p = m.p;
+    this.q = this.structure.q;
+    this.nTheta = m.theta0.length;
+    this.cross = allocateCrossProducts(this.structure);
+    this.factor = allocateFactor(this.structure);
+    this.scratch = allocateRowScratch(m);
+    this.u = new Float64Array(this.q);
+    this.beta = new Float64Array(this.p);
+    this.theta = Float64Array.from(m.theta0);
+    this.w = Float64Array.from(m.weights);
+    this.z = new Float64Array(m.n);
+    for (let i = 0; i < m.n; i++) this.z[i] = m.y[i] - m.offset[i];
+    this.accumulate();
+    setLambda(this.lambda, m.reTerms, this.theta);
+  }
+
+  /** Row weights (prior × working); recomputes every cross-product in one O(n) pass. */
+  setWeights(w: ArrayLike<number>): this {
+    this.w.set(w);
+    this.accumulate();
+    return this;
+  }
+
+  /** The (working) response the least squares is on, offset already removed. One O(n) pass. */
+  setResponse(z: ArrayLike<number>): this {
+    this.z.set(z);
+    this.accumulate();
+    return this;
+  }
+
+  /** Both at once (one pass): what a PIRLS iteration needs. */
+  setWeightsAndResponse(w: ArrayLike<number>, z: ArrayLike<number>): this {
+    this.w.set(w);
+    this.z.set(z);
+    this.accumulate();
+    return this;
+  }
+
+  /** Σ log wᵢ over the current weights (lme4's ldW, subtracted in the LMM objective). */
+  sumLogWeights(): number {
+    return this.sumLogW;
+  }
+
+  /** Install θ into Λ(θ). Call updateL() afterwards. */
+  setTheta(theta: ArrayLike<number>): this {
+    for (let i = 0; i < this.nTheta; i++) this.theta[i] = theta[i];
+    setLambda(this.lambda, this.matrices.reTerms, this.theta);
+    return this;
+  }
+
+  /** Refactor L(θ) from the stored cross-products (never touches the n rows). */
+  updateL(): this {
+    updateL(this.structure, this.cross, this.lambda, this.factor);
+    return this;
+  }
+
+  /** log |L_θ|² (JSS 2015 eq. 18's factor, the random-effects block of L). */
+  logDetL2(): number {
+    const { l1, p1, qRest, m } = this.structure;
+    const { l11, l22 } = this.factor;
+    let s = 0;
+    const p1sq = p1 * p1;
+    for (let j = 0; j < l1; j++) for (let c = 0; c < p1; c++) s += Math.log(l11[j * p1sq + c + c * p1]);
+    for (let r = 0; r < qRest; r++) s += Math.log(l22[r + r * m]);
+    return 2 * s;
+  }
+
+  /** log |R_X|² (JSS 2015 eq. 19; REML criterion eq. 42). */
+  logDetRX2(): number {
+    const { qRest, m, p } = this.structure;
+    const l22 = this.factor.l22;
+    let s = 0;
+    for (let c = qRest; c < qRest + p; c++) s += Math.log(l22[c + c * m]);
+    return 2 * s;
+  }
+
+  /** Penalized weighted residual sum of squares r²(θ) at the joint optimum (u, β̂): the square of
+   *  L's last pivot (JSS 2015 eq. 32). Needs only updateL(). */
+  pwrss(): number {
+    const { m } = this.structure;
+    const r = this.factor.l22[m * m - 1];
+    return r * r;
+  }
+
+  /** Joint solve: fills `beta` and `u`; returns r²(θ). */
+  solve(): number {
+    solveBeta(this.structure, this.factor, this.beta);
+    solveU(this.structure, this.factor, this.beta, this.u);
+    return this.pwrss();
+  }
+
+  /** u for a given β (β fixed, as in lme4's PIRLS on u with Xβ in the offset): fills and returns
+   *  `this.u` (spherical). Uses the current factor: call updateL() after changing θ or weights. */
+  solveU(beta: ArrayLike<number>): Float64Array {
+    solveU(this.structure, this.factor, beta, this.u);
+    return this.u;
+  }
+
+  /** b = Λ(θ)u for the current u, into `out` (allocated when omitted). Original scale. */
+  b(out: Float64Array = new Float64Array(this.q)): Float64Array {
+    const terms = this.matrices.reTerms;
+    const L = this.lambda.values;
+    let off = 0;
+    for (let k = 0; k < terms.length; k++) {
+      const pk = terms[k].columnNames.length;
+      const lo = this.lambda.offsets[k];
+      for (let l = 0; l < terms[k].levels.length; l++) {
+        const o = off + l * pk;
+        for (let r = 0; r < pk; r++) {
+          let v = 0;
+          for (let c = 0; c <= r; c++) v += L[lo + r + c * pk] * this.u[o + c];
+          out[o + r] = v;
+        }
+      }
+      off += terms[k].levels.length * pk;
+    }
+    return out;
+  }
+
+  /** Split a length-q vector (u or b) into per-term arrays (level-major). */
+  splitByTerm(v: Float64Array): Float64Array[] {
+    const out: Float64Array[] = [];
+    let off = 0;
+    for (const t of this.matrices.reTerms) {
+      const len = t.levels.length * t.columnNames.length;
+      out.push(v.slice(off, off + len));
+      off += len;
+    }
+    return out;
+  }
+
+  /** Per term, the level-major p_k × p_k blocks of Λ(L_θL_θᵀ)⁻¹Λᵀ — multiply by σ² for lme4's
+   *  conditional variances of b (condVar / postVar). Allocates; meant for after the fit. */
+  conditionalVarianceBlocks(): Float64Array[] {
+    return conditionalVarianceBlocks(this.structure, this.factor, this.lambda, this.matrices.reTerms);
+  }
+
+  /** (R_XᵀR_X)⁻¹ = L_XX⁻ᵀ L_XX⁻¹ (p × p, column-major); × σ² gives vcov(β). Allocates. */
+  unscaledVcov(): Float64Array {
+    const { qRest, m, p } = this.structure;
+    const l22 = this.factor.l22;
+    const out = new Float64Array(p * p);
+    const col = new Float64Array(p);
+    // column j of (L Lᵀ)⁻¹: forward then back solve with L_XX on e_j
+    for (let j = 0; j < p; j++) {
+      col.fill(0);
+      col[j] = 1;
+      for (let c = 0; c < p; c++) {
+        const cc = qRest + c;
+        const x = col[c] / l22[cc + cc * m];
+        col[c] = x;
+        for (let i = c + 1; i < p; i++) col[i] -= l22[qRest + i + cc * m] * x;
+      }
+      for (let c = p - 1; c >= 0; c--) {
+        const cc = qRest + c;
+        let s = col[c];
+        for (let i = c + 1; i < p; i++) s -= l22[qRest + i + cc * m] * col[i];
+        col[c] = s / l22[cc + cc * m];
+      }
+      out.set(col, j * p);
+    }
+    return out;
+  }
+
+  private accumulate(): void {
+    accumulateCrossProducts(this.matrices, this.structure, this.w, this.z, this.cross, this.scratch);
+    let s = 0;
+    for (let i = 0; i < this.n; i++) if (this.w[i] > 0) s += Math.log(this.w[i]);
+    this.sumLogW = s;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Solves with the blocked factor of update-l.ts (no allocation).
+ *
+ * With L's rows ordered [Z, X, y] and its last row ℓ_y = (ℓ_yZ, ℓ_yX, r), the normal equations of the
+ * PLS problem are solved by back substitution (JSS 2015 eqs. 19–20):
+ *   R_X β̂ = c_β:      β̂ = L_XXᵀ⁻¹ ℓ_yX
+ *   L_θᵀ u = c_u − R_ZX β:   u = L_ZZᵀ⁻¹ (ℓ_yZ − L_XZᵀ β)
+ * The second line holds for any β, which is what a PIRLS step on u with β fixed needs.
+ */
+import { backSolveTransposeInPlace } from "../../linalg/back-solve.js";
+import type { Factor } from "./update-l.js";
+import type { BlockStructure } from "./structure.js";
+
+/** β̂ into `beta` (length p). */
+export function solveBeta(s: BlockStructure, f: Factor, beta: Float64Array): void {
+  const { m, qRest, p } = s;
+  const l22 = f.l22;
+  for (let c = 0; c < p; c++) beta[c] = l22[m - 1 + (qRest + c) * m];
+  backSolveTransposeInPlace(l22, p, beta, qRest + qRest * m, m, 0);
+}
+
+/** Spherical random effects u for the given β, into `u` (length q: first term, then the rest). */
+export function solveU(s: BlockStructure, f: Factor, beta: ArrayLike<number>, u: Float64Array): void {
+  const { m, qRest, p, l1, p1, colPtr, rowIdx } = s;
+  const { l11, l21, l22 } = f;
+  const q1 = l1 * p1;
+  // trailing Z part: v₂ = ℓ_yZ − L_XZᵀβ, then L₂₂zᵀ u₂ = v₂
+  for (let r = 0; r < qRest; r++) {
+    const col = r * m;
+    let v = l22[m - 1 + col];
+    for (let c = 0; c < p; c++) v -= l22[qRest + c + col] * beta[c];
+    u[q1 + r] = v;
+  }
+  backSolveTransposeInPlace(l22, qRest, u, 0, m, q1);
+  // first term, level by level: L₁₁ᵀ u₁ = ℓ_yZ₁ − L_XZ₁ᵀβ − L₂₁zᵀ u₂
+  const p1sq = p1 * p1;
+  for (let j = 0; j < l1; j++) {
+    const end = colPtr[j + 1];
+    const xPos = end - p - 1;
+    const uo = j * p1;
+    for (let c = 0; c < p1; c++) {
+      let v = l21[(end - 1) * p1 + c];
+      for (let x = 0; x < p; x++) v -= l21[(xPos + x) * p1 + c] * beta[x];
+      for (let a = colPtr[j]; a < xPos; a++) v -= l21[a * p1 + c] * u[q1 + rowIdx[a]];
+      u[uo + c] = v;
+    }
+    backSolveTransposeInPlace(l11, p1, u, j * p1sq, p1, uo);
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * updateL: the blocked Cholesky factor L(θ) of
+ *
+ *   Ω(θ) = ⎡ ΛᵀZᵀWZΛ + I   ΛᵀZᵀWX   ΛᵀZᵀWy ⎤
+ *          ⎢ XᵀWZΛ         XᵀWX     XᵀWy   ⎥  = L Lᵀ        (JSS 2015 eqs. 16–18, with the
+ *          ⎣ yᵀWZΛ         yᵀWX     yᵀWy   ⎦                 response appended as in MixedModels.jl)
+ *
+ * so that L's Z block is L_θ (eq. 18), its X block is R_Xᵀ (eq. 19), and its last pivot is
+ * r(θ) = √(penalised weighted RSS) (eq. 32). Works entirely on the stored cross-products; no
+ * allocation.
+ *   L₁₁ = chol(Λ₁ᵀA₁₁Λ₁ + I)                          level by level, p₁ × p₁
+ *   L₂₁ = Λ₂ᵀA₂₁Λ₁ L₁₁⁻ᵀ                              on A₂₁'s sparse pattern
+ *   L₂₂ = chol(Λ₂ᵀA₂₂Λ₂ + I_Z − L₂₁L₂₁ᵀ)                dense, blocked (src/linalg/cholesky.ts)
+ */
+import { choleskyInPlace, choleskyUnblocked } from "../../linalg/cholesky.js";
+import { forwardSolveInPlace } from "../../linalg/forward-solve.js";
+import type { CrossProducts } from "./cross-products.js";
+import type { LambdaStore } from "./lambda.js";
+import type { BlockStructure } from "./structure.js";
+
+export interface Factor {
+  l11: Float64Array;
+  l21: Float64Array;
+  l22: Float64Array;
+  /** p₁-vector scratch. */
+  tmp: Float64Array;
+}
+
+export function allocateFactor(s: BlockStructure): Factor {
+  return {
+    l11: new Float64Array(s.l1 * s.p1 * s.p1),
+    l21: new Float64Array(s.rowIdx.length * s.p1),
+    l22: new Float64Array(s.m * s.m),
+    tmp: new Float64Array(s.p1),
+  };
+}
+
+export function updateL(s: BlockStructure, a: CrossProducts, lam: LambdaStore, f: Factor): void {
+  factorFirstTermBlocks(s, a.a11, lam, f.l11);
+  formOffDiagonal(s, a.a21, lam, f);
+  formTrailing(s, a.a22, lam, f.l22);
+  subtractSchurComplement(s, f.l21, f.l22);
+  choleskyInPlace(f.l22, s.m);
+}
+
+/** L₁₁ block j = chol(Λ₁ᵀ A₁₁[j] Λ₁ + I). */
+function factorFirstTermBlocks(s: BlockStructure, a11: Float64Array, lam: LambdaStore, l11: Float64Array): void {
+  const { l1, p1 } = s;
+  const L = lam.values;
+  const lo = lam.offsets[0];
+  const p1sq = p1 * p1;
+  if (p1 === 1) {
+    const l = L[lo];
+    const l2 = l * l;
+    for (let j = 0; j < l1; j++) l11[j] = Math.sqrt(l2 * a11[j] + 1);
+    return;
+  }
+  for (let j = 0; j < l1; j++) {
+    const o = j * p1sq;
+    // (Λᵀ A Λ)[r, c] = Σ_{a ≥ r} Σ_{b ≥ c} Λ[a, r] A[a, b] Λ[b, c]; lower triangle only
+    for (let c = 0; c < p1; c++) {
+      for (let r = c; r < p1; r++) {
+        let sum = 0;
+        for (let aa = r; aa < p1; aa++) {
+          const lar = L[lo + aa + r * p1];
+          if (lar === 0) continue;
+          let inner = 0;
+          for (let bb = c; bb < p1; bb++) inner += a11[o + aa + bb * p1] * L[lo + bb + c * p1];
+          sum += lar * inner;
+        }
+        l11[o + r + c * p1] = r === c ? sum + 1 : sum;
+      }
+    }
+    choleskyUnblocked(l11, p1, o, p1);
+  }
+}
+
+/** L₂₁ = Λ₂ᵀ A₂₁ Λ₁ L₁₁⁻ᵀ on the sparse pattern (row-major nnz × p₁). */
+function formOffDiagonal(s: BlockStructure, a21: Float64Array, lam: LambdaStore, f: Factor): void {
+  const { l1, p1, colPtr, rowIdx, rLen, rLamPtr } = s;
+  const L = lam.values;
+  const lo = lam.offsets[0];
+  const l21 = f.l21;
+  if (p1 === 1) {
+    const lam1 = L[lo];
+    for (let j = 0; j < l1; j++) {
+      const scale = lam1 / f.l11[j];
+      for (let q = colPtr[j]; q < colPtr[j + 1]; q++) {
+        const r = rowIdx[q];
+        const len = rLen[r];
+        const lp = rLamPtr[r];
+        let v = 0;
+        for (let a = 0; a < len; a++) v += L[lp + a] * a21[q + a];
+        l21[q] = v * scale;
+      }
+    }
+    return;
+  }
+  const tmp = f.tmp;
+  const p1sq = p1 * p1;
+  for (let j = 0; j < l1; j++) {
+    for (let q = colPtr[j]; q < colPtr[j + 1]; q++) {
+      const r = rowIdx[q];
+      const len = rLen[r];
+      const lp = rLamPtr[r];
+      // left: row q of Λ₂ᵀA₂₁ mixes the rows below it in its level block
+      for (let c = 0; c < p1; c++) {
+        let v = 0;
+        for (let a = 0; a < len; a++) v += L[lp + a] * a21[(q + a) * p1 + c];
+        tmp[c] = v;
+      }
+      // right: × Λ₁, then solve x L₁₁ᵀ = v, i.e. L₁₁ xᵀ = vᵀ
+      const o = q * p1;
+      for (let c = 0; c < p1; c++) {
+        let v = 0;
+        for (let a = c; a < p1; a++) v += tmp[a] * L[lo + a + c * p1];
+        l21[o + c] = v;
+      }
+      forwardSolveInPlace(f.l11, p1, l21, j * p1sq, p1, o);
+    }
+  }
+}
+
+/** Lower triangle of Λ₂ᵀ A₂₂ Λ₂ + I_Z into l22 (Λ₂ = blockdiag(Λ_k per level, …, I_{p+1})). */
+function formTrailing(s: BlockStructure, a22: Float64Array, lam: LambdaStore, l22: Float64Array): void {
+  const { m, qRest, rLen, rLamPtr } = s;
+  const L = lam.values;
+  for (let j = 0; j < m; j++) {
+    const lj = rLen[j];
+    const pj = rLamPtr[j];
+    const cj = j * m;
+    if (lj === 1) {
+      const lamj = L[pj];
+      for (let i = j; i < m; i++) {
+        const li = rLen[i];
+        const pi = rLamPtr[i];
+        if (li === 1) {
+          l22[i + cj] = L[pi] * lamj * a22[i + cj];
+        } else {
+          let v = 0;
+          for (let a = 0; a < li; a++) v += L[pi + a] * a22[i + a + cj];
+          l22[i + cj] = v * lamj;
+        }
+      }
+    } else {
+      for (let i = j; i < m; i++) {
+        const li = rLen[i];
+        const pi = rLamPtr[i];
+        let v = 0;
+        for (let b = 0; b < lj; b++) {
+          const lb = L[pj + b];
+          if (lb === 0) continue;
+          const col = j + b;
+          let inner = 0;
+          for (let a = 0; a < li; a++) {
+            const row = i + a;
+            inner += L[pi + a] * (row >= col ? a22[row + col * m] : a22[col + row * m]);
+          }
+          v += lb * inner;
+        }
+        l22[i + cj] = v;
+      }
+    }
+    if (j < qRest) l22[j + cj] += 1;
+  }
+}
+
+/** L₂₂ ← L₂₂ − L₂₁ L₂₁ᵀ (lower triangle), one first-term level at a time. */
+function subtractSchurComplement(s: BlockStructure, l21: Float64Array, l22: Float64Array): void {
+  const { l1, p1, m, colPtr, rowIdx } = s;
+  if (p1 === 1) {
+    for (let j = 0; j < l1; j++) {
+      const end = colPtr[j + 1];
+      for (let b = colPtr[j]; b < end; b++) {
+        const vb = l21[b];
+        if (vb === 0) continue;
+        const col = rowIdx[b] * m;
+        for (let a = b; a < end; a++) l22[rowIdx[a] + col] -= l21[a] * vb;
+      }
+    }
+    return;
+  }
+  for (let j = 0; j < l1; j++) {
+    const end = colPtr[j + 1];
+    for (let b = colPtr[j]; b < end; b++) {
+      const col = rowIdx[b] * m;
+      const ob = b * p1;
+      for (let a = b; a < end; a++) {
+        const oa = a * p1;
+        let v = 0;
+        for (let c = 0; c < p1; c++) v += l21[oa + c] * l21[ob + c];
+        l22[rowIdx[a] + col] -= v;
+      }
+    }
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * Dense linear-algebra kernels on column-major Float64Array storage, one kernel a file.
+ */
+export { choleskyInPlace, choleskyUnblocked } from "./cholesky.js";
+export { forwardSolveInPlace } from "./forward-solve.js";
+export { backSolveTransposeInPlace } from "./back-solve.js";
+export { invertLower } from "./invert-lower.js";
+export { NotPositiveDefiniteError } from "./errors.js";
