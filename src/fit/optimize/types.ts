@@ -1,0 +1,63 @@
+/**
+ * Shared option and result types of the derivative-free optimisers (BOBYQA, Nelder–Mead) that
+ * minimise the profiled deviance over θ (LMM) or the Laplace/AGQ deviance over (θ, β) (GLMM).
+ */
+
+/** The function minimised. It receives a view it must not keep (the optimiser reuses it). */
+export type Objective = (x: Float64Array) => number;
+
+/** Options both optimisers accept. */
+export interface OptimizerOptions {
+  /** Lower bounds, one per coordinate; −Infinity (or omitted) for an unbounded coordinate. */
+  lower?: ArrayLike<number>;
+  /** Upper bounds, one per coordinate; +Infinity (or omitted) for an unbounded coordinate. */
+  upper?: ArrayLike<number>;
+  /** Most objective evaluations allowed (default 10000). Reaching it gives converged = false. */
+  maxEval?: number;
+  /** Stop (converged) once an improvement of the best value is smaller than this (nlopt's
+   *  ftol_abs, as lme4's nloptwrap uses it). Off when omitted. */
+  ftolAbs?: number;
+  /** Called after every evaluation with its 1-based count and the value f returned. */
+  onEvaluation?: (k: number, fx: number) => void;
+}
+
+/** BOBYQA's options (Powell 2009 §1: ρ_beg is the initial, ρ_end the final trust-region radius). */
+export interface BobyqaOptions extends OptimizerOptions {
+  /** Initial trust-region radius (default 0.2, reduced to half the narrowest bound interval). */
+  rhobeg?: number;
+  /** Final trust-region radius: the accuracy wanted in x (default 1e-6). */
+  rhoend?: number;
+}
+
+/** Nelder–Mead's options. */
+export interface NelderMeadOptions extends OptimizerOptions {
+  /** Initial simplex edge: one number for all coordinates or one per coordinate (default 0.2,
+   *  or 0.2·|x0_i| when that is larger, turned inwards at a bound). */
+  step?: number | ArrayLike<number>;
+  /** Stop when the simplex's extent in every coordinate is below xtolRel·(|x_i| + xtolRel)
+   *  (default 1e-7). */
+  xtolRel?: number;
+}
+
+/** What every optimiser returns. */
+export interface OptimizerResult {
+  /** The best point found (always within the bounds). */
+  x: Float64Array;
+  /** f(x); the least finite value seen (Infinity only if f never returned a finite value). */
+  fx: number;
+  /** Number of calls of f. */
+  evaluations: number;
+  /** True when the algorithm's own stopping test was met, false when stopped by maxEval or by
+   *  rounding errors. */
+  converged: boolean;
+  /** Why it stopped, in words. */
+  message: string;
+}
+
+/** Invalid arguments to an optimiser (the message says which and how to fix it). */
+export class OptimizerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "OptimizerError";
+  }
+}
