@@ -31,6 +31,8 @@ export interface CallNode extends Span {
   kind: "call";
   fn: string;
   args: Expr[];
+  /** Argument names where given (`poly(x, degree = 2)` → [null, "degree"]); absent when none is named. */
+  argNames?: (string | null)[];
 }
 
 /**

@@ -1,0 +1,139 @@
+/**
+ * CST → AST: turns chevrotain's concrete syntax tree into the typed AST of ast.ts, every node with
+ * its source span. Left-associative chains (`a + b - c`) fold to the left as R's parser does.
+ */
+import type { CstNode, IToken } from "chevrotain";
+import type { BinaryOp, CallNode, Expr, FormulaNode } from "./ast.js";
+import type { FormulaProblem } from "./errors.js";
+import { formulaParser } from "./rules.js";
+
+const BaseVisitor = formulaParser.getBaseCstVisitorConstructor();
+
+type Children = Record<string, (CstNode | IToken)[] | undefined>;
+
+const tokenEnd = (t: IToken) => (t.endOffset ?? t.startOffset + t.image.length - 1) + 1;
+
+function tokens(ch: Children, key: string): IToken[] {
+  return (ch[key] ?? []) as IToken[];
+}
+function nodes(ch: Children, key: string): CstNode[] {
+  return (ch[key] ?? []) as CstNode[];
+}
+
+/** R reads `3L` as an integer and `0x1F` as hexadecimal. */
+function numberValue(text: string): number {
+  const t = text.endsWith("L") ? text.slice(0, -1) : text;
+  return Number(t);
+}
+
+export class AstBuilder extends BaseVisitor {
+  /** Problems the grammar cannot express, e.g. an unknown `%op%`. */
+  problems: FormulaProblem[] = [];
+
+  constructor() {
+    super();
+    this.validateVisitor();
+  }
+
+  formula(ch: Children): FormulaNode {
+    const lhsNode = nodes(ch, "lhs")[0];
+    const lhs: Expr | null = lhsNode ? this.visit(lhsNode) : null;
+    const rhs: Expr = this.visit(nodes(ch, "rhs")[0]!);
+    const tilde = tokens(ch, "Tilde")[0]!;
+    return { kind: "formula", lhs, rhs, start: lhs ? lhs.start : tilde.startOffset, end: rhs.end };
+  }
+
+  /** Folds `first op1 x1 op2 x2 …` to the left. */
+  private chain(operands: CstNode[], ops: IToken[], opOf: (t: IToken) => BinaryOp): Expr {
+    let acc: Expr = this.visit(operands[0]!);
+    ops.forEach((tok, i) => {
+      const right: Expr = this.visit(operands[i + 1]!);
+      acc = { kind: "binary", op: opOf(tok), left: acc, right, start: acc.start, end: right.end };
+    });
+    return acc;
+  }
+
+  expr(ch: Children): Expr {
+    return this.chain(nodes(ch, "sum"), tokens(ch, "BarOp"), (t) => (t.image === "||" ? "||" : "|"));
+  }
+
+  sum(ch: Children): Expr {
+    return this.chain(nodes(ch, "product"), tokens(ch, "AdditiveOp"), (t) => (t.image === "-" ? "-" : "+"));
+  }
+
+  product(ch: Children): Expr {
+    return this.chain(nodes(ch, "special"), tokens(ch, "MultiplicativeOp"), (t) => (t.image === "/" ? "/" : "*"));
+  }
+
+  special(ch: Children): Expr {
+    return this.chain(nodes(ch, "interaction"), tokens(ch, "SpecialOp"), (t) => {
+      if (t.image !== "%in%") {
+        this.problems.push({
+          message: `unknown operator '${t.image}'`,
+          start: t.startOffset,
+          end: tokenEnd(t),
+          hint: "the formula operators are + - * / : ^ %in% | ||",
+        });
+      }
+      return "%in%";
+    });
+  }
+
+  interaction(ch: Children): Expr {
+    return this.chain(nodes(ch, "unary"), tokens(ch, "Colon"), () => ":");
+  }
+
+  unary(ch: Children): Expr {
+    const op = tokens(ch, "AdditiveOp")[0];
+    if (!op) return this.visit(nodes(ch, "power")[0]!);
+    const operand: Expr = this.visit(nodes(ch, "unary")[0]!);
+    return { kind: "unary", op: op.image === "-" ? "-" : "+", operand, start: op.startOffset, end: operand.end };
+  }
+
+  power(ch: Children): Expr {
+    const base: Expr = this.visit(nodes(ch, "atom")[0]!);
+    const exponentNode = nodes(ch, "unary")[0];
+    if (!exponentNode) return base;
+    const exponent: Expr = this.visit(exponentNode);
+    return { kind: "binary", op: "^", left: base, right: exponent, start: base.start, end: exponent.end };
+  }
+
+  atom(ch: Children): Expr {
+    const num = tokens(ch, "NumberLiteral")[0];
+    if (num) return { kind: "number", value: numberValue(num.image), text: num.image, start: num.startOffset, end: tokenEnd(num) };
+    const quoted = tokens(ch, "BackquotedName")[0];
+    if (quoted) {
+      return { kind: "name", name: quoted.image.slice(1, -1), quoted: true, start: quoted.startOffset, end: tokenEnd(quoted) };
+    }
+    const call = nodes(ch, "nameOrCall")[0];
+    if (call) return this.visit(call);
+    return this.visit(nodes(ch, "parenthesised")[0]!);
+  }
+
+  nameOrCall(ch: Children): Expr {
+    const id = tokens(ch, "Identifier")[0]!;
+    const rparen = tokens(ch, "RParen")[0];
+    if (!rparen) {
+      if (id.image === ".") return { kind: "dot", start: id.startOffset, end: tokenEnd(id) };
+      return { kind: "name", name: id.image, quoted: false, start: id.startOffset, end: tokenEnd(id) };
+    }
+    const args = nodes(ch, "argument").map((a) => this.visit(a) as { name: string | null; value: Expr });
+    const node: CallNode = { kind: "call", fn: id.image, args: args.map((a) => a.value), start: id.startOffset, end: tokenEnd(rparen) };
+    if (args.some((a) => a.name !== null)) node.argNames = args.map((a) => a.name);
+    return node;
+  }
+
+  argument(ch: Children): { name: string | null; value: Expr } {
+    const name = tokens(ch, "argName")[0];
+    return { name: name ? name.image : null, value: this.visit(nodes(ch, "expr")[0]!) };
+  }
+
+  parenthesised(ch: Children): Expr {
+    const open = tokens(ch, "LParen")[0]!;
+    const close = tokens(ch, "RParen")[0]!;
+    const inner: Expr = this.visit(nodes(ch, "expr")[0]!);
+    return { kind: "paren", inner, start: open.startOffset, end: tokenEnd(close) };
+  }
+}
+
+export const astBuilder = new AstBuilder();

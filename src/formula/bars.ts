@@ -1,0 +1,122 @@
+/**
+ * The random-effect bars, as lme4 finds them (lme4 R/utilities.R: findbars, nobars,
+ * expandDoubleVerts, expandSlash):
+ * - bars anywhere in the right-hand side are random terms, removed from the fixed part;
+ * - `(x || g)` becomes `(1 | g) + (0 + x | g)`: one uncorrelated piece per term of `~ x`;
+ * - `(x | a/b)` becomes `(x | b:a)` and `(x | a)`, in that order (lme4 puts the inner factor
+ *   first; `a/b/c` gives `c:(b:a)`, `b:a`, `a`).
+ */
+import type { BinaryNode, Expr, Span } from "../../grammar/ast.js";
+import { deparse } from "./deparse.js";
+import type { Term } from "./terms.js";
+
+export interface FoundBar {
+  /** The `|` or `||` node. */
+  bar: BinaryNode;
+  /** The text of the whole `( … )`, or of the bar itself when it has no parentheses. */
+  span: Span;
+}
+
+const isBarNode = (e: Expr): e is BinaryNode => e.kind === "binary" && (e.op === "|" || e.op === "||");
+
+/** lme4's isBar: a bar, or parentheses directly around one. */
+function barOf(e: Expr): FoundBar | null {
+  if (isBarNode(e)) return { bar: e, span: { start: e.start, end: e.end } };
+  if (e.kind === "paren" && isBarNode(e.inner)) return { bar: e.inner, span: { start: e.start, end: e.end } };
+  return null;
+}
+
+/** lme4's findbars (before expansion): every bar, left to right. */
+export function findBars(e: Expr): FoundBar[] {
+  const found = barOf(e);
+  if (found) return [found];
+  switch (e.kind) {
+    case "paren":
+      return findBars(e.inner);
+    case "unary":
+      return findBars(e.operand);
+    case "binary":
+      return [...findBars(e.left), ...findBars(e.right)];
+    case "call":
+      return e.args.flatMap(findBars);
+    default:
+      return [];
+  }
+}
+
+/** lme4's nobars: the right-hand side without its bars; null when nothing is left. */
+export function noBars(e: Expr): Expr | null {
+  if (barOf(e)) return null;
+  switch (e.kind) {
+    case "paren": {
+      const inner = noBars(e.inner);
+      return inner && (inner === e.inner ? e : { ...e, inner });
+    }
+    case "unary": {
+      const operand = noBars(e.operand);
+      return operand && (operand === e.operand ? e : { ...e, operand });
+    }
+    case "binary": {
+      const left = noBars(e.left);
+      const right = noBars(e.right);
+      if (!left) return right;
+      if (!right) return left;
+      return left === e.left && right === e.right ? e : { ...e, left, right };
+    }
+    default:
+      return e;
+  }
+}
+
+/** `a/b/c` → [a, b, c] (lme4's slashTerms). */
+export function slashTerms(g: Expr): Expr[] {
+  if (g.kind === "binary" && g.op === "/") return [...slashTerms(g.left), ...slashTerms(g.right)];
+  if (g.kind === "paren" && g.inner.kind === "binary" && g.inner.op === "/") return slashTerms(g.inner);
+  return [g];
+}
+
+/** The variables of a grouping expression `a:b` in written order, each once. */
+function groupFactors(g: Expr): Expr[] {
+  if (g.kind === "binary" && g.op === ":") return [...groupFactors(g.left), ...groupFactors(g.right)];
+  if (g.kind === "paren") return groupFactors(g.inner);
+  return [g];
+}
+
+function uniqueByLabel(exprs: Expr[]): Expr[] {
+  const seen = new Set<string>();
+  return exprs.filter((e) => {
+    const k = deparse(e);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** An interaction label needs parentheses when it becomes the right operand of another `:`, as R deparses `c:(b:a)`. */
+const asRightOperand = (label: string, isInteraction: boolean) => (isInteraction ? `(${label})` : label);
+
+/**
+ * lme4's expandSlash + makeInteraction for one grouping expression: `a/b/c` gives the groups
+ * `c:(b:a)`, `b:a`, `a` (innermost first). A group without `/` is kept as written.
+ */
+export function expandGroup(g: Expr): Term[] {
+  const parts = slashTerms(g);
+  if (parts.length === 1) {
+    const factors = uniqueByLabel(groupFactors(g));
+    return [{ label: deparse(g), factors }];
+  }
+  const groups: Term[] = [];
+  let label = deparse(parts[0]!);
+  let interaction = parts[0]!.kind === "binary" && parts[0]!.op === ":";
+  let factors = groupFactors(parts[0]!);
+  groups.push({ label, factors: uniqueByLabel(factors) });
+  for (const p of parts.slice(1)) {
+    const pf = groupFactors(p);
+    const pLabel = deparse(p);
+    label = `${p.kind === "binary" && p.op === ":" ? pLabel : pLabel}:${asRightOperand(label, interaction)}`;
+    interaction = true;
+    factors = [...pf, ...factors];
+    groups.push({ label, factors: uniqueByLabel(factors) });
+  }
+  return groups.reverse();
+}

@@ -1,0 +1,77 @@
+/**
+ * `deparse(expr)`: the text R's `deparse()` gives for an expression, which is also how R labels
+ * terms (`attr(terms(f), "term.labels")`): spaces around binary `+ - * /`, `%in%`, `|`, `||` and
+ * `~`; none around `^` and `:`; calls as `fn(a, b)`; numbers as R prints them (15 significant
+ * digits, fixed or scientific notation whichever is narrower: `1e-3` → `0.001`, `1e5` → `1e+05`);
+ * names in backquotes only when not syntactic. Parentheses are kept as written (R keeps `(` in
+ * the parse tree, so its deparse does too).
+ */
+import type { Expr, FormulaNode } from "../../grammar/ast.js";
+
+const RESERVED = new Set([
+  "if", "else", "repeat", "while", "function", "for", "next", "break", "in",
+  "TRUE", "FALSE", "NULL", "Inf", "NaN", "NA", "NA_integer_", "NA_real_", "NA_character_", "NA_complex_",
+]);
+
+/** R's make.names rule: starts with a letter, or a dot not followed by a digit; then letters, digits, `.`, `_`. */
+export function isSyntacticName(name: string): boolean {
+  if (RESERVED.has(name) || /^\.\.[0-9]+$/.test(name) || name === "...") return false;
+  return /^(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*$/.test(name);
+}
+
+export function deparseName(name: string): string {
+  return isSyntacticName(name) ? name : "`" + name.replace(/\\/g, "\\\\").replace(/`/g, "\\`") + "`";
+}
+
+/** A number as R's print/deparse shows it (R_print.digits = 15 for deparse; formatReal's width rule). */
+export function formatRNumber(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (!Number.isFinite(x)) return x > 0 ? "Inf" : "-Inf";
+  if (x === 0) return "0";
+  const sign = x < 0 ? "-" : "";
+  const a = Math.abs(x);
+  // Fewest significant digits (≤ 15) that give the same value at 15 digits.
+  const target = Number(a.toPrecision(15));
+  let digits = 1;
+  while (digits < 15 && Number(a.toPrecision(digits)) !== target) digits++;
+  const [mant, expText] = target.toExponential(digits - 1).split("e");
+  const exponent = Number(expText);
+  const mantissa = mant!;
+  const sci = mantissa + "e" + (exponent < 0 ? "-" : "+") + String(Math.abs(exponent)).padStart(2, "0");
+  const decimals = Math.max(0, digits - 1 - exponent);
+  const fixed = target.toFixed(decimals);
+  return sign + (fixed.length <= sci.length ? fixed : sci);
+}
+
+const SPACED = new Set(["+", "-", "*", "/", "%in%", "|", "||"]);
+
+export function deparse(expr: Expr): string {
+  switch (expr.kind) {
+    case "name":
+      return deparseName(expr.name);
+    case "number":
+      return formatRNumber(expr.value);
+    case "dot":
+      return ".";
+    case "paren":
+      return "(" + deparse(expr.inner) + ")";
+    case "unary":
+      return expr.op + deparse(expr.operand);
+    case "call": {
+      const args = expr.args.map((a, i) => {
+        const name = expr.argNames?.[i];
+        return (name ? deparseName(name) + " = " : "") + deparse(a);
+      });
+      return deparseName(expr.fn) + "(" + args.join(", ") + ")";
+    }
+    case "binary": {
+      const sep = SPACED.has(expr.op) ? ` ${expr.op} ` : expr.op;
+      return deparse(expr.left) + sep + deparse(expr.right);
+    }
+  }
+}
+
+/** `y ~ x` / `~ x` as R deparses a formula. */
+export function deparseFormula(f: FormulaNode): string {
+  return (f.lhs ? deparse(f.lhs) + " " : "") + "~" + (f.lhs ? " " : "") + deparse(f.rhs);
+}
