@@ -103,7 +103,8 @@ export function expandGroup(g: Expr): Term[] {
   const parts = slashTerms(g);
   if (parts.length === 1) {
     const factors = uniqueByLabel(groupFactors(g));
-    return [{ label: deparse(g), factors }];
+    // R deparses a bare symbol without backquotes (deparse's backtick = FALSE for symbols).
+    return [{ label: g.kind === "name" ? g.name : deparse(g), factors }];
   }
   const groups: Term[] = [];
   let label = deparse(parts[0]!);
