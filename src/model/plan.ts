@@ -1,8 +1,120 @@
 /**
  * ConstructionPlan: a typed, printable description of every block of the model matrices, kept apart
- * from executing it (src/model/execute.ts) so that another engine could execute the same plan.
- * (Placeholder: the model-construction work defines its fields.)
+ * from executing it (src/model/execute.ts) so that another engine (SQL, a GPU) could execute the
+ * same plan. Everything in it is plain JSON: names, level lists, expressions as R text.
+ *
+ * A model-matrix column is a product of factor pieces (R's model.matrix: the columns of an
+ * interaction are the products of its variables' columns, the first variable varying fastest);
+ * the intercept is the empty product.
  */
+
+/** One variable of the model frame: a column or a call such as `log(base)` or `poly(x, 2)`. */
+export interface VariablePlan {
+  /** R's name for it (deparsed expression): `Days`, `log(base)`, `factor(period)`. */
+  name: string;
+  /** What kind of values evaluating it gives. */
+  type: "numeric" | "factor" | "matrix";
+  /** Factor levels after removing unused ones (type "factor"). */
+  levels?: string[];
+  /** Matrix column suffixes (`1`, `2` for poly) (type "matrix"). */
+  columns?: string[];
+  /** Where the model uses it. */
+  roles: VariableRole[];
+}
+
+export type VariableRole = "response" | "fixed" | "random" | "grouping" | "offset" | "weights";
+
+/** One factor of a column's product. */
+export type ColumnPiece =
+  /** A numeric variable's value. */
+  | { coding: "numeric"; variable: string }
+  /** Column `column` (0-based) of a matrix variable such as poly(x, 2). */
+  | { coding: "matrix"; variable: string; column: number; suffix: string }
+  /** Treatment contrast: 1 where the variable is `level`, 0 elsewhere (including `baseline`). */
+  | { coding: "contrast"; variable: string; level: string; levelIndex: number; baseline: string }
+  /** Indicator of `level` (a factor coded by all its levels, R's "full dummy" coding). */
+  | { coding: "indicator"; variable: string; level: string; levelIndex: number };
+
+export interface ColumnPlan {
+  /** R's column name: `(Intercept)`, `recipeB:temp`, `poly(x, 2)1`. */
+  name: string;
+  /** The term it belongs to: `(Intercept)`, `recipe:temp`. */
+  term: string;
+  /** Product of these pieces; empty for the intercept. */
+  pieces: ColumnPiece[];
+}
+
+export interface ResponsePlan {
+  /** The response expression as R text. */
+  expression: string;
+  /**
+   * numeric: y as given. binary-factor: a factor, y = 0 for its first level and 1 otherwise
+   * (R's binomial). counts: cbind(successes, failures) → y = s/(s+f), weights ×= s+f.
+   * proportion: numbers in [0, 1] for a binomial model (with prior weights as trials).
+   */
+  kind: "numeric" | "binary-factor" | "counts" | "proportion";
+  /** Variable names: one, or the two columns of cbind. */
+  variable: string;
+  /** For binary-factor: the failure level (first) and the success levels. */
+  failureLevel?: string;
+}
+
+/** One entry of a Λ block: row i, column j (0-based) filled by θ[thetaIndex]. */
+export interface LambdaEntry {
+  row: number;
+  col: number;
+  thetaIndex: number;
+  thetaName: string;
+  lower: number;
+}
+
+export interface RandomTermPlan {
+  /** The grouping factor's name: `Subject`, `recipe:replicate`. */
+  group: string;
+  /** The variables whose interaction is the grouping factor (one for a plain factor). */
+  groupVariables: string[];
+  /** VarCorr's name: the group, or `Subject.1` for a further term on the same factor. */
+  varCorrName: string;
+  levels: string[];
+  /** The bar's left side, as columns of the term's own model matrix. */
+  columns: ColumnPlan[];
+  /** Full lower-triangular p × p Λ block (true) or diagonal (false). */
+  correlated: boolean;
+  /** The Λ block (p × p, repeated once per level: Λ is block diagonal). */
+  lambda: { size: number; shape: "lower-triangular" | "diagonal"; entries: LambdaEntry[] };
+  thetaOffset: number;
+  thetaCount: number;
+  /** The bar as written in the formula. */
+  source: string;
+}
+
+export interface RowPlan {
+  /** Rows in the data. */
+  total: number;
+  /** Rows used (complete cases of every variable the model uses). */
+  used: number;
+  dropped: number;
+  /** 0-based indices of dropped rows, and for each the variables that were missing there. */
+  droppedRows: number[];
+  missingBy: Record<string, number>;
+}
+
 export interface ConstructionPlan {
+  /** The formula as given. */
   formula: string;
+  family: string;
+  response: ResponsePlan;
+  /** Prior weights: none, a column name, or a vector given by the caller. */
+  weights: { source: "none" | "column" | "vector"; column?: string };
+  /** Offset: the `offset(...)` terms of the formula and/or a vector given by the caller, summed. */
+  offset: { terms: string[]; vector: boolean };
+  variables: VariablePlan[];
+  /** Fixed-effects columns before any rank-deficient column is dropped. */
+  fixed: { intercept: boolean; columns: ColumnPlan[] };
+  /** Random-effects terms in lme4's order (decreasing number of levels). */
+  random: RandomTermPlan[];
+  theta: { names: string[]; start: number[]; lower: number[] };
+  /** Number of levels per distinct grouping factor (lme4's ngrps). */
+  ngroups: Record<string, number>;
+  rows: RowPlan;
 }

@@ -1,0 +1,134 @@
+/**
+ * describePlan: the construction plan in words, for someone meeting mixed models for the first
+ * time: what y is, how each column of X is made, what each random term adds to Z, and which θ
+ * entry fills which place of each Λ block.
+ */
+import type { ColumnPiece, ColumnPlan, ConstructionPlan, RandomTermPlan, VariablePlan } from "./plan.js";
+
+function list(items: string[], max = 8): string {
+  return items.length <= max ? items.join(", ") : `${items.slice(0, max - 2).join(", ")}, …, ${items.slice(-2).join(", ")}`;
+}
+
+function pieceText(p: ColumnPiece): string {
+  switch (p.coding) {
+    case "numeric":
+      return p.variable;
+    case "matrix":
+      return `column ${p.column + 1} of ${p.variable}`;
+    case "contrast":
+      return `[${p.variable} = ${p.level}]`;
+    case "indicator":
+      return `[${p.variable} = ${p.level}]`;
+  }
+}
+
+function columnText(c: ColumnPlan): string {
+  if (c.pieces.length === 0) return "1 in every row";
+  const coding = c.pieces
+    .filter((p) => p.coding === "contrast" || p.coding === "indicator")
+    .map((p) =>
+      p.coding === "contrast"
+        ? `treatment contrast of ${p.variable}: ${p.level} vs baseline ${p.baseline}`
+        : `indicator of ${p.variable} level ${p.level}`,
+    );
+  return c.pieces.map(pieceText).join(" × ") + (coding.length ? `   (${coding.join("; ")})` : "");
+}
+
+function table(rows: string[][], indent = "  "): string[] {
+  const widths = rows[0]!.map((_, j) => Math.max(...rows.map((r) => r[j]!.length)));
+  return rows.map((r) => indent + r.map((cell, j) => (j === r.length - 1 ? cell : cell.padEnd(widths[j]!))).join("  ").trimEnd());
+}
+
+function variableLine(v: VariablePlan): string[] {
+  const what =
+    v.type === "factor"
+      ? `factor, ${v.levels!.length} level${v.levels!.length === 1 ? "" : "s"}: ${list(v.levels!)}`
+      : v.type === "matrix"
+        ? `matrix, ${v.columns!.length} columns`
+        : "numeric";
+  return [v.name, what, v.roles.join(", ")];
+}
+
+function responseText(plan: ConstructionPlan): string {
+  const r = plan.response;
+  switch (r.kind) {
+    case "counts":
+      return `${r.expression}: y = successes / (successes + failures); the number of trials becomes the prior weight`;
+    case "binary-factor":
+      return `${r.expression}: a factor; y = 0 for level ${r.failureLevel} (failure), 1 otherwise`;
+    case "proportion":
+      return `${r.expression}: proportions, with the prior weights as numbers of trials`;
+    default:
+      return `${r.expression} (numeric)`;
+  }
+}
+
+function lambdaLines(t: RandomTermPlan): string[] {
+  const p = t.lambda.size;
+  const cell: string[][] = Array.from({ length: p }, () => Array<string>(p).fill("0"));
+  for (const e of t.lambda.entries) cell[e.row]![e.col] = `θ${e.thetaIndex + 1}`;
+  const w = Math.max(...cell.flat().map((s) => s.length));
+  return cell.map((row) => `      [ ${row.map((s) => s.padStart(w)).join("  ")} ]`);
+}
+
+function randomLines(t: RandomTermPlan, k: number): string[] {
+  const p = t.columns.length;
+  const out = [
+    `  ${k + 1}. ${t.source}   grouping factor ${t.group}${t.groupVariables.length > 1 ? ` (interaction of ${t.groupVariables.join(", ")})` : ""}, ${t.levels.length} levels: ${list(t.levels)}`,
+    `     columns per level: ${t.columns.map((c) => c.name).join(", ")}  → adds ${t.levels.length} × ${p} = ${t.levels.length * p} columns to Z`,
+  ];
+  for (const c of t.columns) if (c.pieces.length > 0) out.push(`       ${c.name} = ${columnText(c)}`);
+  out.push(
+    `     Λ block ${p} × ${p}, ${t.correlated ? "lower-triangular (correlated effects)" : "diagonal (independent effects)"}, repeated for each level; θ${t.thetaOffset + 1}${t.thetaCount > 1 ? `..θ${t.thetaOffset + t.thetaCount}` : ""}:`,
+    ...lambdaLines(t),
+  );
+  if (t.varCorrName !== t.group) out.push(`     (VarCorr calls this term ${t.varCorrName})`);
+  return out;
+}
+
+/** A multi-line description of the plan. */
+export function describePlan(plan: ConstructionPlan, droppedX: string[] = []): string {
+  const L: string[] = [];
+  L.push(`Model: ${plan.formula}`);
+  L.push(`Family: ${plan.family}`);
+  const r = plan.rows;
+  L.push(
+    `Rows: ${r.used} of ${r.total} used` +
+      (r.dropped > 0
+        ? `; ${r.dropped} dropped for missing values (${Object.entries(r.missingBy).map(([v, n]) => `${v}: ${n}`).join(", ")})`
+        : ""),
+  );
+  L.push("", `Response: ${responseText(plan)}`);
+  L.push(`Prior weights: ${plan.weights.source === "none" ? "none (all 1)" : plan.weights.source === "column" ? `column ${plan.weights.column}` : "given vector"}`);
+  const offs = [...plan.offset.terms, ...(plan.offset.vector ? ["given vector"] : [])];
+  L.push(`Offset: ${offs.length ? offs.join(" + ") : "none"}`);
+
+  L.push("", "Variables (model frame):");
+  L.push(...table([["name", "type", "used as"], ...plan.variables.map(variableLine)]));
+
+  const cols = plan.fixed.columns;
+  L.push("", `Fixed effects: X is ${r.used} × ${cols.length - droppedX.length}${plan.fixed.intercept ? "" : " (no intercept)"}`);
+  L.push(
+    ...table([
+      ["#", "column", "term", "value in each row"],
+      ...cols.map((c, j) => [String(j + 1), c.name + (droppedX.includes(c.name) ? " (dropped: rank deficient)" : ""), c.term, columnText(c)]),
+    ]),
+  );
+
+  if (plan.random.length > 0) {
+    const q = plan.random.reduce((s, t) => s + t.levels.length * t.columns.length, 0);
+    L.push("", `Random effects: Z is ${r.used} × ${q}, in lme4's order (most levels first)`);
+    plan.random.forEach((t, k) => L.push(...randomLines(t, k)));
+    L.push("", `Covariance parameters θ (${plan.theta.names.length}; start 1 on diagonals, 0 elsewhere; lower bound 0 on diagonals):`);
+    L.push(
+      ...table([
+        ["θ", "name", "start", "lower"],
+        ...plan.theta.names.map((nm, k) => [`θ${k + 1}`, nm, String(plan.theta.start[k]), String(plan.theta.lower[k])]),
+      ]),
+    );
+    L.push("", `Groups: ${Object.entries(plan.ngroups).map(([g, n]) => `${g} ${n}`).join(", ")}`);
+  } else {
+    L.push("", "Random effects: none");
+  }
+  return L.join("\n");
+}

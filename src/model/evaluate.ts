@@ -1,0 +1,324 @@
+/**
+ * Evaluating a formula variable (`Days`, `log(base)`, `I(Days^2)`, `factor(period)`,
+ * `poly(x, 2)`, `cbind(s, n - s)`) over every row of a DataTable, as R's model.frame does before
+ * any row is removed (so scale() and poly() see all non-missing rows, as in R).
+ */
+import type { Expr } from "../../grammar/ast.js";
+import { ModelError } from "./errors.js";
+import { type DataTable, type FactorColumn, type NumericColumn } from "./data.js";
+import { orthogonalPolynomial } from "./poly.js";
+import { formatRNumber } from "./rformat.js";
+
+/** A matrix-valued variable: poly() or cbind(). Column-major n × ncol; NaN marks missing. */
+export interface MatrixValue {
+  kind: "matrix";
+  ncol: number;
+  values: Float64Array;
+  /** Column suffixes as R names them (`1`, `2` for poly), or null when the matrix has none. */
+  colnames: string[] | null;
+}
+
+export type Value = NumericColumn | FactorColumn | MatrixValue;
+
+export interface EvalContext {
+  table: DataTable;
+  /** R's deparse of an expression, for names and messages. */
+  label: (e: Expr) => string;
+  /** Closest column name to a misspelt one, or null. */
+  suggest: (name: string, candidates: string[]) => string | null;
+}
+
+/** Evaluate a variable expression over all rows. */
+export function evaluate(e: Expr, ctx: EvalContext): Value {
+  switch (e.kind) {
+    case "name":
+      return lookupColumn(e.name, ctx);
+    case "number":
+      return { kind: "numeric", values: new Float64Array(ctx.table.n).fill(e.value) };
+    case "paren":
+      return evaluate(e.inner, ctx);
+    case "unary": {
+      const v = numericOf(evaluate(e.operand, ctx), e.operand, ctx);
+      return e.op === "-" ? mapNumeric(v, (a) => -a) : { kind: "numeric", values: v };
+    }
+    case "binary":
+      return arithmetic(e.op, e.left, e.right, e, ctx);
+    case "call":
+      return call(e.fn, e.args, e, ctx);
+    case "dot":
+      throw new ModelError("'.' cannot be evaluated as a variable");
+  }
+}
+
+function lookupColumn(name: string, ctx: EvalContext): Value {
+  const col = ctx.table.columns.get(name);
+  if (col) return col;
+  const hint = ctx.suggest(name, ctx.table.names);
+  throw new ModelError(
+    `unknown column '${name}'${hint ? `; did you mean '${hint}'?` : ""} (columns: ${ctx.table.names.join(", ")})`,
+    name,
+  );
+}
+
+function mapNumeric(v: Float64Array, f: (a: number) => number): NumericColumn {
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = f(v[i]!);
+  return { kind: "numeric", values: out };
+}
+
+/** The numeric values of a one-column value; factors are not numbers (R: "not meaningful for factors"). */
+export function numericOf(v: Value, e: Expr, ctx: EvalContext): Float64Array {
+  if (v.kind === "numeric") return v.values;
+  if (v.kind === "matrix" && v.ncol === 1) return v.values;
+  const what = v.kind === "factor" ? "a factor" : `a ${v.ncol}-column matrix`;
+  throw new ModelError(`'${ctx.label(e)}' is ${what}, but a number is needed here`, ctx.label(e));
+}
+
+function arithmetic(op: string, left: Expr, right: Expr, whole: Expr, ctx: EvalContext): Value {
+  if (op === "|" || op === "||" || op === ":" || op === "%in%") {
+    throw new ModelError(`'${op}' cannot be used inside '${ctx.label(whole)}'`, ctx.label(whole));
+  }
+  const a = numericOf(evaluate(left, ctx), left, ctx);
+  const b = numericOf(evaluate(right, ctx), right, ctx);
+  const n = a.length;
+  const out = new Float64Array(n);
+  switch (op) {
+    case "+":
+      for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
+      break;
+    case "-":
+      for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!;
+      break;
+    case "*":
+      for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
+      break;
+    case "/":
+      for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!;
+      break;
+    case "^":
+      for (let i = 0; i < n; i++) out[i] = Math.pow(a[i]!, b[i]!);
+      break;
+    default:
+      throw new ModelError(`unknown operator '${op}' in '${ctx.label(whole)}'`);
+  }
+  return { kind: "numeric", values: out };
+}
+
+type CallHandler = (args: Expr[], whole: Expr, ctx: EvalContext) => Value;
+
+const CALLS: Record<string, CallHandler> = {
+  log: (args, whole, ctx) => {
+    expectArgs(args, 1, 2, whole, ctx);
+    const base = args.length === 2 ? constantOf(args[1]!, whole, ctx) : Math.E;
+    const div = Math.log(base);
+    return checkedMath(args[0]!, whole, ctx, (a) => Math.log(a) / div, "non-positive");
+  },
+  log2: (args, whole, ctx) => unary(args, whole, ctx, Math.log2, "non-positive"),
+  log10: (args, whole, ctx) => unary(args, whole, ctx, Math.log10, "non-positive"),
+  log1p: (args, whole, ctx) => unary(args, whole, ctx, Math.log1p, "below -1"),
+  exp: (args, whole, ctx) => unary(args, whole, ctx, Math.exp),
+  sqrt: (args, whole, ctx) => unary(args, whole, ctx, Math.sqrt, "negative"),
+  abs: (args, whole, ctx) => unary(args, whole, ctx, Math.abs),
+  I: (args, whole, ctx) => {
+    expectArgs(args, 1, 1, whole, ctx);
+    return evaluate(args[0]!, ctx);
+  },
+  offset: (args, whole, ctx) => {
+    expectArgs(args, 1, 1, whole, ctx);
+    return { kind: "numeric", values: numericOf(evaluate(args[0]!, ctx), args[0]!, ctx) };
+  },
+  factor: (args, whole, ctx) => {
+    expectArgs(args, 1, 1, whole, ctx);
+    return asFactor(evaluate(args[0]!, ctx), args[0]!, ctx);
+  },
+  "as.numeric": (args, whole, ctx) => {
+    expectArgs(args, 1, 1, whole, ctx);
+    const v = evaluate(args[0]!, ctx);
+    // R: as.numeric of a factor gives its level codes 1, 2, …
+    if (v.kind === "factor") {
+      const out = new Float64Array(v.codes.length);
+      for (let i = 0; i < out.length; i++) out[i] = v.codes[i]! < 0 ? NaN : v.codes[i]! + 1;
+      return { kind: "numeric", values: out };
+    }
+    return { kind: "numeric", values: numericOf(v, args[0]!, ctx) };
+  },
+  scale: (args, whole, ctx) => {
+    expectArgs(args, 1, 1, whole, ctx);
+    return { kind: "numeric", values: scaled(numericOf(evaluate(args[0]!, ctx), args[0]!, ctx)) };
+  },
+  poly: (args, whole, ctx) => {
+    expectArgs(args, 2, 2, whole, ctx);
+    const x = numericOf(evaluate(args[0]!, ctx), args[0]!, ctx);
+    const degree = constantOf(args[1]!, whole, ctx);
+    const r = orthogonalPolynomial(x, degree, ctx.label(args[0]!));
+    return {
+      kind: "matrix",
+      ncol: degree,
+      values: r.values,
+      colnames: Array.from({ length: degree }, (_, k) => String(k + 1)),
+    };
+  },
+  cbind: (args, whole, ctx) => {
+    if (args.length < 1) expectArgs(args, 1, Infinity, whole, ctx);
+    const cols = args.map((a) => numericOf(evaluate(a, ctx), a, ctx));
+    const n = ctx.table.n;
+    const values = new Float64Array(n * cols.length);
+    cols.forEach((c, j) => values.set(c, j * n));
+    return { kind: "matrix", ncol: cols.length, values, colnames: null };
+  },
+};
+CALLS["as.factor"] = CALLS.factor!;
+
+function call(fn: string, args: Expr[], whole: Expr, ctx: EvalContext): Value {
+  const handler = Object.prototype.hasOwnProperty.call(CALLS, fn) ? CALLS[fn] : undefined;
+  if (!handler) {
+    throw new ModelError(
+      `unsupported function '${fn}' in '${ctx.label(whole)}' (supported: ${Object.keys(CALLS).join(", ")})`,
+      ctx.label(whole),
+    );
+  }
+  return handler(args, whole, ctx);
+}
+
+function expectArgs(args: Expr[], min: number, max: number, whole: Expr, ctx: EvalContext): void {
+  if (args.length < min || args.length > max) {
+    const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} or ${max}`;
+    throw new ModelError(`'${ctx.label(whole)}' takes ${want} argument(s), got ${args.length}`, ctx.label(whole));
+  }
+}
+
+/** A literal number argument such as poly's degree or log's base (possibly negated). */
+function constantOf(e: Expr, whole: Expr, ctx: EvalContext): number {
+  if (e.kind === "number") return e.value;
+  if (e.kind === "unary" && e.operand.kind === "number") return e.op === "-" ? -e.operand.value : e.operand.value;
+  if (e.kind === "paren") return constantOf(e.inner, whole, ctx);
+  throw new ModelError(`'${ctx.label(whole)}': '${ctx.label(e)}' must be a number`, ctx.label(whole));
+}
+
+function unary(args: Expr[], whole: Expr, ctx: EvalContext, f: (a: number) => number, domain?: string): Value {
+  expectArgs(args, 1, 1, whole, ctx);
+  return checkedMath(args[0]!, whole, ctx, f, domain);
+}
+
+/**
+ * f applied to every value; a non-missing input that yields NaN or ±Infinity is an error naming
+ * the column (R would silently carry NaN / -Inf into the fit).
+ */
+function checkedMath(arg: Expr, whole: Expr, ctx: EvalContext, f: (a: number) => number, domain?: string): Value {
+  const x = numericOf(evaluate(arg, ctx), arg, ctx);
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i]!;
+    const y = f(xi);
+    if (!Number.isNaN(xi) && !Number.isFinite(y) && Number.isFinite(xi)) {
+      const why = domain ? ` ('${ctx.label(arg)}' has ${domain} value ${formatRNumber(xi)})` : "";
+      throw new ModelError(
+        `'${ctx.label(whole)}' is ${formatRNumber(y)} in row ${i + 1}${why}`,
+        ctx.label(arg),
+      );
+    }
+    out[i] = y;
+  }
+  return { kind: "numeric", values: out };
+}
+
+/** R's scale(): centre by the mean and divide by the standard deviation of the non-missing values. */
+function scaled(x: Float64Array): Float64Array {
+  let sum = 0;
+  let m = 0;
+  for (const v of x) if (!Number.isNaN(v)) (sum += v, m++);
+  const mean = sum / m;
+  let ss = 0;
+  for (const v of x) if (!Number.isNaN(v)) ss += (v - mean) * (v - mean);
+  const sd = Math.sqrt(ss / (m - 1));
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = (x[i]! - mean) / sd;
+  return out;
+}
+
+/**
+ * R's factor(x): a factor stays (later unused levels are dropped by the frame); numbers become
+ * levels in numeric order labelled as R prints them ("95" before "308").
+ */
+export function asFactor(v: Value, e: Expr, ctx: EvalContext): FactorColumn {
+  if (v.kind === "factor") return v;
+  const x = numericOf(v, e, ctx);
+  const distinct = [...new Set(Array.from(x).filter((a) => !Number.isNaN(a)))].sort((a, b) => a - b);
+  const index = new Map(distinct.map((d, k) => [d, k]));
+  const codes = new Int32Array(x.length);
+  for (let i = 0; i < x.length; i++) codes[i] = Number.isNaN(x[i]!) ? -1 : index.get(x[i]!)!;
+  return { kind: "factor", codes, levels: distinct.map(formatRNumber) };
+}
+
+/**
+ * The interaction factor `a:b` as R's `:` on factors gives it: levels "x:y" with the first factor
+ * varying slowest, each in its own level order; combinations that never occur are dropped (lme4
+ * applies factor() to the grouping factor).
+ */
+export function interactionFactor(factors: FactorColumn[]): FactorColumn {
+  const n = factors[0]!.codes.length;
+  const combined = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let code = 0;
+    let missing = false;
+    for (const f of factors) {
+      const c = f.codes[i]!;
+      if (c < 0) missing = true;
+      code = code * f.levels.length + c;
+    }
+    combined[i] = missing ? -1 : code;
+  }
+  const used = [...new Set(Array.from(combined).filter((c) => c >= 0))].sort((a, b) => a - b);
+  const index = new Map(used.map((c, k) => [c, k]));
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) codes[i] = combined[i]! < 0 ? -1 : index.get(combined[i]!)!;
+  const levels = used.map((c) => {
+    const parts: string[] = [];
+    for (let k = factors.length - 1; k >= 0; k--) {
+      const L = factors[k]!.levels.length;
+      parts.unshift(factors[k]!.levels[c % L]!);
+      c = Math.floor(c / L);
+    }
+    return parts.join(":");
+  });
+  return { kind: "factor", codes, levels };
+}
+
+/** Keep the given rows of a value and drop factor levels no kept row uses (model.frame's drop.unused.levels). */
+export function subsetRows(v: Value, rows: Int32Array): Value {
+  const m = rows.length;
+  if (v.kind === "numeric") {
+    const out = new Float64Array(m);
+    for (let i = 0; i < m; i++) out[i] = v.values[rows[i]!]!;
+    return { kind: "numeric", values: out };
+  }
+  if (v.kind === "matrix") {
+    const n = v.values.length / v.ncol;
+    const out = new Float64Array(m * v.ncol);
+    for (let j = 0; j < v.ncol; j++) for (let i = 0; i < m; i++) out[j * m + i] = v.values[j * n + rows[i]!]!;
+    return { ...v, values: out };
+  }
+  const usedCount = new Int32Array(v.levels.length);
+  for (let i = 0; i < m; i++) usedCount[v.codes[rows[i]!]!]!++;
+  const remap = new Int32Array(v.levels.length).fill(-1);
+  const levels: string[] = [];
+  v.levels.forEach((l, k) => {
+    if (usedCount[k]! > 0) (remap[k] = levels.length, levels.push(l));
+  });
+  const codes = new Int32Array(m);
+  for (let i = 0; i < m; i++) codes[i] = remap[v.codes[rows[i]!]!]!;
+  return { kind: "factor", codes, levels };
+}
+
+/** Whether row i of a value is missing. */
+export function missingMask(v: Value, n: number): Uint8Array {
+  const mask = new Uint8Array(n);
+  if (v.kind === "factor") {
+    for (let i = 0; i < n; i++) if (v.codes[i]! < 0) mask[i] = 1;
+  } else {
+    const cols = v.kind === "matrix" ? v.ncol : 1;
+    for (let j = 0; j < cols; j++) for (let i = 0; i < n; i++) if (Number.isNaN(v.values[j * n + i]!)) mask[i] = 1;
+  }
+  return mask;
+}
+

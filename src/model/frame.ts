@@ -1,0 +1,187 @@
+/**
+ * The model frame: every variable the model uses, evaluated over the data, then restricted to the
+ * rows where none is missing (R's model.frame with na.action = na.omit and drop.unused.levels,
+ * which lme4's lFormula uses). Grouping factors are kept apart from the variables because the same
+ * column may be numeric in the fixed part and a factor as a grouping factor (lme4's factorize()).
+ */
+import type { Expr } from "../../grammar/ast.js";
+import type { FormulaTerms, Term } from "../formula/terms.js";
+import { ModelError } from "./errors.js";
+import type { DataTable, FactorColumn } from "./data.js";
+import {
+  asFactor,
+  evaluate,
+  interactionFactor,
+  missingMask,
+  subsetRows,
+  type EvalContext,
+  type Value,
+} from "./evaluate.js";
+import type { VariableRole } from "./plan.js";
+
+export interface FrameOptions {
+  weights?: number[] | Float64Array | string;
+  offset?: number[] | Float64Array;
+}
+
+export interface ModelFrame {
+  /** Rows used. */
+  n: number;
+  /** Evaluated variables on the used rows, by R name, in order of first use. */
+  variables: Map<string, Value>;
+  roles: Map<string, VariableRole[]>;
+  /** Grouping factors (single or interaction) on the used rows, by group label. */
+  groups: Map<string, FactorColumn>;
+  /** The variable names making up each group. */
+  groupVariables: Map<string, string[]>;
+  /** Offset (sum of `offset()` terms and options.offset) on the used rows, or null. */
+  offset: Float64Array | null;
+  /** Prior weights on the used rows, or null. */
+  weights: Float64Array | null;
+  /** Original row index of each used row. */
+  rows: Int32Array;
+  totalRows: number;
+  droppedRows: number[];
+  /** How many rows each variable was missing in. */
+  missingBy: Record<string, number>;
+}
+
+/** Every expression of the formula that is a model-frame variable, with its role. */
+function collectVariables(terms: FormulaTerms): { expr: Expr; role: VariableRole }[] {
+  const out: { expr: Expr; role: VariableRole }[] = [];
+  if (terms.response) out.push({ expr: terms.response, role: "response" });
+  for (const t of terms.fixed.terms) for (const f of t.factors) out.push({ expr: f, role: "fixed" });
+  for (const r of terms.random) for (const t of r.terms) for (const f of t.factors) out.push({ expr: f, role: "random" });
+  return out;
+}
+
+export function buildFrame(
+  terms: FormulaTerms,
+  table: DataTable,
+  options: FrameOptions,
+  ctx: EvalContext,
+): ModelFrame {
+  const n = table.n;
+  const full = new Map<string, Value>();
+  const roles = new Map<string, VariableRole[]>();
+  const addRole = (name: string, role: VariableRole) => {
+    const r = roles.get(name) ?? [];
+    if (!r.includes(role)) r.push(role);
+    roles.set(name, r);
+  };
+  for (const { expr, role } of collectVariables(terms)) {
+    const name = ctx.label(expr);
+    if (!full.has(name)) full.set(name, evaluate(expr, ctx));
+    addRole(name, role);
+  }
+
+  const groupsFull = new Map<string, FactorColumn>();
+  const groupVariables = new Map<string, string[]>();
+  for (const r of terms.random) {
+    if (groupsFull.has(r.group.label)) continue;
+    groupsFull.set(r.group.label, groupingFactor(r.group, ctx));
+    const names = r.group.factors.map(ctx.label);
+    groupVariables.set(r.group.label, names);
+    for (const v of names) addRole(v, "grouping");
+  }
+
+  const offsetFull = offsetOf(terms.offsets, options.offset, n, ctx);
+  for (const o of terms.offsets) addRole(`offset(${ctx.label(o)})`, "offset");
+  const weightsFull = weightsOf(options.weights, table, ctx);
+  if (typeof options.weights === "string") addRole(options.weights, "weights");
+
+  // Complete cases over everything the model uses.
+  const missing = new Uint8Array(n);
+  const missingBy: Record<string, number> = {};
+  const mark = (name: string, mask: Uint8Array) => {
+    let count = 0;
+    for (let i = 0; i < n; i++) if (mask[i]) (count++, (missing[i] = 1));
+    if (count > 0) missingBy[name] = count;
+  };
+  for (const [name, v] of full) mark(name, missingMask(v, n));
+  for (const [name, g] of groupsFull) mark(name, missingMask(g, n));
+  if (offsetFull) mark("offset", missingMask({ kind: "numeric", values: offsetFull }, n));
+  if (weightsFull) mark(typeof options.weights === "string" ? options.weights : "weights", missingMask({ kind: "numeric", values: weightsFull }, n));
+
+  const kept: number[] = [];
+  const droppedRows: number[] = [];
+  for (let i = 0; i < n; i++) (missing[i] ? droppedRows : kept).push(i);
+  if (kept.length === 0) {
+    const which = Object.keys(missingBy).join(", ");
+    throw new ModelError(`no rows left after removing rows with missing values${which ? ` (in ${which})` : ""}`);
+  }
+  const rows = Int32Array.from(kept);
+  const variables = new Map<string, Value>();
+  for (const [name, v] of full) variables.set(name, droppedRows.length ? subsetRows(v, rows) : dropUnusedIfFactor(v));
+  const groups = new Map<string, FactorColumn>();
+  for (const [name, g] of groupsFull) groups.set(name, subsetRows(g, rows) as FactorColumn);
+  const pick = (x: Float64Array | null) => (x ? Float64Array.from(rows, (i) => x[i]!) : null);
+
+  return {
+    n: rows.length,
+    variables,
+    roles,
+    groups,
+    groupVariables,
+    offset: pick(offsetFull),
+    weights: pick(weightsFull),
+    rows,
+    totalRows: n,
+    droppedRows,
+    missingBy,
+  };
+}
+
+function dropUnusedIfFactor(v: Value): Value {
+  return v.kind === "factor" ? subsetRows(v, Int32Array.from({ length: v.codes.length }, (_, i) => i)) : v;
+}
+
+/** The grouping factor of a random term: each variable made a factor, then their interaction. */
+function groupingFactor(group: Term, ctx: EvalContext): FactorColumn {
+  const factors = group.factors.map((f) => asFactor(evaluate(f, ctx), f, ctx));
+  return factors.length === 1 ? factors[0]! : interactionFactor(factors);
+}
+
+function offsetOf(
+  exprs: Expr[],
+  given: number[] | Float64Array | undefined,
+  n: number,
+  ctx: EvalContext,
+): Float64Array | null {
+  if (exprs.length === 0 && given === undefined) return null;
+  const out = new Float64Array(n);
+  for (const e of exprs) {
+    const v = evaluate(e, ctx);
+    if (v.kind === "factor") throw new ModelError(`offset '${ctx.label(e)}' must be numeric, not a factor`, ctx.label(e));
+    if (v.kind === "matrix" && v.ncol !== 1) throw new ModelError(`offset '${ctx.label(e)}' must be one column`, ctx.label(e));
+    for (let i = 0; i < n; i++) out[i] = out[i]! + v.values[i]!;
+  }
+  if (given !== undefined) {
+    if (given.length !== n) throw new ModelError(`offset has ${given.length} values but the data has ${n} rows`);
+    for (let i = 0; i < n; i++) {
+      const g = given[i];
+      out[i] = out[i]! + (typeof g === "number" ? g : NaN);
+    }
+  }
+  return out;
+}
+
+function weightsOf(given: number[] | Float64Array | string | undefined, table: DataTable, ctx: EvalContext): Float64Array | null {
+  if (given === undefined) return null;
+  let w: Float64Array;
+  let label = "weights";
+  if (typeof given === "string") {
+    label = given;
+    const col = evaluate({ kind: "name", name: given, quoted: false, start: 0, end: 0 }, ctx);
+    if (col.kind !== "numeric") throw new ModelError(`weights column '${given}' must be numeric`, given);
+    w = col.values;
+  } else {
+    if (given.length !== table.n) throw new ModelError(`weights has ${given.length} values but the data has ${table.n} rows`);
+    w = Float64Array.from(given, (x) => (typeof x === "number" ? x : NaN));
+  }
+  for (let i = 0; i < w.length; i++) {
+    if (w[i]! < 0) throw new ModelError(`negative weight ${w[i]} in row ${i + 1} of '${label}'`, label);
+    if (w[i] === Infinity) throw new ModelError(`infinite weight in row ${i + 1} of '${label}'`, label);
+  }
+  return w;
+}

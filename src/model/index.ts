@@ -1,0 +1,10 @@
+/**
+ * The model stage's public entry: data in, construction plan, model matrices.
+ */
+export { compileModel, planModel, type CompileOptions, type PlannedModel } from "./compile.js";
+export { readCsv, parseCsv } from "./csv.js";
+export { toDataTable, type DataTable, type DataInput, type Column, type NumericColumn, type FactorColumn } from "./data.js";
+export { describePlan } from "./describe.js";
+export { ModelError } from "./errors.js";
+export type { ModelMatrices, ReMat } from "./matrices.js";
+export type { ConstructionPlan } from "./plan.js";
