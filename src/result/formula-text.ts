@@ -1,0 +1,78 @@
+/**
+ * The formula text lme4's summary prints on its "Formula:" line. lmer() stores the formula after
+ * expandDoubleVerts (lme4 R/utilities.R): `(x || g)` has become `((1 | g) + (0 + x | g))`.
+ */
+
+/** Index of the parenthesis matching the one at `open` (scanning in direction `dir`). */
+function matching(text: string, open: number, dir: 1 | -1): number {
+  let depth = 0;
+  for (let i = open; i >= 0 && i < text.length; i += dir) {
+    const c = text[i];
+    if (c === (dir === 1 ? "(" : ")")) depth++;
+    else if (c === (dir === 1 ? ")" : "(")) {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
+/** Split at `+` outside parentheses. */
+function topLevelTerms(expr: string): string[] {
+  const out: string[] = [];
+  let depth = 0, start = 0;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "+" && depth === 0) {
+      out.push(expr.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(expr.slice(start).trim());
+  return out.filter((t) => t.length > 0);
+}
+
+/** expandDoubleVert for one `lhs || group`: `(1 | g) + (0 + x | g)` (no `1` after `0 +`/`- 1`). */
+function expandDoubleVert(lhs: string, group: string): string {
+  let intercept = true;
+  let body = lhs.trim();
+  if (/-\s*1\s*$/.test(body)) {
+    intercept = false;
+    body = body.replace(/-\s*1\s*$/, "");
+  }
+  const terms = topLevelTerms(body).filter((t) => {
+    if (t === "0") intercept = false;
+    return t !== "0" && t !== "1";
+  });
+  const pieces = [...(intercept ? ["1"] : []), ...terms.map((t) => `0 + ${t}`)];
+  return "(" + pieces.map((t) => `(${t} | ${group})`).join(" + ") + ")";
+}
+
+export function lmeDeparsedFormula(formula: string): string {
+  let text = formula.trim().replace(/\s+/g, " ");
+  for (let at = text.indexOf("||"); at >= 0; at = text.indexOf("||")) {
+    const start = findOpen(text, at);
+    const close = start < 0 ? -1 : matching(text, start, 1);
+    if (close < 0) break;
+    const inner = text.slice(start + 1, close);
+    const bar = inner.indexOf("||");
+    const expanded = expandDoubleVert(inner.slice(0, bar), inner.slice(bar + 2).trim());
+    text = text.slice(0, start) + expanded + text.slice(close + 1);
+  }
+  return text;
+}
+
+/** The "(" that encloses position `at`. */
+function findOpen(text: string, at: number): number {
+  let depth = 0;
+  for (let i = at; i >= 0; i--) {
+    if (text[i] === ")") depth++;
+    else if (text[i] === "(") {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}

@@ -1,0 +1,229 @@
+/**
+ * MixedModel: the user's fit object (lme4's merMod), built from the fit stage's FittedModel.
+ * Every accessor follows the lme4 method of the same name (R/methods.R, R/lmer.R); the comments
+ * say which definition is used where lme4 has a choice.
+ */
+import type { FamilyName, FittedModel } from "../fit/fitted.js";
+import type { ModelMatrices } from "../model/matrices.js";
+import { ranefTables, type RanefTable } from "./ranef.js";
+import { computeResiduals, type ResidualType } from "./residuals.js";
+import { formatSummary, type SummaryInput } from "./summary.js";
+import { lmeDeparsedFormula } from "./formula-text.js";
+import { modelToJSON, type ModelJSON } from "./json.js";
+import { varCorrBlocks, varCorrRows, type VarCorrBlock, type VarCorrRow } from "./varcorr.js";
+
+export interface ModelInfo {
+  /** The formula as the user wrote it. */
+  formula: string;
+  /** The data set's name for summary()'s "Data:" line (e.g. the CSV file's stem), if known. */
+  dataName?: string;
+  /** The data file's name for toJSON()'s `data` key, if the data came from a file. */
+  dataFile?: string;
+}
+
+/** lme4's isSingular() tolerance. */
+export const SINGULAR_TOL = 1e-4;
+/** lme4 1.1.31's note on a singular fit. */
+export const SINGULAR_MESSAGE = "boundary (singular) fit: see help('isSingular')";
+
+export class MixedModel {
+  readonly fit: FittedModel;
+  readonly formula: string;
+  readonly dataName: string | null;
+  readonly dataFile: string | null;
+
+  constructor(fit: FittedModel, info: ModelInfo) {
+    this.fit = fit;
+    this.formula = info.formula;
+    this.dataName = info.dataName ?? null;
+    this.dataFile = info.dataFile ?? null;
+  }
+
+  get matrices(): ModelMatrices {
+    return this.fit.matrices;
+  }
+  get family(): FamilyName {
+    return this.fit.family;
+  }
+  get link(): string {
+    return this.fit.link;
+  }
+  get REML(): boolean {
+    return this.fit.REML;
+  }
+  get nAGQ(): number {
+    return this.fit.nAGQ;
+  }
+  get isGLMM(): boolean {
+    return this.fit.family !== "gaussian" || this.fit.link !== "identity";
+  }
+  /** Whether the family has a scale σ that is estimated (lme4's useSc). */
+  get useScale(): boolean {
+    return !(this.fit.family === "binomial" || this.fit.family === "poisson");
+  }
+
+  /** Fixed-effects estimates β by column name. */
+  get fixef(): Record<string, number> {
+    return Object.fromEntries(this.matrices.xNames.map((n, i) => [n, this.fit.beta[i]]));
+  }
+  /** Standard errors √diag(vcov) by column name. */
+  get stderr(): Record<string, number> {
+    const p = this.matrices.p;
+    return Object.fromEntries(this.matrices.xNames.map((n, i) => [n, Math.sqrt(this.fit.vcov[i * p + i])]));
+  }
+  /** vcov(m) as rows of a p × p matrix. */
+  get vcov(): number[][] {
+    const p = this.matrices.p;
+    return Array.from({ length: p }, (_, i) => Array.from({ length: p }, (__, j) => this.fit.vcov[j * p + i]));
+  }
+  get theta(): number[] {
+    return Array.from(this.fit.theta);
+  }
+  get thetaNames(): string[] {
+    return this.matrices.thetaNames.slice();
+  }
+  /** Residual standard deviation (1 for binomial and Poisson). */
+  get sigma(): number {
+    return this.fit.sigma;
+  }
+  /** Covariance blocks per random-effects term (σ² Λ_i Λ_iᵀ), with SDs and correlations. */
+  get varCorrBlocks(): VarCorrBlock[] {
+    return varCorrBlocks(this.matrices.reTerms, this.fit.theta, this.useScale ? this.fit.sigma : 1);
+  }
+  /** as.data.frame(VarCorr(m), order = "lower.tri"). */
+  get varCorr(): VarCorrRow[] {
+    return varCorrRows(this.varCorrBlocks, this.fit.sigma, this.useScale);
+  }
+  /** ranef(m, condVar = TRUE) per grouping factor. */
+  get ranef(): Record<string, RanefTable> {
+    return ranefTables(this.matrices.reTerms, this.fit.ranef, this.fit.condSD);
+  }
+  /** Fitted values μ. */
+  get fitted(): Float64Array {
+    return this.fit.mu;
+  }
+  /** residuals(m, type): by default "response" for LMMs and "deviance" for GLMMs, as lme4. */
+  residuals(type: ResidualType = this.isGLMM ? "deviance" : "response"): Float64Array {
+    const m = this.matrices;
+    return computeResiduals(
+      { family: this.family, link: this.link, y: m.y, mu: this.fit.mu, eta: this.fit.eta, weights: m.weights },
+      type,
+    );
+  }
+  /** residuals(m, "pearson", scaled = TRUE): Pearson residuals divided by σ. */
+  scaledResiduals(): Float64Array {
+    const r = this.residuals("pearson");
+    const s = this.useScale ? this.fit.sigma : 1;
+    return r.map((x) => x / s);
+  }
+
+  /** The optimised criterion: the REML criterion or −2 log-likelihood (lme4's constants). */
+  get objective(): number {
+    return this.fit.objective;
+  }
+  /** "REML criterion" or −2 log-likelihood, as the reference files name it. */
+  get objectiveKind(): string {
+    if (this.REML) return "REML criterion";
+    return this.isGLMM ? "-2 log-likelihood (Laplace/AGQ)" : "deviance (-2 log-likelihood)";
+  }
+  /** logLik(m): −objective/2 (for REML fits the REML log-likelihood, −REMLcrit/2, as lme4). */
+  get logLik(): number {
+    return -this.fit.objective / 2;
+  }
+  /** Number of parameters: p + #θ, + 1 when σ is estimated (attr(logLik(m), "df")). */
+  get df(): number {
+    return this.matrices.p + this.fit.theta.length + (this.useScale ? 1 : 0);
+  }
+  get AIC(): number {
+    return -2 * this.logLik + 2 * this.df;
+  }
+  get BIC(): number {
+    return -2 * this.logLik + Math.log(this.nobs) * this.df;
+  }
+  /** deviance(m): for GLMMs the sum of squared deviance residuals; for ML LMMs −2 log-likelihood;
+   *  for REML LMMs the REML criterion (what lme4 returns, with a deprecation warning). */
+  get deviance(): number {
+    return this.isGLMM ? this.fit.deviance : this.fit.objective;
+  }
+  /** REMLcrit(m) of a REML fit; null for ML fits and GLMMs, where we do not compute it. */
+  get REMLcrit(): number | null {
+    return this.REML ? this.fit.objective : null;
+  }
+  /** df.residual(m): n − df. */
+  get dfResidual(): number {
+    return this.nobs - this.df;
+  }
+  get nobs(): number {
+    return this.matrices.n;
+  }
+  get ngroups(): Record<string, number> {
+    return { ...this.matrices.ngroups };
+  }
+  /** lme4's isSingular(): some θ whose lower bound is 0 lies below 1e-4. */
+  get singular(): boolean {
+    const lower = this.matrices.lower;
+    return Array.from(this.fit.theta).some((t, i) => lower[i] === 0 && t < SINGULAR_TOL);
+  }
+  get converged(): boolean {
+    return this.fit.converged;
+  }
+  /** The fit's messages in lme4's words (trailing newlines dropped), with lme4's singular-fit note
+   *  when the fit is singular. */
+  get messages(): string[] {
+    const msgs = this.fit.messages.map((m) => m.replace(/\n+$/, ""));
+    if (this.singular && !msgs.some((m) => /singular/.test(m))) msgs.push(SINGULAR_MESSAGE);
+    return msgs;
+  }
+  get evaluations(): number {
+    return this.fit.evaluations;
+  }
+  get fitSeconds(): number {
+    return this.fit.fitSeconds;
+  }
+
+  /** The numbers print(summary(m)) shows, for formatSummary(). */
+  summaryInput(): SummaryInput {
+    return {
+      family: this.family,
+      link: this.link,
+      isGLMM: this.isGLMM,
+      REML: this.REML,
+      nAGQ: this.nAGQ,
+      formula: lmeDeparsedFormula(this.formula),
+      dataName: this.dataName,
+      objective: this.objective,
+      logLik: this.logLik,
+      AIC: this.AIC,
+      BIC: this.BIC,
+      df: this.df,
+      nobs: this.nobs,
+      scaledResiduals: this.scaledResiduals(),
+      blocks: this.varCorrBlocks,
+      sigma: this.sigma,
+      useScale: this.useScale,
+      ngroups: this.ngroups,
+      fixefNames: this.matrices.xNames,
+      beta: this.fit.beta,
+      vcov: this.fit.vcov,
+      droppedX: this.matrices.droppedX,
+      converged: this.converged,
+      // the optimiser lme4 would name for this fit (lmerControl / glmerControl defaults)
+      optimizer: this.isGLMM ? "Nelder_Mead" : "nloptwrap",
+      messages: this.messages.filter((m) => !/rank deficient|dropping/.test(m)),
+    };
+  }
+
+  /** The text of lme4's print(summary(m)). */
+  summary(): string {
+    return formatSummary(this.summaryInput());
+  }
+
+  toString(): string {
+    return this.summary();
+  }
+
+  /** The reference files' JSON shape (see json.ts). */
+  toJSON(): ModelJSON {
+    return modelToJSON(this);
+  }
+}

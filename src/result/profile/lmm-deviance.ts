@@ -1,0 +1,199 @@
+/**
+ * The linear mixed model's penalized least-squares solution at a given θ, on dense matrices, for
+ * profiling and refitting small models (JSS 2015, Bates et al., §3.4–3.6):
+ *
+ *   L Lᵀ = Λᵀ Zᵀ W Z Λ + I                          (eq. 18)
+ *   L R_ZX = Λᵀ Zᵀ W X,  R_Xᵀ R_X = Xᵀ W X − R_ZXᵀ R_ZX   (eq. 19–20, the blocked Cholesky factor)
+ *   β̂ and û from the two triangular solves, r²(θ) = ‖W^½(y − Xβ̂ − ZΛû)‖² + ‖û‖²
+ *
+ * and from these the profiled ML and REML criteria (eq. 34, 41) and the deviance at a fixed σ that
+ * lme4's devfun2 profiles (R/profile.R). The cross-products ZᵀWZ, ZᵀWX, XᵀWX are formed once per
+ * system; evaluating θ allocates nothing.
+ */
+import type { ModelMatrices } from "../../model/matrices.js";
+import { backSolve, choleskyInPlace, forwardSolve, logDet2 } from "./dense.js";
+import { denseLambda, reOffsets, zRows, zTimes, type ZRows } from "./re-layout.js";
+
+/** The pieces of the solution at one θ. Views into the system's buffers: copy to keep. */
+export interface LmmState {
+  /** log det(L Lᵀ), log det(R_Xᵀ R_X). */
+  ldL2: number;
+  ldRX2: number;
+  /** Penalized weighted residual sum of squares r²(θ). */
+  prss: number;
+  beta: Float64Array;
+  u: Float64Array;
+  /** R_X (row-major p × p lower factor of R_Xᵀ R_X) and L (q × q): Var(β̂) = σ² (R_Xᵀ R_X)⁻¹. */
+  RX: Float64Array;
+  L: Float64Array;
+}
+
+export interface LmmSystem {
+  n: number;
+  p: number;
+  q: number;
+  /** Σ log wᵢ (lme4's ldW). */
+  ldW: number;
+  /** Solve at θ; null when L L' is not positive definite. */
+  solve(theta: ArrayLike<number>): LmmState | null;
+}
+
+/** Optional replacements: X without a column and an offset that carries it (profiling a fixed
+ *  effect, lme4's fe.zeta), or a new response (bootstrap). */
+export interface LmmSystemOptions {
+  X?: Float64Array;
+  p?: number;
+  offset?: Float64Array;
+  y?: Float64Array;
+}
+
+export function lmmSystem(m: ModelMatrices, options: LmmSystemOptions = {}): LmmSystem {
+  const n = m.n;
+  const X = options.X ?? m.X;
+  const p = options.p ?? m.p;
+  const offset = options.offset ?? m.offset;
+  const yIn = options.y ?? m.y;
+  const w = m.weights;
+  const { q } = reOffsets(m);
+  if (q * q > 25_000_000) {
+    throw new RangeError(`the model has ${q} random effects: too many for the dense profile (at most 5000)`);
+  }
+  const z: ZRows = zRows(m);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) y[i] = yIn[i] - offset[i];
+
+  // Cross-products, weighted.
+  const ZtWZ = new Float64Array(q * q);
+  const ZtWX = new Float64Array(q * p);
+  const ZtWy = new Float64Array(q);
+  const XtWX = new Float64Array(p * p);
+  const XtWy = new Float64Array(p);
+  let ldW = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w[i];
+    ldW += Math.log(wi);
+    for (let a = i * z.nnz; a < (i + 1) * z.nnz; a++) {
+      const ca = z.cols[a];
+      if (ca < 0) continue;
+      const va = wi * z.vals[a];
+      for (let b = i * z.nnz; b < (i + 1) * z.nnz; b++) if (z.cols[b] >= 0) ZtWZ[ca * q + z.cols[b]] += va * z.vals[b];
+      for (let j = 0; j < p; j++) ZtWX[ca * p + j] += va * X[j * n + i];
+      ZtWy[ca] += va * y[i];
+    }
+    for (let j = 0; j < p; j++) {
+      const xij = wi * X[j * n + i];
+      for (let k = 0; k < p; k++) XtWX[j * p + k] += xij * X[k * n + i];
+      XtWy[j] += xij * y[i];
+    }
+  }
+
+  // Buffers reused by every solve.
+  const A = new Float64Array(q * q);
+  const LamBuf = new Float64Array(q * q);
+  const LtG = new Float64Array(q * q);
+  const RZX = new Float64Array(q * p);
+  const RX = new Float64Array(p * p);
+  const cu = new Float64Array(q);
+  const col = new Float64Array(q);
+  const beta = new Float64Array(p);
+  const u = new Float64Array(q);
+  const b = new Float64Array(q);
+  const zb = new Float64Array(n);
+  const state: LmmState = { ldL2: 0, ldRX2: 0, prss: 0, beta, u, RX, L: A };
+
+  function solve(theta: ArrayLike<number>): LmmState | null {
+    const Lam = denseLambda(m, theta, LamBuf);
+    // A = Λᵀ G Λ + I with G = ZᵀWZ (eq. 18).
+    for (let i = 0; i < q; i++)
+      for (let j = 0; j < q; j++) {
+        let v = 0;
+        for (let k = 0; k < q; k++) v += Lam[k * q + i] * ZtWZ[k * q + j];
+        LtG[i * q + j] = v;
+      }
+    for (let i = 0; i < q; i++)
+      for (let j = 0; j <= i; j++) {
+        let v = 0;
+        for (let k = 0; k < q; k++) v += LtG[i * q + k] * Lam[k * q + j];
+        A[i * q + j] = A[j * q + i] = v + (i === j ? 1 : 0);
+      }
+    if (!choleskyInPlace(A, q)) return null;
+    // cu = L⁻¹ Λᵀ ZᵀWy; R_ZX = L⁻¹ Λᵀ ZᵀWX (eq. 19).
+    for (let i = 0; i < q; i++) {
+      let v = 0;
+      for (let k = 0; k < q; k++) v += Lam[k * q + i] * ZtWy[k];
+      cu[i] = v;
+    }
+    forwardSolve(A, q, cu);
+    for (let j = 0; j < p; j++) {
+      for (let i = 0; i < q; i++) {
+        let v = 0;
+        for (let k = 0; k < q; k++) v += Lam[k * q + i] * ZtWX[k * p + j];
+        col[i] = v;
+      }
+      forwardSolve(A, q, col);
+      for (let i = 0; i < q; i++) RZX[i * p + j] = col[i];
+    }
+    // R_Xᵀ R_X = XᵀWX − R_ZXᵀ R_ZX (eq. 20).
+    for (let j = 0; j < p; j++)
+      for (let k = 0; k <= j; k++) {
+        let v = XtWX[j * p + k];
+        for (let i = 0; i < q; i++) v -= RZX[i * p + j] * RZX[i * p + k];
+        RX[j * p + k] = RX[k * p + j] = v;
+      }
+    if (!choleskyInPlace(RX, p)) return null;
+    // β̂: R_Xᵀ R_X β = XᵀWy − R_ZXᵀ cu; û: Lᵀ u = cu − R_ZX β.
+    for (let j = 0; j < p; j++) {
+      let v = XtWy[j];
+      for (let i = 0; i < q; i++) v -= RZX[i * p + j] * cu[i];
+      beta[j] = v;
+    }
+    forwardSolve(RX, p, beta);
+    backSolve(RX, p, beta);
+    for (let i = 0; i < q; i++) {
+      let v = cu[i];
+      for (let j = 0; j < p; j++) v -= RZX[i * p + j] * beta[j];
+      u[i] = v;
+    }
+    backSolve(A, q, u);
+    // r² computed from the residuals directly (no cancellation).
+    for (let i = 0; i < q; i++) {
+      let v = 0;
+      for (let k = 0; k <= i; k++) v += Lam[i * q + k] * u[k];
+      b[i] = v;
+    }
+    zTimes(z, b, n, zb);
+    let prss = 0;
+    for (let i = 0; i < n; i++) {
+      let r = y[i] - zb[i];
+      for (let j = 0; j < p; j++) r -= X[j * n + i] * beta[j];
+      prss += w[i] * r * r;
+    }
+    for (let i = 0; i < q; i++) prss += u[i] * u[i];
+    state.ldL2 = logDet2(A, q);
+    state.ldRX2 = logDet2(RX, p);
+    state.prss = prss;
+    return state;
+  }
+
+  return { n, p, q, ldW, solve };
+}
+
+/** The profiled criterion lme4 minimises: −2 log-likelihood (ML, eq. 34) or the REML criterion
+ *  (eq. 41), both with lme4's −Σ log wᵢ. */
+export function profiledDeviance(s: LmmState, n: number, p: number, ldW: number, REML: boolean): number {
+  if (!REML) return s.ldL2 - ldW + n * (1 + Math.log((2 * Math.PI * s.prss) / n));
+  const nmp = n - p;
+  return s.ldL2 - ldW + s.ldRX2 + nmp * (1 + Math.log((2 * Math.PI * s.prss) / nmp));
+}
+
+/** σ̂ at θ: √(r²/n) for ML, √(r²/(n − p)) for REML. */
+export function sigmaHat(s: LmmState, n: number, p: number, REML: boolean): number {
+  return Math.sqrt(s.prss / (REML ? n - p : n));
+}
+
+/** −2 log-likelihood at θ and a given σ, β profiled (lme4's devfun2 for LMMs):
+ *  log det(LLᵀ) − Σ log w + r²/σ² + n log(2πσ²). */
+export function devianceAtSigma(s: LmmState, n: number, ldW: number, sigma: number): number {
+  const s2 = sigma * sigma;
+  return s.ldL2 - ldW + s.prss / s2 + n * Math.log(2 * Math.PI * s2);
+}

@@ -1,0 +1,295 @@
+/**
+ * The text of lme4's print(summary(m)) (lme4 R/lmer.R: print.summary.merMod and its .prt.*
+ * helpers, formatVC; stats::printCoefmat), rebuilt from a fit's numbers with R's formatting rules.
+ */
+import type { FamilyName } from "../fit/fitted.js";
+import {
+  formatNumber,
+  formatNumbers,
+  formatPval,
+  quantile7,
+  roundR,
+  zapsmall,
+} from "./rformat.js";
+import { R_WIDTH, abbreviate, catFill, deparseLines, printCharMatrix, printNamedVector, strwrap } from "./rprint.js";
+import type { VarCorrBlock } from "./varcorr.js";
+
+/** print.summary.merMod's default: max(3, getOption("digits") - 3). */
+const SUMMARY_DIGITS = 4;
+/** getOption("lme4.summary.cor.max"). */
+const COR_MAX = 12;
+const SIGNIF_LEGEND = "0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1";
+
+export interface SummaryInput {
+  family: FamilyName;
+  link: string;
+  isGLMM: boolean;
+  REML: boolean;
+  nAGQ: number;
+  /** The formula as lme4 deparses it (`||` expanded). */
+  formula: string;
+  /** The data set's name for the "Data:" line, or null to leave the line out. */
+  dataName: string | null;
+  objective: number;
+  logLik: number;
+  AIC: number;
+  BIC: number;
+  df: number;
+  nobs: number;
+  /** Pearson residuals / σ, whose quantiles the summary prints. */
+  scaledResiduals: ArrayLike<number>;
+  blocks: VarCorrBlock[];
+  sigma: number;
+  /** Whether σ is estimated (a Residual row in the random-effects table). */
+  useScale: boolean;
+  ngroups: Record<string, number>;
+  fixefNames: string[];
+  beta: ArrayLike<number>;
+  /** p × p column-major. */
+  vcov: ArrayLike<number>;
+  /** Names of fixed-effect columns dropped for rank deficiency. */
+  droppedX: string[];
+  converged: boolean;
+  optimizer: string;
+  /** lme4's convergence-check messages (singular fit, gradient), without trailing newlines. */
+  messages: string[];
+}
+
+/** lme4's methTitle(). */
+export function methodTitle(s: Pick<SummaryInput, "isGLMM" | "REML" | "nAGQ">): string {
+  const kind = s.isGLMM ? "Generalized linear" : "Linear";
+  const how = s.REML
+    ? "REML"
+    : `maximum likelihood ${
+        s.isGLMM
+          ? s.nAGQ === 1
+            ? "(Laplace Approximation)"
+            : `(Adaptive Gauss-Hermite Quadrature, nAGQ = ${s.nAGQ})`
+          : ""
+      }`;
+  return `${kind} mixed model fit by ${how}`;
+}
+
+/** .prt.methTit: the title with the class, wrapped when wider than the console. */
+function printTitle(s: SummaryInput): string {
+  const title = methodTitle(s);
+  const cls = s.isGLMM ? "glmerMod" : "lmerMod";
+  if (title.length + 5 + cls.length > R_WIDTH) {
+    return catFill([...strwrap(title, R_WIDTH - 2, 2), " [", cls, "]"], "");
+  }
+  return `${title} ['${cls}']\n`;
+}
+
+function printFamily(s: SummaryInput): string {
+  return s.isGLMM ? catFill([" Family:", s.family, ` ( ${s.link} )`]) : "";
+}
+
+function printCall(s: SummaryInput): string {
+  let out = catFill(["Formula:", ...deparseLines(s.formula)]);
+  if (s.dataName !== null) out += catFill(["   Data:", s.dataName]);
+  return out;
+}
+
+/** .prt.aictab: the REML criterion, or the AIC/BIC/logLik/deviance/df.resid table, rounded to 0.1. */
+function printAICTable(s: SummaryInput): string {
+  if (s.REML) return catFill(["REML criterion at convergence:", formatNumber(roundR(s.objective, 1))]);
+  const dfResid = s.nobs - s.df;
+  const rounded = [s.AIC, s.BIC, s.logLik, s.objective, dfResid].map((x) => roundR(x, 1));
+  const values = formatNumbers(rounded);
+  values[4] = formatNumber(rounded[4]);
+  return printNamedVector(values, ["AIC", "BIC", "logLik", "deviance", "df.resid"]);
+}
+
+/** .prt.resids: quantiles of the scaled residuals, zapsmall'ed to digits + 1. */
+function printResiduals(s: SummaryInput): string {
+  const q = zapsmall(quantile7(s.scaledResiduals, [0, 0.25, 0.5, 0.75, 1]), SUMMARY_DIGITS + 1);
+  return (
+    "Scaled residuals: \n" +
+    printNamedVector(formatNumbers(q, SUMMARY_DIGITS), ["Min", "1Q", "Median", "3Q", "Max"]) +
+    "\n"
+  );
+}
+
+/** lme4's formatVC(varcor, digits, comp = c("Variance", "Std.Dev.")). */
+export function formatVC(blocks: VarCorrBlock[], sigma: number, useScale: boolean, digits: number): string {
+  const sds: number[] = [];
+  const groups: string[] = [];
+  const names: string[] = [];
+  for (const b of blocks) {
+    b.sd.forEach((sd, i) => {
+      sds.push(sd);
+      groups.push(i === 0 ? b.group : "");
+      names.push(b.names[i]);
+    });
+  }
+  if (useScale) {
+    sds.push(sigma);
+    groups.push("Residual");
+    names.push("");
+  }
+  const variances = formatNumbers(
+    sds.map((x) => x * x),
+    digits,
+  );
+  const stddevs = formatNumbers(sds, digits);
+  const colNames = ["Groups", "Name", "Variance", "Std.Dev."];
+  const cells = sds.map((_, r) => [groups[r], names[r], variances[r], stddevs[r]]);
+  const maxlen = Math.max(...blocks.map((b) => b.names.length), useScale ? 1 : 0);
+  if (maxlen > 1) {
+    const dig = Math.max(2, digits - 2);
+    const corrRows: string[][] = [];
+    for (const b of blocks) {
+      const p = b.names.length;
+      const flat = b.corr.flatMap((row) => row.map((c) => roundR(c, dig)));
+      const f = formatNumbers(flat, 7, dig);
+      for (let i = 0; i < p; i++) {
+        const row: string[] = [];
+        for (let j = 0; j < maxlen - 1; j++) row.push(j < i ? f[i * p + j] : "");
+        corrRows.push(row);
+      }
+    }
+    while (corrRows.length < cells.length) corrRows.push(new Array<string>(maxlen - 1).fill(""));
+    cells.forEach((row, r) => row.push(...corrRows[r]));
+    colNames.push("Corr", ...new Array<string>(maxlen - 2).fill(""));
+  }
+  return printCharMatrix({ rowNames: cells.map(() => ""), colNames, cells }, false);
+}
+
+function printGroups(s: SummaryInput): string {
+  const groups = Object.entries(s.ngroups)
+    .map(([g, n]) => `${g}, ${n}`)
+    .join("; ");
+  return catFill([`Number of obs: ${s.nobs}, groups: `, groups]);
+}
+
+/** symnum's stars for a p-value, cut at 0.001, 0.01, 0.05, 0.1 (intervals closed on the right). */
+function stars(p: number): string {
+  if (Number.isNaN(p)) return "";
+  return p <= 0.001 ? "***" : p <= 0.01 ? "**" : p <= 0.05 ? "*" : p <= 0.1 ? "." : " ";
+}
+
+/**
+ * stats::printCoefmat for the Estimate / Std. Error / t or z value (/ Pr(>|z|)) table: estimates
+ * and standard errors share one format after rounding to the smallest magnitude's digits, test
+ * statistics are rounded to dig.tst = digits − 1, p-values go through format.pval.
+ */
+export function printCoefTable(
+  names: string[],
+  est: number[],
+  se: number[],
+  withP: boolean,
+  digits = SUMMARY_DIGITS,
+): string {
+  const p = names.length;
+  const stat = est.map((b, i) => b / se[i]);
+  const digTst = Math.max(1, Math.min(5, digits - 1));
+  const coefSe = [...est, ...se];
+  const acs = coefSe.map(Math.abs).filter((a) => Number.isFinite(a) && a !== 0);
+  const digmin = acs.length ? [Math.min(...acs), Math.max(...acs)].map((a) => 1 + Math.floor(Math.log10(a))) : [1];
+  const roundTo = Math.max(1, ...digmin.map((d) => digits - d));
+  const cs = formatNumbers(
+    coefSe.map((x) => roundR(x, roundTo)),
+    digits,
+  );
+  // an entry that prints as 0 but is not 0 (or the reverse) is shown with digits − 1 instead
+  const mismatch = coefSe
+    .map((x, k) => ({ x, k }))
+    .filter(({ x, k }) => Number.isFinite(x) && (x === 0) !== (Number(cs[k]) === 0));
+  if (mismatch.length) {
+    const redo = formatNumbers(
+      mismatch.map((m) => m.x),
+      Math.max(1, digits - 1),
+    );
+    mismatch.forEach((m, i) => (cs[m.k] = redo[i]));
+  }
+  const ts = formatNumbers(
+    stat.map((t) => roundR(t, digTst)),
+    digits,
+  );
+  const colNames = ["Estimate", "Std. Error", withP ? "z value" : "t value"];
+  const cells = names.map((_, i) => [cs[i], cs[p + i], ts[i]]);
+  let legend = "";
+  if (withP) {
+    const pv = stat.map((z) => 2 * normalUpperTail(Math.abs(z)));
+    const pf = formatPval(pv, digTst);
+    colNames.push("Pr(>|z|)");
+    cells.forEach((row, i) => row.push(pf[i]));
+    if (pv.some((x) => x < 0.1)) {
+      const st = pv.map(stars);
+      const w = Math.max(...st.map((x) => x.length));
+      colNames.push("");
+      cells.forEach((row, i) => row.push(st[i].padEnd(w)));
+      legend = `---\nSignif. codes:  ${SIGNIF_LEGEND}\n`;
+    }
+  }
+  return printCharMatrix({ rowNames: names, colNames, cells }, true) + legend;
+}
+
+/** P(Z > z) for a standard normal, by the complementary error function (W. J. Cody's rational
+ *  approximations as in R's pnorm, accurate to double precision in the tail). */
+export function normalUpperTail(z: number): number {
+  return 0.5 * erfc(z / Math.SQRT2);
+}
+
+/** erfc(x) for x ≥ 0 by Numerical Recipes' Chebyshev fit (relative error < 1.2e-7) refined with a
+ *  continued fraction in the tail, enough for the 3 significant digits printed. */
+function erfc(x: number): number {
+  if (x < 0) return 2 - erfc(-x);
+  if (x > 3) {
+    // Lentz continued fraction: erfc(x) = exp(-x²)/√π · 1/(x + 1/2/(x + 1/(x + 3/2/(x + …))))
+    let f = x;
+    for (let k = 60; k >= 1; k--) f = x + k / 2 / f;
+    return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
+  }
+  // series: erf(x) = 2/√π Σ (−1)^n x^(2n+1) / (n! (2n+1))
+  let sum = 0;
+  let term = x;
+  for (let n = 0; n < 200; n++) {
+    const add = term / (2 * n + 1);
+    sum += add;
+    if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    term *= (-x * x) / (n + 1);
+  }
+  return 1 - (2 / Math.sqrt(Math.PI)) * sum;
+}
+
+/** The "Correlation of Fixed Effects:" block, names abbreviated as lme4 does. */
+function printFixefCorrelation(names: string[], vcov: ArrayLike<number>): string {
+  const p = names.length;
+  const sd = names.map((_, i) => Math.sqrt(vcov[i * p + i]));
+  const corr: number[] = [];
+  for (let j = 0; j < p; j++) for (let i = 0; i < p; i++) corr.push(roundR(vcov[j * p + i] / (sd[i] * sd[j]), 3));
+  const f = formatNumbers(corr, 7, 3);
+  const rowNames = abbreviate(names, 11).slice(1);
+  const colNames = abbreviate(names, 6).slice(0, p - 1);
+  const cells = rowNames.map((_, r) => colNames.map((__, c) => (c < r + 1 ? f[c * p + (r + 1)] : "")));
+  return "\nCorrelation of Fixed Effects:\n" + printCharMatrix({ rowNames, colNames, cells }, false);
+}
+
+function printWarnings(s: SummaryInput): string {
+  let out = "";
+  if (s.droppedX.length > 0) {
+    const k = s.droppedX.length;
+    out += `fit warnings:\nfixed-effect model matrix is rank deficient so dropping ${k} column${k > 1 ? "s" : ""} / coefficient${k > 1 ? "s" : ""}\n`;
+  }
+  if (!s.converged || s.messages.length > 0) {
+    const code = s.converged ? "0 (OK)" : "1 ";
+    out += [`optimizer (${s.optimizer}) convergence code: ${code}`, ...s.messages].join("\n") + "\n\n";
+  }
+  return out;
+}
+
+export function formatSummary(s: SummaryInput): string {
+  let out = printTitle(s) + printFamily(s) + printCall(s) + "\n" + printAICTable(s) + "\n";
+  out += printResiduals(s);
+  out += "Random effects:\n" + formatVC(s.blocks, s.sigma, s.useScale, SUMMARY_DIGITS);
+  out += printGroups(s);
+  const p = s.fixefNames.length;
+  if (p > 0) {
+    const est = Array.from(s.beta);
+    const se = s.fixefNames.map((_, i) => Math.sqrt(s.vcov[i * p + i]));
+    out += "\nFixed effects:\n" + printCoefTable(s.fixefNames, est, se, s.isGLMM);
+    if (p > 1 && p <= COR_MAX) out += printFixefCorrelation(s.fixefNames, s.vcov);
+  }
+  return out + printWarnings(s);
+}

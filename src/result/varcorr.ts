@@ -1,0 +1,74 @@
+/**
+ * Variance components as lme4's VarCorr() reports them: per random-effects term the covariance
+ * σ²·Λ_i Λ_iᵀ of its columns (JSS 2015 eq. 4: Σ_θ = σ² Λ_θ Λ_θᵀ), as standard deviations and
+ * correlations, laid out as as.data.frame(VarCorr(m), order = "lower.tri").
+ */
+import type { ReMat } from "../model/matrices.js";
+
+export interface VarCorrRow {
+  /** lme4's VarCorr name: `Subject`, `Subject.1` for a further `||` piece, or `Residual`. */
+  group: string;
+  var1: string | null;
+  var2: string | null;
+  /** A variance (var2 null) or a covariance. */
+  vcov: number;
+  /** A standard deviation (var2 null) or a correlation (NaN next to a zero standard deviation). */
+  sdcor: number;
+}
+
+/** One term's covariance block: names, standard deviations and the correlation matrix. */
+export interface VarCorrBlock {
+  group: string;
+  names: string[];
+  /** p × p covariance, row-major. */
+  cov: number[][];
+  sd: number[];
+  corr: number[][];
+}
+
+/** The term's p × p lower-triangular Λ block from its θ entries (column-major lower triangle). */
+export function lambdaBlock(term: ReMat, theta: ArrayLike<number>): number[][] {
+  const p = term.columnNames.length;
+  const L = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  let k = term.thetaOffset;
+  if (term.correlated) {
+    for (let j = 0; j < p; j++) for (let i = j; i < p; i++) L[i][j] = theta[k++];
+  } else {
+    for (let j = 0; j < p; j++) L[j][j] = theta[k++];
+  }
+  return L;
+}
+
+export function varCorrBlocks(terms: ReMat[], theta: ArrayLike<number>, sigma: number): VarCorrBlock[] {
+  return terms.map((term) => {
+    const L = lambdaBlock(term, theta);
+    const p = L.length;
+    const s2 = sigma * sigma;
+    const cov = L.map((_, i) =>
+      L.map((__, j) => {
+        let s = 0;
+        for (let k = 0; k < p; k++) s += L[i][k] * L[j][k];
+        return s2 * s;
+      }),
+    );
+    const sd = cov.map((row, i) => Math.sqrt(row[i]));
+    const corr = cov.map((row, i) => row.map((c, j) => (i === j ? 1 : c / (sd[i] * sd[j]))));
+    return { group: term.varCorrName, names: term.columnNames.slice(), cov, sd, corr };
+  });
+}
+
+/** The rows of as.data.frame(VarCorr(m), order = "lower.tri"), Residual last when σ is estimated. */
+export function varCorrRows(blocks: VarCorrBlock[], sigma: number, useScale: boolean): VarCorrRow[] {
+  const rows: VarCorrRow[] = [];
+  for (const b of blocks) {
+    const p = b.names.length;
+    for (let j = 0; j < p; j++) {
+      for (let i = j; i < p; i++) {
+        if (i === j) rows.push({ group: b.group, var1: b.names[i], var2: null, vcov: b.cov[i][i], sdcor: b.sd[i] });
+        else rows.push({ group: b.group, var1: b.names[j], var2: b.names[i], vcov: b.cov[i][j], sdcor: b.corr[i][j] });
+      }
+    }
+  }
+  if (useScale) rows.push({ group: "Residual", var1: null, var2: null, vcov: sigma * sigma, sdcor: sigma });
+  return rows;
+}
