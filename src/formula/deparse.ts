@@ -1,7 +1,7 @@
 /**
  * `deparse(expr)`: the text R's `deparse()` gives for an expression, which is also how R labels
- * terms (`attr(terms(f), "term.labels")`): spaces around binary `+ - * /`, `%in%`, `|`, `||` and
- * `~`; none around `^` and `:`; calls as `fn(a, b)`; numbers as R prints them (15 significant
+ * terms (`attr(terms(f), "term.labels")`): spaces around binary `+ - *`, `%in%`, `|`, `||` and
+ * `~`; none around `/`, `^` and `:` (R prints `x/2`); calls as `fn(a, b)`; numbers as R prints them (15 significant
  * digits, fixed or scientific notation whichever is narrower: `1e-3` → `0.001`, `1e5` → `1e+05`);
  * names in backquotes only when not syntactic. Parentheses are kept as written (R keeps `(` in
  * the parse tree, so its deparse does too).
@@ -43,7 +43,8 @@ export function formatRNumber(x: number): string {
   return sign + (fixed.length <= sci.length ? fixed : sci);
 }
 
-const SPACED = new Set(["+", "-", "*", "/", "%in%", "|", "||"]);
+// R's deparse spaces `+ - *`, %op% and the bars, but not `/`, `^` or `:` (R's deparse.c binary-op table).
+const SPACED = new Set(["+", "-", "*", "%in%", "|", "||"]);
 
 export function deparse(expr: Expr): string {
   switch (expr.kind) {
@@ -73,5 +74,6 @@ export function deparse(expr: Expr): string {
 
 /** `y ~ x` / `~ x` as R deparses a formula. */
 export function deparseFormula(f: FormulaNode): string {
-  return (f.lhs ? deparse(f.lhs) + " " : "") + "~" + (f.lhs ? " " : "") + deparse(f.rhs);
+  // R prints a one-sided formula as `~x`, a two-sided one as `y ~ x`.
+  return f.lhs ? `${deparse(f.lhs)} ~ ${deparse(f.rhs)}` : `~${deparse(f.rhs)}`;
 }
