@@ -1,0 +1,128 @@
+/**
+ * fitLmm: a Gaussian linear mixed model by profiled (RE)ML, lme4's lmer pipeline
+ * (mkLmerDevfun → optimizeLmer → mkMerMod) over the blocked PLS system.
+ */
+import type { FittedModel } from "../fitted.js";
+import type { ModelMatrices } from "../../model/matrices.js";
+import { bobyqa } from "../optimize/bobyqa.js";
+import type { OptimizerResult } from "../optimize/types.js";
+import { NotPositiveDefiniteError } from "../../linalg/errors.js";
+import { makeDevfun, objective, type Devfun } from "./profiled-deviance.js";
+import { lmmResults } from "./results.js";
+
+export interface FitLmmOptions {
+  REML: boolean;
+  /** Called after every evaluation of the objective with the count and the value. */
+  onProgress?: (evaluations: number, objective: number) => void;
+  /** Optimiser settings (defaults: ρ_beg 0.2, ρ_end 1e-6, at most 10 000 evaluations). */
+  rhobeg?: number;
+  rhoend?: number;
+  maxEval?: number;
+}
+
+/** lme4's isSingular tolerance: a θ with lower bound 0 below this marks a boundary fit. */
+const SINGULAR_TOL = 1e-4;
+/** lme4's optimizeLmer boundary.tol and its restart_edge step (btol). */
+const BOUNDARY_TOL = 1e-5;
+const EDGE_STEP = 1e-5;
+
+export const SINGULAR_MESSAGE = "boundary (singular) fit: see help('isSingular')";
+
+export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
+  const t0 = performance.now();
+  const devfun = makeDevfun(m, { REML: options.REML });
+  devfun(m.theta0); // fails early, with a clear error, for a rank-deficient X or a constant y
+  let evaluations = 0;
+  const f = (theta: Float64Array): number => {
+    evaluations++;
+    const d = guardedDeviance(devfun, theta);
+    options.onProgress?.(evaluations, d);
+    return d;
+  };
+  const upper = new Float64Array(m.lower.length).fill(Infinity);
+  const run = (x0: ArrayLike<number>) =>
+    bobyqa(f, x0, { lower: m.lower, upper, rhobeg: options.rhobeg, rhoend: options.rhoend, maxEval: options.maxEval });
+  let opt = run(m.theta0);
+  opt = restartFromEdge(devfun, m, opt, run);
+  const theta = snapToBoundary(devfun, m, opt);
+
+  const sys = devfun.system;
+  sys.setTheta(theta).updateL();
+  const value = objective(sys, options.REML);
+  const messages = [...m.messages];
+  if (isSingular(theta, m.lower)) messages.push(SINGULAR_MESSAGE);
+  if (!opt.converged) messages.push(`convergence: ${opt.message}`);
+  const results = lmmResults(sys, options.REML);
+  return {
+    family: "gaussian",
+    link: "identity",
+    REML: options.REML,
+    nAGQ: 1,
+    matrices: m,
+    theta,
+    objective: value,
+    evaluations,
+    converged: opt.converged,
+    messages,
+    ...results,
+    fitSeconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** The criterion, or +Infinity where Ω(θ) is numerically not positive definite (extreme θ). */
+function guardedDeviance(devfun: Devfun, theta: ArrayLike<number>): number {
+  try {
+    return devfun(theta);
+  } catch (e) {
+    if (e instanceof NotPositiveDefiniteError) return Infinity;
+    throw e;
+  }
+}
+
+/** lme4's isSingular: some θ with lower bound 0 is (nearly) 0. */
+export function isSingular(theta: ArrayLike<number>, lower: ArrayLike<number>, tol = SINGULAR_TOL): boolean {
+  for (let i = 0; i < lower.length; i++) if (lower[i] === 0 && theta[i] < tol) return true;
+  return false;
+}
+
+/**
+ * lme4's optimizeLmer(restart_edge = TRUE): when the optimum has θ on a bound and a forward
+ * difference shows the deviance decreasing into the interior, run the optimiser again from there.
+ */
+function restartFromEdge(
+  devfun: Devfun, m: ModelMatrices, opt: OptimizerResult, run: (x0: ArrayLike<number>) => OptimizerResult,
+): OptimizerResult {
+  const x = opt.x;
+  const onBound: number[] = [];
+  for (let i = 0; i < x.length; i++) if (x[i] === m.lower[i]) onBound.push(i);
+  if (onBound.length === 0) return opt;
+  const d0 = guardedDeviance(devfun, x);
+  const probe = Float64Array.from(x);
+  let decreasing = false;
+  for (const i of onBound) {
+    probe[i] = m.lower[i] + EDGE_STEP;
+    if ((guardedDeviance(devfun, probe) - d0) / EDGE_STEP < 0) decreasing = true;
+    probe[i] = x[i];
+  }
+  if (!decreasing) return opt;
+  const again = run(x);
+  return again.fx <= opt.fx ? again : opt;
+}
+
+/**
+ * lme4's check.boundary (boundary.tol = 1e-5): θ entries within the tolerance of their lower bound
+ * are set to it when that does not increase the deviance.
+ */
+function snapToBoundary(devfun: Devfun, m: ModelMatrices, opt: OptimizerResult): Float64Array {
+  const theta = Float64Array.from(opt.x);
+  const snapped = Float64Array.from(theta);
+  let any = false;
+  for (let i = 0; i < theta.length; i++) {
+    if (Number.isFinite(m.lower[i]) && theta[i] !== m.lower[i] && theta[i] - m.lower[i] < BOUNDARY_TOL) {
+      snapped[i] = m.lower[i];
+      any = true;
+    }
+  }
+  if (!any) return theta;
+  return guardedDeviance(devfun, snapped) <= guardedDeviance(devfun, theta) ? snapped : theta;
+}

@@ -1,0 +1,64 @@
+/**
+ * Everything a FittedModel reports beyond θ and the criterion, read off the PLS system at the
+ * optimum (lme4's mkMerMod): β̂, σ̂, vcov(β), conditional modes and variances, η, μ, and the ML
+ * deviance.
+ */
+import type { PlsSystem } from "../pls/pls-system.js";
+import { objective } from "./profiled-deviance.js";
+
+export interface LmmResults {
+  beta: Float64Array;
+  sigma: number;
+  vcov: Float64Array;
+  ranef: Float64Array[];
+  condSD: Float64Array[];
+  eta: Float64Array;
+  mu: Float64Array;
+  deviance: number;
+}
+
+/** Results at the system's current θ (after setTheta(θ).updateL()). */
+export function lmmResults(sys: PlsSystem, REML: boolean): LmmResults {
+  const r2 = sys.solve();
+  const beta = Float64Array.from(sys.beta);
+  // σ̂² = r²/n (ML) or r²/(n − p) (REML): JSS 2015 eqs. 33 and 40
+  const sigma = Math.sqrt(r2 / (REML ? sys.n - sys.p : sys.n));
+  const s2 = sigma * sigma;
+  const vcov = sys.unscaledVcov().map((v) => v * s2);
+  const b = sys.b();
+  const ranef = sys.splitByTerm(b);
+  const condSD = sys.conditionalVarianceBlocks().map((blocks, k) => {
+    const pk = sys.matrices.reTerms[k].columnNames.length;
+    const out = new Float64Array(blocks.length / pk);
+    for (let l = 0; l < out.length / pk; l++)
+      for (let j = 0; j < pk; j++) out[l * pk + j] = Math.sqrt(s2 * blocks[l * pk * pk + j + j * pk]);
+    return out;
+  });
+  const eta = linearPredictor(sys, beta, ranef);
+  // lme4's deviance(fit, REML = FALSE): the ML criterion at these estimates
+  const deviance = objective(sys, false);
+  return { beta, sigma, vcov, ranef, condSD, eta, mu: Float64Array.from(eta), deviance };
+}
+
+/** η = Xβ + Zb + offset, one pass over the rows. */
+export function linearPredictor(sys: PlsSystem, beta: Float64Array, ranef: Float64Array[]): Float64Array {
+  const m = sys.matrices;
+  const n = m.n;
+  const eta = Float64Array.from(m.offset);
+  for (let j = 0; j < m.p; j++) {
+    const bj = beta[j];
+    const o = j * n;
+    for (let i = 0; i < n; i++) eta[i] += m.X[o + i] * bj;
+  }
+  m.reTerms.forEach((t, k) => {
+    const pk = t.columnNames.length;
+    const bk = ranef[k];
+    for (let i = 0; i < n; i++) {
+      const lo = t.refs[i] * pk;
+      let v = 0;
+      for (let c = 0; c < pk; c++) v += t.z[i * pk + c] * bk[lo + c];
+      eta[i] += v;
+    }
+  });
+  return eta;
+}
