@@ -6,7 +6,10 @@
  * are therefore always feasible and their centroid too.
  *
  * Stops (converged) when the spread of f over the simplex is at most ftolAbs, or when every
- * coordinate's extent over the simplex is at most xtolRel·(|x_best,i| + xtolRel).
+ * coordinate's extent over the simplex is at most xtolRel·(|x_best,i| + xtolRel) — unless the
+ * simplex has collapsed into a lower-dimensional set (typically a face of the box), when it is
+ * rebuilt around the best vertex (a restart in the spirit of Kelley 1999, "Detection and
+ * remediation of stagnation in the Nelder–Mead algorithm").
  */
 import { checkProblem } from "./bounds.js";
 import type { CountedObjective } from "./evaluator.js";
@@ -88,18 +91,29 @@ function runSimplex(
   const vertex = (v: number) => simplex.subarray(v * n, v * n + n);
   const maxEvalOutcome = { converged: false, message: `stopped after maxEval = ${obj.maxEval} evaluations` };
 
+  const edges = new Float64Array(n * n);
   // Initial simplex: x0 and x0 ± step_i e_i, on the side of x0 with room inside the bounds.
-  for (let v = 0; v < nv; v++) {
-    simplex.set(x0, v * n);
-    if (v > 0) {
-      const i = v - 1;
-      const up = upper[i] - x0[i];
-      const down = x0[i] - lower[i];
-      simplex[v * n + i] = up >= step[i] || up >= down ? x0[i] + Math.min(step[i], up) : x0[i] - Math.min(step[i], down);
+  const buildSimplex = (centre: Float64Array, fCentre: number | undefined): boolean => {
+    for (let v = 0; v < nv; v++) {
+      simplex.set(centre, v * n);
+      if (v > 0) {
+        const i = v - 1;
+        const up = upper[i] - centre[i];
+        const down = centre[i] - lower[i];
+        simplex[v * n + i] =
+          up >= step[i] || up >= down ? centre[i] + Math.min(step[i], up) : centre[i] - Math.min(step[i], down);
+      }
+      if (v === 0 && fCentre !== undefined) {
+        fv[0] = fCentre;
+        continue;
+      }
+      if (obj.exhausted) return false;
+      fv[v] = obj.evaluate(vertex(v));
     }
-    if (obj.exhausted) return maxEvalOutcome;
-    fv[v] = obj.evaluate(vertex(v));
-  }
+    return true;
+  };
+  if (!buildSimplex(x0, undefined)) return maxEvalOutcome;
+  let fAtRestart = Infinity;
 
   for (;;) {
     // Best (l), worst (h) and second worst (s) vertices.
@@ -113,11 +127,20 @@ function runSimplex(
     let s = l;
     for (let v = 0; v < nv; v++) if (v !== h && fv[v] > fv[s]) s = v;
 
-    if (fv[h] - fv[l] <= ftolAbs) {
-      return { converged: true, message: `simplex function values within ftolAbs = ${ftolAbs}` };
-    }
-    if (simplexIsSmall(simplex, n, l, xtolRel)) {
-      return { converged: true, message: `simplex size within xtolRel = ${xtolRel}` };
+    const fSmall = fv[h] - fv[l] <= ftolAbs;
+    if (fSmall || simplexIsSmall(simplex, n, l, xtolRel)) {
+      // Projection onto the bounds can flatten the simplex into a face, where it can only
+      // search a subspace: then restart around the best vertex, as long as restarts still
+      // improve f by more than ftolAbs.
+      if (isDegenerate(simplex, n, l, edges) && fv[l] < fAtRestart - ftolAbs) {
+        fAtRestart = fv[l];
+        xr.set(vertex(l));
+        if (!buildSimplex(xr, fv[l])) return maxEvalOutcome;
+        continue;
+      }
+      return fSmall
+        ? { converged: true, message: `simplex function values within ftolAbs = ${ftolAbs}` }
+        : { converged: true, message: `simplex size within xtolRel = ${xtolRel}` };
     }
     if (obj.exhausted) return maxEvalOutcome;
 
@@ -205,4 +228,44 @@ function simplexIsSmall(simplex: Float64Array, n: number, l: number, xtolRel: nu
     }
   }
   return true;
+}
+
+/** True when the simplex has (numerically) lost a dimension: the determinant of its edges from
+ *  the best vertex, each scaled to unit length, is below 1e-8 (Gaussian elimination with
+ *  partial pivoting on the scratch matrix a). */
+function isDegenerate(simplex: Float64Array, n: number, l: number, a: Float64Array): boolean {
+  let col = 0;
+  for (let v = 0; v <= n; v++) {
+    if (v === l) continue;
+    let norm = 0;
+    for (let i = 0; i < n; i++) {
+      const e = simplex[v * n + i] - simplex[l * n + i];
+      a[i * n + col] = e;
+      norm += e * e;
+    }
+    norm = Math.sqrt(norm);
+    if (norm === 0) return true;
+    for (let i = 0; i < n; i++) a[i * n + col] /= norm;
+    col++;
+  }
+  let det = 1;
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(a[i * n + k]) > Math.abs(a[p * n + k])) p = i;
+    const piv = a[p * n + k];
+    if (piv === 0) return true;
+    if (p !== k) {
+      for (let j = 0; j < n; j++) {
+        const t = a[k * n + j];
+        a[k * n + j] = a[p * n + j];
+        a[p * n + j] = t;
+      }
+    }
+    det *= piv;
+    for (let i = k + 1; i < n; i++) {
+      const m = a[i * n + k] / piv;
+      for (let j = k; j < n; j++) a[i * n + j] -= m * a[k * n + j];
+    }
+  }
+  return Math.abs(det) < 1e-8;
 }
