@@ -1,0 +1,15 @@
+/**
+ * mixed-models: lme4's linear and generalized linear mixed models for TypeScript. The one public
+ * entry: each pipeline stage's public API, then the fitting functions and the fit object.
+ */
+export { parseFormula, checkFormula, formulaTerms, deparse, FormulaError } from "./formula/index.js";
+export type { FormulaTerms, RandomTerm, Term, FixedPart, CheckResult, FormulaTermsOptions } from "./formula/index.js";
+export { compileModel, readCsv, parseCsv, ModelError } from "./model/index.js";
+export type { CompileOptions, DataInput, DataTable, ModelMatrices, ReMat } from "./model/index.js";
+export type { FittedModel, FamilyName } from "./fit/fitted.js";
+export { lmer, type LmerOptions } from "./lmer.js";
+export { MixedModel, type ModelInfo } from "./result/model.js";
+export type { VarCorrRow } from "./result/varcorr.js";
+export type { RanefTable } from "./result/ranef.js";
+export type { ResidualType } from "./result/residuals.js";
+export type { ModelJSON } from "./result/json.js";

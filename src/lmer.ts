@@ -1,0 +1,37 @@
+/**
+ * lmer(): a linear mixed model, as lme4's lmer() runs it (R/lmer.R): lFormula (compileModel) →
+ * mkLmerDevfun and optimizeLmer (fitLmm) → mkMerMod (the MixedModel fit object).
+ */
+import { compileModel } from "./model/index.js";
+import type { DataInput, DataTable } from "./model/index.js";
+import { fitLmm } from "./fit/lmm/index.js";
+import { MixedModel } from "./result/model.js";
+
+export interface LmerOptions {
+  /** REML (default) or maximum likelihood. */
+  REML?: boolean;
+  /** Prior weights: one per data row, or the name of a numeric column. */
+  weights?: number[] | Float64Array | string;
+  /** An offset added to the linear predictor, one per data row. */
+  offset?: number[] | Float64Array;
+  /** Called after every evaluation of the objective with the count and the value. */
+  onProgress?: (evaluations: number, objective: number) => void;
+  /** The data set's name for summary()'s "Data:" line (lme4 prints the call's data argument). */
+  dataName?: string;
+  /** The data file's name, reported by toJSON() as `data`. */
+  dataFile?: string;
+}
+
+/**
+ * Fit a linear mixed model, e.g. `lmer("Reaction ~ Days + (Days | Subject)", rows)`. `data` is a
+ * danfo DataFrame, an array of records, or an object of columns.
+ */
+export function lmer(formula: string, data: DataInput | DataTable, options: LmerOptions = {}): MixedModel {
+  const matrices = compileModel(formula, data, {
+    family: "gaussian",
+    ...(options.weights !== undefined ? { weights: options.weights } : {}),
+    ...(options.offset !== undefined ? { offset: options.offset } : {}),
+  });
+  const fit = fitLmm(matrices, { REML: options.REML ?? true, onProgress: options.onProgress });
+  return new MixedModel(fit, { formula, dataName: options.dataName, dataFile: options.dataFile });
+}
