@@ -64,7 +64,7 @@ export function buildPlan(
     response,
     weights: { source: options.weights, ...(options.weightsColumn ? { column: options.weightsColumn } : {}) },
     offset: { terms: terms.offsets.map((o) => `offset(${label(o)})`), vector: options.offsetVector },
-    variables: variablePlans(frame),
+    variables: variablePlans(frame, random),
     fixed: { intercept: terms.fixed.intercept, columns: fixedColumns },
     random,
     theta,
@@ -79,14 +79,26 @@ export function buildPlan(
   };
 }
 
-function variablePlans(frame: ModelFrame): VariablePlan[] {
+function variablePlans(frame: ModelFrame, random: RandomTermPlan[]): VariablePlan[] {
   const out: VariablePlan[] = [];
+  const groups = new Map<string, RandomTermPlan>();
+  for (const r of random) if (!groups.has(r.group)) groups.set(r.group, r);
   for (const [name, v] of frame.variables) {
     const roles = frame.roles.get(name) ?? [];
     if (v.kind === "factor") out.push({ name, type: "factor", levels: v.levels, roles });
     else if (v.kind === "matrix") {
       out.push({ name, type: "matrix", columns: v.colnames ?? Array.from({ length: v.ncol }, (_, k) => String(k + 1)), roles });
     } else out.push({ name, type: "numeric", roles });
+  }
+  // Grouping factors are factors whatever their columns are (lme4's factorize()).
+  for (const [name, r] of groups) {
+    out.push({
+      name,
+      type: "factor",
+      levels: r.levels,
+      roles: ["grouping"],
+      ...(r.groupVariables.length > 1 ? { interactionOf: r.groupVariables } : {}),
+    });
   }
   return out;
 }

@@ -46,7 +46,8 @@ function variableLine(v: VariablePlan): string[] {
       : v.type === "matrix"
         ? `matrix, ${v.columns!.length} columns`
         : "numeric";
-  return [v.name, what, v.roles.join(", ")];
+  const roles = v.roles.join(", ") + (v.interactionOf ? ` (interaction of ${v.interactionOf.join(", ")})` : "");
+  return [v.name, what, roles];
 }
 
 function responseText(plan: ConstructionPlan): string {
@@ -74,12 +75,15 @@ function lambdaLines(t: RandomTermPlan): string[] {
 function randomLines(t: RandomTermPlan, k: number): string[] {
   const p = t.columns.length;
   const out = [
-    `  ${k + 1}. ${t.source}   grouping factor ${t.group}${t.groupVariables.length > 1 ? ` (interaction of ${t.groupVariables.join(", ")})` : ""}, ${t.levels.length} levels: ${list(t.levels)}`,
+    `  ${k + 1}. ${t.source}   grouping factor ${t.group}, ${t.levels.length} levels`,
     `     columns per level: ${t.columns.map((c) => c.name).join(", ")}  → adds ${t.levels.length} × ${p} = ${t.levels.length * p} columns to Z`,
   ];
-  for (const c of t.columns) if (c.pieces.length > 0) out.push(`       ${c.name} = ${columnText(c)}`);
+  for (const c of t.columns) {
+    const text = columnText(c);
+    if (c.pieces.length > 0 && text !== c.name) out.push(`       ${c.name} = ${text}`);
+  }
   out.push(
-    `     Λ block ${p} × ${p}, ${t.correlated ? "lower-triangular (correlated effects)" : "diagonal (independent effects)"}, repeated for each level; θ${t.thetaOffset + 1}${t.thetaCount > 1 ? `..θ${t.thetaOffset + t.thetaCount}` : ""}:`,
+    `     Λ block ${p} × ${p}, ${p === 1 ? "a single θ" : t.correlated ? "lower-triangular (correlated effects)" : "diagonal (independent effects)"}, repeated for each level; θ${t.thetaOffset + 1}${t.thetaCount > 1 ? `..θ${t.thetaOffset + t.thetaCount}` : ""}:`,
     ...lambdaLines(t),
   );
   if (t.varCorrName !== t.group) out.push(`     (VarCorr calls this term ${t.varCorrName})`);

@@ -82,7 +82,6 @@ export function buildFrame(
     groupsFull.set(r.group.label, groupingFactor(r.group, ctx));
     const names = r.group.factors.map(ctx.label);
     groupVariables.set(r.group.label, names);
-    for (const v of names) addRole(v, "grouping");
   }
 
   const offsetFull = offsetOf(terms.offsets, options.offset, n, ctx);

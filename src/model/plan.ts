@@ -18,8 +18,12 @@ export interface VariablePlan {
   levels?: string[];
   /** Matrix column suffixes (`1`, `2` for poly) (type "matrix"). */
   columns?: string[];
-  /** Where the model uses it. */
+  /** Where the model uses it. A grouping factor is listed under its group name (`Subject`,
+   *  `recipe:replicate`) with role "grouping", separately from any use of the same column as a
+   *  fixed or random-slope variable. */
   roles: VariableRole[];
+  /** For an interaction grouping factor: the variables it crosses. */
+  interactionOf?: string[];
 }
 
 export type VariableRole = "response" | "fixed" | "random" | "grouping" | "offset" | "weights";
