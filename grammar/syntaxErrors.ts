@@ -19,7 +19,7 @@ import {
   Tilde,
 } from "./tokens.js";
 
-const span = (t: IToken) => ({ start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 });
+const span = (t: IToken) => ({ start: t.startOffset, end: t.startOffset + t.image.length });
 
 function isA(t: IToken | undefined, type: TokenType): boolean {
   if (!t) return false;

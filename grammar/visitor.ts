@@ -11,7 +11,7 @@ const BaseVisitor = formulaParser.getBaseCstVisitorConstructor();
 
 type Children = Record<string, (CstNode | IToken)[] | undefined>;
 
-const tokenEnd = (t: IToken) => (t.endOffset ?? t.startOffset + t.image.length - 1) + 1;
+const tokenEnd = (t: IToken) => t.startOffset + t.image.length;
 
 function tokens(ch: Children, key: string): IToken[] {
   return (ch[key] ?? []) as IToken[];

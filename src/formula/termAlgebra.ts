@@ -105,7 +105,7 @@ class Encoder {
       case "unary":
         return e.op === "-" ? this.deleteTerms([], e.operand) : this.encode(e.operand);
       case "binary":
-        return this.encodeBinary(e.op, e.left, e.right, e);
+        return this.encodeBinary(e.op, e.left, e.right);
     }
   }
 
@@ -143,7 +143,7 @@ class Encoder {
       });
   }
 
-  private encodeBinary(op: string, left: Expr, right: Expr, whole: Expr): bigint[] {
+  private encodeBinary(op: string, left: Expr, right: Expr): bigint[] {
     switch (op) {
       case "+":
         return trimRepeats([...this.encode(left), ...this.encode(right)]);
@@ -170,12 +170,7 @@ class Encoder {
       case "^":
         return this.power(left, right);
       default:
-        this.problems.push({
-          message: `'${op}' must stand inside parentheses as a random-effect term`,
-          start: whole.start,
-          end: whole.end,
-          hint: "write (terms | group)",
-        });
+        // A bar inside a bar's left side: validate.ts reports it ("cannot contain another '|'").
         return [];
     }
   }

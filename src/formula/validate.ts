@@ -119,17 +119,19 @@ class Validator {
   private checkPower(e: BinaryNode): void {
     let exp = e.right;
     while (exp.kind === "paren") exp = exp.inner;
-    const bad = (message: string): void => {
+    const bad = (message: string, hint?: string): void => {
       this.problems.push({
         message,
         start: e.right.start,
         end: e.right.end,
-        hint: `(a + b)^2 means the terms and all their two-way interactions; for an arithmetic power write I(${this.text(e.left)}^${this.text(e.right)})`,
+        hint: hint ?? `(a + b)^2 means the terms and all their two-way interactions; for an arithmetic power write I(${this.text(e.left)}^${this.text(e.right)})`,
       });
     };
     if (exp.kind !== "number") return bad("the power in a formula must be a whole number");
     if (!Number.isInteger(exp.value)) return bad(`the power in a formula must be a whole number, not ${exp.text}`);
-    if (exp.value < 2) return bad(`the power in a formula must be at least 2, not ${exp.text}`);
+    if (exp.value < 2) {
+      return bad(`the power in a formula must be at least 2, not ${exp.text}`, `drop '^${exp.text}', or write (a + b)^2 for the terms and their two-way interactions`);
+    }
   }
 
   private checkCall(e: CallNode, w: Walk): void {
