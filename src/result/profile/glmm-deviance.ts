@@ -11,7 +11,7 @@
 import type { Family } from "../../fit/family/index.js";
 import type { ModelMatrices } from "../../model/matrices.js";
 import { backSolve, choleskyInPlace, forwardSolve, logDet2 } from "./dense.js";
-import { denseLambda, reOffsets, zRows, zTimes } from "./re-layout.js";
+import { lambdaBlocksTimes, lambdaSandwich, lambdaTransposeTimes, reBlocks, reOffsets, termBlocks, zRows, zTimes } from "./re-layout.js";
 
 export interface GlmmState {
   deviance: number;
@@ -57,7 +57,8 @@ export function glmmSystem(m: ModelMatrices, family: Family, options: GlmmSystem
   const z = zRows(m);
   const link = family.link;
 
-  const Lam = new Float64Array(q * q);
+  const blocks = reBlocks(m);
+  const Ts = m.reTerms.map((t) => new Float64Array(t.columnNames.length ** 2));
   const u = new Float64Array(q);
   const uNew = new Float64Array(q);
   const b = new Float64Array(q);
@@ -75,11 +76,7 @@ export function glmmSystem(m: ModelMatrices, family: Family, options: GlmmSystem
 
   /** η, μ and Σd + ‖u‖² at u (written into eta/mu). */
   function penalizedDeviance(uu: Float64Array): number {
-    for (let i = 0; i < q; i++) {
-      let v = 0;
-      for (let k = 0; k <= i; k++) v += Lam[i * q + k] * uu[k];
-      b[i] = v;
-    }
+    lambdaBlocksTimes(blocks, Ts, uu, b);
     zTimes(z, b, n, zb);
     let dev = 0;
     for (let i = 0; i < n; i++) {
@@ -109,30 +106,14 @@ export function glmmSystem(m: ModelMatrices, family: Family, options: GlmmSystem
       }
     }
     // rhs ← Λᵀ (Zᵀ r) − u ; A ← Λᵀ G Λ + I
-    for (let i = 0; i < q; i++) {
-      let v = 0;
-      for (let k = i; k < q; k++) v += Lam[k * q + i] * rhs[k];
-      uNew[i] = v - uu[i];
-    }
-    rhs.set(uNew);
-    for (let i = 0; i < q; i++)
-      for (let j = 0; j < q; j++) {
-        let v = 0;
-        for (let k = i; k < q; k++) v += Lam[k * q + i] * G[k * q + j];
-        A[i * q + j] = v;
-      }
-    for (let i = 0; i < q; i++)
-      for (let j = 0; j <= i; j++) {
-        let v = 0;
-        for (let k = j; k < q; k++) v += A[i * q + k] * Lam[k * q + j];
-        G[i * q + j] = G[j * q + i] = v + (i === j ? 1 : 0);
-      }
-    A.set(G);
+    lambdaTransposeTimes(blocks, Ts, rhs, uNew);
+    for (let i = 0; i < q; i++) rhs[i] = uNew[i] - uu[i];
+    lambdaSandwich(blocks, Ts, G, q, A);
     return choleskyInPlace(A, q);
   }
 
   function laplace(theta: ArrayLike<number>, beta: ArrayLike<number>): number {
-    denseLambda(m, theta, Lam);
+    termBlocks(m, theta, Ts);
     for (let i = 0; i < n; i++) {
       let v = m.offset[i];
       for (let j = 0; j < p; j++) v += m.X[j * n + i] * beta[j];

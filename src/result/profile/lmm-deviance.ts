@@ -12,7 +12,17 @@
  */
 import type { ModelMatrices } from "../../model/matrices.js";
 import { backSolve, choleskyInPlace, forwardSolve, logDet2 } from "./dense.js";
-import { denseLambda, reOffsets, zRows, zTimes, type ZRows } from "./re-layout.js";
+import {
+  lambdaBlocksTimes,
+  lambdaSandwich,
+  lambdaTransposeTimes,
+  reBlocks,
+  reOffsets,
+  termBlocks,
+  zRows,
+  zTimes,
+  type ZRows,
+} from "./re-layout.js";
 
 /** The pieces of the solution at one θ. Views into the system's buffers: copy to keep. */
 export interface LmmState {
@@ -89,8 +99,9 @@ export function lmmSystem(m: ModelMatrices, options: LmmSystemOptions = {}): Lmm
 
   // Buffers reused by every solve.
   const A = new Float64Array(q * q);
-  const LamBuf = new Float64Array(q * q);
-  const LtG = new Float64Array(q * q);
+  const blocks = reBlocks(m);
+  const Ts = m.reTerms.map((t) => new Float64Array(t.columnNames.length ** 2));
+  const col2 = new Float64Array(q);
   const RZX = new Float64Array(q * p);
   const RX = new Float64Array(p * p);
   const cu = new Float64Array(q);
@@ -102,34 +113,16 @@ export function lmmSystem(m: ModelMatrices, options: LmmSystemOptions = {}): Lmm
   const state: LmmState = { ldL2: 0, ldRX2: 0, prss: 0, beta, u, RX, L: A };
 
   function solve(theta: ArrayLike<number>): LmmState | null {
-    const Lam = denseLambda(m, theta, LamBuf);
+    termBlocks(m, theta, Ts);
     // A = Λᵀ G Λ + I with G = ZᵀWZ (eq. 18).
-    for (let i = 0; i < q; i++)
-      for (let j = 0; j < q; j++) {
-        let v = 0;
-        for (let k = 0; k < q; k++) v += Lam[k * q + i] * ZtWZ[k * q + j];
-        LtG[i * q + j] = v;
-      }
-    for (let i = 0; i < q; i++)
-      for (let j = 0; j <= i; j++) {
-        let v = 0;
-        for (let k = 0; k < q; k++) v += LtG[i * q + k] * Lam[k * q + j];
-        A[i * q + j] = A[j * q + i] = v + (i === j ? 1 : 0);
-      }
+    lambdaSandwich(blocks, Ts, ZtWZ, q, A);
     if (!choleskyInPlace(A, q)) return null;
     // cu = L⁻¹ Λᵀ ZᵀWy; R_ZX = L⁻¹ Λᵀ ZᵀWX (eq. 19).
-    for (let i = 0; i < q; i++) {
-      let v = 0;
-      for (let k = 0; k < q; k++) v += Lam[k * q + i] * ZtWy[k];
-      cu[i] = v;
-    }
+    lambdaTransposeTimes(blocks, Ts, ZtWy, cu);
     forwardSolve(A, q, cu);
     for (let j = 0; j < p; j++) {
-      for (let i = 0; i < q; i++) {
-        let v = 0;
-        for (let k = 0; k < q; k++) v += Lam[k * q + i] * ZtWX[k * p + j];
-        col[i] = v;
-      }
+      for (let i = 0; i < q; i++) col2[i] = ZtWX[i * p + j];
+      lambdaTransposeTimes(blocks, Ts, col2, col);
       forwardSolve(A, q, col);
       for (let i = 0; i < q; i++) RZX[i * p + j] = col[i];
     }
@@ -156,11 +149,7 @@ export function lmmSystem(m: ModelMatrices, options: LmmSystemOptions = {}): Lmm
     }
     backSolve(A, q, u);
     // r² computed from the residuals directly (no cancellation).
-    for (let i = 0; i < q; i++) {
-      let v = 0;
-      for (let k = 0; k <= i; k++) v += Lam[i * q + k] * u[k];
-      b[i] = v;
-    }
+    lambdaBlocksTimes(blocks, Ts, u, b);
     zTimes(z, b, n, zb);
     let prss = 0;
     for (let i = 0; i < n; i++) {

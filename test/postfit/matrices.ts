@@ -1,0 +1,145 @@
+/**
+ * Model matrices for the post-fit tests, built by hand from the fixture CSVs so that these tests
+ * exercise the post-fit code alone (the model stage has its own tests).
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { ModelMatrices, ReMat } from "../../src/model/matrices.js";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+export const fixtures = `${here}../fixtures/`;
+
+export function readJson<T = any>(name: string): T {
+  return JSON.parse(readFileSync(`${fixtures}${name}`, "utf8")) as T;
+}
+
+/** A CSV as columns of strings (the fixtures have no embedded commas). */
+export function readColumns(name: string): Record<string, string[]> {
+  const lines = readFileSync(`${fixtures}data/${name}`, "utf8").trim().split(/\r?\n/);
+  const head = lines[0].split(",").map((h) => h.replace(/"/g, ""));
+  const cols: Record<string, string[]> = {};
+  for (const h of head) cols[h] = [];
+  for (const line of lines.slice(1)) {
+    line.split(",").forEach((v, j) => cols[head[j]].push(v.replace(/"/g, "")));
+  }
+  return cols;
+}
+
+/** Factor levels: numeric order when every label is a number (R's factor() of a number), else code points. */
+export function levelsOf(values: string[]): string[] {
+  const u = [...new Set(values)];
+  return u.every((v) => v !== "" && !Number.isNaN(Number(v)))
+    ? u.sort((a, b) => Number(a) - Number(b))
+    : u.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function reMat(group: string, labels: string[], columns: [string, Float64Array][], correlated: boolean, thetaOffset: number, varCorrName = group): ReMat {
+  const levels = levelsOf(labels);
+  const index = new Map(levels.map((l, i) => [l, i]));
+  const n = labels.length;
+  const p = columns.length;
+  const z = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) z[i * p + j] = columns[j][1][i];
+  return {
+    group,
+    varCorrName,
+    levels,
+    refs: Int32Array.from(labels, (l) => index.get(l)!),
+    columnNames: columns.map((c) => c[0]),
+    z,
+    correlated,
+    thetaOffset,
+    thetaCount: correlated ? (p * (p + 1)) / 2 : p,
+  };
+}
+
+function assemble(y: Float64Array, xCols: [string, Float64Array][], reTerms: ReMat[], weights?: Float64Array): ModelMatrices {
+  const n = y.length;
+  const p = xCols.length;
+  const X = new Float64Array(n * p);
+  xCols.forEach(([, v], j) => X.set(v, j * n));
+  const theta0: number[] = [];
+  const lower: number[] = [];
+  const thetaNames: string[] = [];
+  for (const t of reTerms) {
+    const p = t.columnNames.length;
+    if (t.correlated) {
+      for (let j = 0; j < p; j++)
+        for (let i = j; i < p; i++) {
+          theta0.push(i === j ? 1 : 0);
+          lower.push(i === j ? 0 : -Infinity);
+          thetaNames.push(i === j ? `${t.group}.${t.columnNames[i]}` : `${t.group}.${t.columnNames[i]}.${t.columnNames[j]}`);
+        }
+    } else {
+      for (let j = 0; j < p; j++) {
+        theta0.push(1);
+        lower.push(0);
+        thetaNames.push(`${t.group}.${t.columnNames[j]}`);
+      }
+    }
+  }
+  const ngroups: Record<string, number> = {};
+  for (const t of reTerms) ngroups[t.group] = t.levels.length;
+  return {
+    n,
+    y,
+    X,
+    p,
+    xNames: xCols.map((c) => c[0]),
+    droppedX: [],
+    weights: weights ?? new Float64Array(n).fill(1),
+    offset: new Float64Array(n),
+    reTerms,
+    theta0: Float64Array.from(theta0),
+    lower: Float64Array.from(lower),
+    thetaNames,
+    ngroups,
+    messages: [],
+    plan: { formula: "" } as ModelMatrices["plan"],
+  };
+}
+
+const ones = (n: number) => new Float64Array(n).fill(1);
+const num = (v: string[]) => Float64Array.from(v, Number);
+
+/** sleepstudy: "corr" = Reaction ~ Days + (Days | Subject), "uncorr" = (Days || Subject),
+ *  "noDays" = Reaction ~ 1 + (Days | Subject). */
+export function sleepstudy(kind: "corr" | "uncorr" | "noDays"): ModelMatrices {
+  const d = readColumns("sleepstudy.csv");
+  const n = d.Reaction.length;
+  const days = num(d.Days);
+  const x: [string, Float64Array][] = kind === "noDays" ? [["(Intercept)", ones(n)]] : [["(Intercept)", ones(n)], ["Days", days]];
+  const re =
+    kind === "uncorr"
+      ? [reMat("Subject", d.Subject, [["(Intercept)", ones(n)]], false, 0), reMat("Subject", d.Subject, [["Days", days]], false, 1, "Subject.1")]
+      : [reMat("Subject", d.Subject, [["(Intercept)", ones(n)], ["Days", days]], true, 0)];
+  const m = assemble(num(d.Reaction), x, re);
+  m.plan = { formula: kind === "corr" ? "Reaction ~ Days + (Days | Subject)" : kind === "uncorr" ? "Reaction ~ Days + (Days || Subject)" : "Reaction ~ 1 + (Days | Subject)" } as ModelMatrices["plan"];
+  return m;
+}
+
+export function dyestuff(): ModelMatrices {
+  const d = readColumns("Dyestuff.csv");
+  const n = d.Yield.length;
+  const m = assemble(num(d.Yield), [["(Intercept)", ones(n)]], [reMat("Batch", d.Batch, [["(Intercept)", ones(n)]], false, 0)]);
+  m.plan = { formula: "Yield ~ 1 + (1 | Batch)" } as ModelMatrices["plan"];
+  return m;
+}
+
+/** cbpp: cbind(incidence, size - incidence) ~ factor(period) + (1 | herd). */
+export function cbpp(): ModelMatrices {
+  const d = readColumns("cbpp.csv");
+  const n = d.herd.length;
+  const size = num(d.size);
+  const y = Float64Array.from(num(d.incidence), (v, i) => v / size[i]);
+  const period = d.period;
+  const dummy = (lev: string) => Float64Array.from(period, (v) => (v === lev ? 1 : 0));
+  const m = assemble(
+    y,
+    [["(Intercept)", ones(n)], ["factor(period)2", dummy("2")], ["factor(period)3", dummy("3")], ["factor(period)4", dummy("4")]],
+    [reMat("herd", d.herd, [["(Intercept)", ones(n)]], false, 0)],
+    size,
+  );
+  m.plan = { formula: "cbind(incidence, size - incidence) ~ factor(period) + (1 | herd)" } as ModelMatrices["plan"];
+  return m;
+}
