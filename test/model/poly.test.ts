@@ -1,0 +1,42 @@
+/** poly() and scale() against R's values (printed by R 4 with digits = 17). */
+import { describe, expect, it } from "vitest";
+import { compileModel } from "../../src/model/index.js";
+import { orthogonalPolynomial } from "../../src/model/poly.js";
+
+describe("poly(x, 3) as R's poly", () => {
+  const x = Float64Array.from([1, 2, 4, 7, 11, 3.5]);
+  // R: poly(c(1, 2, 4, 7, 11, 3.5), 3)
+  const expected = [
+    [-0.455172846775803386, -0.333793420968922394, -0.091034569355160702, 0.273103708065481898, 0.758621411293005421, -0.151724282258601129],
+    [0.53272284851497254, 0.14827530025144295, -0.36842406241020192, -0.51298377173913412, 0.47118337386088888, -0.27077368847796773],
+    [-0.43860903066157586, 0.19398368381784184, 0.33156137450853290, -0.67906506041274262, 0.18738666310175409, 0.40474236964618937],
+  ];
+  const r = orthogonalPolynomial(x, 3);
+  it("values to 1e-10", () => {
+    for (let k = 0; k < 3; k++) for (let i = 0; i < 6; i++) expect(Math.abs(r.values[k * 6 + i]! - expected[k]![i]!)).toBeLessThan(1e-10);
+  });
+  it("coefs alpha and norm2", () => {
+    [4.75, 7.3964088397790047, 5.4115422283186234].forEach((a, k) => expect(r.alpha[k]).toBeCloseTo(a, 10));
+    [1, 6, 67.875000000000014, 566.013812154696211, 3156.063229329860860].forEach((v, k) =>
+      expect(Math.abs(r.norm2[k]! - v) / v).toBeLessThan(1e-12),
+    );
+  });
+  it("degree must be below the number of distinct values", () => {
+    expect(() => orthogonalPolynomial(Float64Array.from([1, 2, 2, 3]), 3, "x")).toThrow(/distinct values of x \(3\)/);
+    expect(() => compileModel("y ~ poly(x, 3) + (1 | g)", { y: [1, 2, 3, 4], x: [1, 1, 2, 2], g: ["a", "a", "b", "b"] })).toThrow(
+      expect.objectContaining({ name: "ModelError", column: "x" }),
+    );
+  });
+});
+
+describe("scale(x) as R's scale", () => {
+  it("centres and divides by the standard deviation", () => {
+    const z = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8];
+    // R: scale(z)[, 1]
+    const expected = [-0.52605090984469127, -1.3151272746117284, -0.13151272746117273, -1.3151272746117284, 0.2630254549223458,
+      1.8411781844564201, -0.92058909222820984, 0.65756363730586442, 0.2630254549223458, -0.52605090984469127, 0.2630254549223458, 1.4466400020729016];
+    const m = compileModel("y ~ scale(z) + (1 | g)", { y: z.map((_, i) => i), z, g: z.map((_, i) => String(i % 3)) });
+    expect(m.xNames).toEqual(["(Intercept)", "scale(z)"]);
+    expected.forEach((v, i) => expect(Math.abs(m.X[m.n + i]! - v)).toBeLessThan(1e-12));
+  });
+});
