@@ -88,7 +88,9 @@ function runSimplex(
   const xr = new Float64Array(n);
   const xe = new Float64Array(n);
   const xc = new Float64Array(n);
-  const vertex = (v: number) => simplex.subarray(v * n, v * n + n);
+  // One view per vertex, made once, so evaluations allocate nothing.
+  const views = Array.from({ length: nv }, (_, v) => simplex.subarray(v * n, v * n + n));
+  const vertex = (v: number) => views[v];
   const maxEvalOutcome = { converged: false, message: `stopped after maxEval = ${obj.maxEval} evaluations` };
 
   const edges = new Float64Array(n * n);
