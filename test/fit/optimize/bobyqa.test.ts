@@ -260,6 +260,15 @@ describe("bobyqa's stopping rules and robustness", () => {
     expect(() => bobyqa(f, [])).toThrow(OptimizerError);
   });
 
+  it("badly scaled coordinates (1000 and 1/1000): rounding damages H, the model is rebuilt", () => {
+    const f = (x: Float64Array) => ((x[0] - 3000) / 1000) ** 2 + (1000 * (x[1] - 0.001)) ** 2;
+    const r = bobyqa(f, [0, 0], { rhoend: 1e-9 });
+    expect(r.converged).toBe(true);
+    expect(Math.abs(r.x[0] - 3000)).toBeLessThan(1e-5);
+    expect(Math.abs(r.x[1] - 0.001)).toBeLessThan(1e-9);
+    expect(r.fx).toBeLessThan(1e-18);
+  });
+
   it("x0 outside the bounds is moved inside", () => {
     const r = bobyqa((x) => (x[0] - 2) ** 2, [-3], { lower: [0], upper: [1] });
     expect(r.x[0]).toBeCloseTo(1, 12);
