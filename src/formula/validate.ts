@@ -97,14 +97,32 @@ class Validator {
     this.walk(e.right, { ...w, ctx: "group", inBar: true, inParens: false });
   }
 
-  /** The grouping factor of a bar: a name, a call such as factor(x), or names joined by `:` / `/`. */
-  private walkGroup(e: Expr, w: Walk): void {
+  /**
+   * The grouping factor of a bar: a name, a call such as factor(x), or names joined by `:` / `/`.
+   * lme4's slashTerms reads `/` only as the outermost operator chain (`a/b/c`); `a:(b/c)` or
+   * `(a/b)` stop it with "unparseable formula for grouping factor", so they are errors here too.
+   */
+  private walkGroup(e: Expr, w: Walk, slashAllowed = true): void {
     if (e.kind === "name") return this.checkColumn(e, w);
     if (e.kind === "call") return this.checkCall(e, { ...w, ctx: "arith" });
-    if (e.kind === "paren") return this.walkGroup(e.inner, w);
-    if (e.kind === "binary" && (e.op === ":" || e.op === "/")) {
-      this.walkGroup(e.left, w);
-      this.walkGroup(e.right, w);
+    if (e.kind === "paren") return this.walkGroup(e.inner, w, false);
+    if (e.kind === "binary" && e.op === "/" && !slashAllowed) {
+      const [start, end] = this.operatorSpan(e);
+      this.problems.push({
+        message: "'/' (nesting) must be the outermost operator of a grouping factor",
+        start,
+        end,
+        hint: "write nested factors as (1 | a/b) or (1 | a/b/c), without parentheses or ':' around the '/'",
+      });
+    }
+    if (e.kind === "binary" && e.op === "/") {
+      this.walkGroup(e.left, w, slashAllowed);
+      this.walkGroup(e.right, w, false);
+      return;
+    }
+    if (e.kind === "binary" && e.op === ":") {
+      this.walkGroup(e.left, w, false);
+      this.walkGroup(e.right, w, false);
       return;
     }
     if (e.kind === "binary" && (e.op === "|" || e.op === "||")) return this.checkBar(e, w);

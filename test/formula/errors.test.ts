@@ -196,3 +196,15 @@ describe("'.' with columns", () => {
     expect(t.fixed.terms.map((x) => x.label)).toEqual(["a"]);
   });
 });
+
+describe("nesting in grouping factors (lme4: 'unparseable formula for grouping factor')", () => {
+  it("rejects '/' inside ':'", () => {
+    expect(onlyError("y ~ (1 | a:(b/c))")).toMatchObject({ message: "'/' (nesting) must be the outermost operator of a grouping factor", start: 13, end: 14 });
+  });
+  it("rejects '/' in parentheses", () => {
+    expect(onlyError("y ~ (1 | (a/b))")).toMatchObject({ start: 11, end: 12 });
+  });
+  it("accepts a/b/c and a:b", () => {
+    expect(checkFormula("y ~ (1 | a/b/c) + (1 | a:b)").ok).toBe(true);
+  });
+});
