@@ -27,7 +27,8 @@ import {
 
 export class FormulaParser extends CstParser {
   constructor() {
-    super(allTokens, { recoveryEnabled: false, nodeLocationTracking: "none" });
+    // Recovery lets one pass report several syntax errors; no AST is built from a recovered parse.
+    super(allTokens, { recoveryEnabled: true, nodeLocationTracking: "none" });
     this.performSelfAnalysis();
   }
 

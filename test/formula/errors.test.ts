@@ -208,3 +208,18 @@ describe("nesting in grouping factors (lme4: 'unparseable formula for grouping f
     expect(checkFormula("y ~ (1 | a/b/c) + (1 | a:b)").ok).toBe(true);
   });
 });
+
+describe("the parser recovers to report several syntax errors", () => {
+  it("a stray operator and an empty group in one pass", () => {
+    expect(errorsOf("y ~ x + * z + (1 | ) + w").map((e) => [e.message, e.start, e.end])).toEqual([
+      ["stray operator '*' after '+'", 8, 9],
+      ["empty right-hand side of '|'", 17, 18],
+    ]);
+  });
+  it("two empty groups", () => {
+    expect(errorsOf("y ~ (x | ) + (z | )").map((e) => [e.start, e.end])).toEqual([
+      [7, 8],
+      [16, 17],
+    ]);
+  });
+});
