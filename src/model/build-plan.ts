@@ -84,7 +84,7 @@ function variablePlans(frame: ModelFrame, random: RandomTermPlan[]): VariablePla
   const groups = new Map<string, RandomTermPlan>();
   for (const r of random) if (!groups.has(r.group)) groups.set(r.group, r);
   for (const [name, v] of frame.variables) {
-    const roles = frame.roles.get(name) ?? [];
+    const roles = [...(frame.roles.get(name) ?? [])];
     if (v.kind === "factor") out.push({ name, type: "factor", levels: v.levels, roles });
     else if (v.kind === "matrix") {
       out.push({ name, type: "matrix", columns: v.colnames ?? Array.from({ length: v.ncol }, (_, k) => String(k + 1)), roles });
@@ -92,6 +92,11 @@ function variablePlans(frame: ModelFrame, random: RandomTermPlan[]): VariablePla
   }
   // Grouping factors are factors whatever their columns are (lme4's factorize()).
   for (const [name, r] of groups) {
+    const same = out.find((v) => v.name === name && v.type === "factor" && v.levels!.join("\u0000") === r.levels.join("\u0000"));
+    if (same) {
+      same.roles.push("grouping");
+      continue;
+    }
     out.push({
       name,
       type: "factor",

@@ -70,6 +70,7 @@ export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMat
     ngroups: { ...plan.ngroups },
     messages,
     plan,
+    rows: Int32Array.from(frame.rows),
   };
 }
 

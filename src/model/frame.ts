@@ -71,7 +71,7 @@ export function buildFrame(
   };
   for (const { expr, role } of collectVariables(terms)) {
     const name = ctx.label(expr);
-    if (!full.has(name)) full.set(name, evaluate(expr, ctx));
+    if (!full.has(name)) full.set(name, finiteValue(evaluate(expr, ctx), name));
     addRole(name, role);
   }
 
@@ -129,6 +129,19 @@ export function buildFrame(
     droppedRows,
     missingBy,
   };
+}
+
+/** An infinite value (from `I(x/z)` with z = 0, say) would reach the fit as a number; stop here. */
+function finiteValue(v: Value, name: string): Value {
+  if (v.kind === "factor") return v;
+  const n = v.kind === "matrix" ? v.values.length / v.ncol : v.values.length;
+  for (let k = 0; k < v.values.length; k++) {
+    const x = v.values[k]!;
+    if (x === Infinity || x === -Infinity) {
+      throw new ModelError(`'${name}' is ${x > 0 ? "Inf" : "-Inf"} in row ${(k % n) + 1}; the model needs finite values`, name);
+    }
+  }
+  return v;
 }
 
 function dropUnusedIfFactor(v: Value): Value {

@@ -50,7 +50,9 @@ export interface ModelMatrices {
   weights: Float64Array;
   /** Offset added to the linear predictor (all 0 when none). */
   offset: Float64Array;
-  /** Random-effects terms in lme4's order: by decreasing number of levels, ties in formula order. */
+  /** Random-effects terms in lme4's order (mkReTrms): left in formula order when the numbers of
+   *  levels never increase along the formula, otherwise `rev(order(nl))`, i.e. decreasing number
+   *  of levels with ties in REVERSE formula order (as lme4 1.1 does). */
   reTerms: ReMat[];
   /** Starting θ as lme4 makes it (1 on diagonals of each Λ block, 0 elsewhere), its lower bounds
    *  (0 on diagonals, −Infinity elsewhere) and lme4's names (`Subject.(Intercept)`,
@@ -64,4 +66,7 @@ export interface ModelMatrices {
   messages: string[];
   /** The plan these matrices were executed from. */
   plan: ConstructionPlan;
+  /** 0-based data row of each observation used (rows with missing values are absent), for
+   *  lining fitted values up with the caller's data. */
+  rows?: Int32Array;
 }

@@ -108,3 +108,21 @@ describe("rank deficiency as lme4's chkRank.drop.cols (dropped names from lme4)"
     expect(full.droppedX).toEqual([]);
   });
 });
+
+describe("pivoted QR as R's qr(X, tol = 1e-7, LAPACK = FALSE)", () => {
+  it("rank and pivot of [1, x, 2x, z, x + z] (R: rank 3, pivot 1 2 4 3 5)", async () => {
+    const { pivotedQrRank } = await import("../../src/model/rank.js");
+    const n = small.x.length;
+    const cols = [small.x.map(() => 1), small.x, small.x.map((v) => 2 * v), small.z, small.x.map((v, i) => v + small.z[i]!)];
+    const X = Float64Array.from(cols.flat());
+    const r = pivotedQrRank(X, n, 5);
+    expect(r.rank).toBe(3);
+    expect(Array.from(r.pivot)).toEqual([0, 1, 3, 2, 4]);
+    expect(X[n * 2 + 1]).toBe(2); // the input is not overwritten
+  });
+});
+
+it("an infinite value from arithmetic is an error naming the variable", () => {
+  const d = { ...small, z: small.z.map((v, i) => (i === 5 ? 0 : v)) };
+  expect(() => compileModel("y ~ I(x/z) + (1 | g)", d)).toThrow(expect.objectContaining({ name: "ModelError", column: "I(x/z)" }));
+});

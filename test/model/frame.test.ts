@@ -21,6 +21,7 @@ describe("rows with missing values", () => {
     expect(m.plan.rows).toMatchObject({ total: 12, used: 10, dropped: 2, droppedRows: [2, 4], missingBy: { x: 1, a: 1 } });
     expect(m.messages[0]).toMatch(/^2 rows with missing values dropped/);
     expect(Array.from(m.y)).toEqual(small.y.filter((_, i) => i !== 2 && i !== 4));
+    expect(Array.from(m.rows!)).toEqual([0, 1, 3, 5, 6, 7, 8, 9, 10, 11]);
   });
 
   it("a missing value in a column the model does not use drops nothing", () => {
