@@ -51,7 +51,8 @@ export function deparse(expr: Expr): string {
     case "name":
       return deparseName(expr.name);
     case "number":
-      return formatRNumber(expr.value);
+      // R keeps integer literals' suffix: 2L deparses as "2L", 1e3L as "1000L".
+      return formatRNumber(expr.value) + (/L$/.test(expr.text) && Number.isInteger(expr.value) ? "L" : "");
     case "dot":
       return ".";
     case "paren":

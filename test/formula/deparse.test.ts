@@ -19,6 +19,7 @@ const fromR: [string, string][] = [
   ["y ~ (a+b+c)^2", "y ~ (a + b + c)^2"],
   ["y ~ I(-x) + I(+x) + exp(-x^2)", "y ~ I(-x) + I(+x) + exp(-x^2)"],
   ["y ~ log(x, base = 2)", "y ~ log(x, base = 2)"],
+  ["y ~ poly(x, 2L) + I(x * 0x10) + I(1e3L)", "y ~ poly(x, 2L) + I(x * 16) + I(1000L)"],
 ];
 
 describe("deparseFormula matches R's deparse", () => {
