@@ -244,6 +244,15 @@ describe("bobyqa's stopping rules and robustness", () => {
     expect(Number.isFinite(r.fx)).toBe(true);
   });
 
+  it("a non-finite value at x0 itself", () => {
+    const f = (x: Float64Array) => (x[0] < 0.1 ? NaN : (x[0] - 1) ** 2 + (x[1] - 0.5) ** 2);
+    const r = bobyqa(f, [0, 0]);
+    expect(r.x[0]).toBeCloseTo(1, 6);
+    expect(r.x[1]).toBeCloseTo(0.5, 6);
+    const g = (x: Float64Array) => (x[0] < 0.1 ? Infinity : (x[0] - 1) ** 2);
+    expect(bobyqa(g, [0], { lower: [0] }).x[0]).toBeCloseTo(1, 6);
+  });
+
   it("a function that is never finite gives converged = false, not a crash", () => {
     const r = bobyqa(() => NaN, [0, 0], { maxEval: 50 });
     expect(r.converged).toBe(false);
