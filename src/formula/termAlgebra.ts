@@ -12,7 +12,7 @@
  */
 import type { Expr, NameNode } from "../../grammar/ast.js";
 import type { FormulaProblem } from "../../grammar/errors.js";
-import { deparse } from "./deparse.js";
+import { deparse, isSyntacticName } from "./deparse.js";
 import type { Term } from "./terms.js";
 
 export interface EncodedTerms {
@@ -138,7 +138,7 @@ class Encoder {
     return columns
       .filter((c) => !used.has(c))
       .map((c) => {
-        const node: NameNode = { kind: "name", name: c, quoted: !/^(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*$/.test(c), start: e.start, end: e.end };
+        const node: NameNode = { kind: "name", name: c, quoted: !isSyntacticName(c), start: e.start, end: e.end };
         return this.vars.install(node);
       });
   }
@@ -193,7 +193,10 @@ class Encoder {
   }
 }
 
-/** R's terms(): intercept, ordered term list with labels, and the offsets. */
+/**
+ * R's terms(): intercept, ordered term list with labels, and the offsets. `.` stands for every
+ * column not named in the response, grouping columns included (as lme4's lFormula does).
+ */
 export function encodeTerms(rhs: Expr | null, options: EncodeOptions = {}): EncodedTerms & { problems: FormulaProblem[] } {
   const enc = new Encoder(options);
   const bits = rhs ? trimRepeats(enc.encode(rhs)) : [];

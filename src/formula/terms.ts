@@ -23,8 +23,9 @@ export interface FixedPart {
 
 /**
  * One random-effects term `(terms | group)` after expansion: `(x || g)` has become one term per
- * column with `correlated: false`, `(1 | a/b)` has become `(1 | a)` and `(1 | b:a)` (lme4 writes
- * the nested factor first: `cask:batch` from `batch/cask`).
+ * column with `correlated: false`, `(1 | a/b)` has become `(1 | b:a)` and `(1 | a)`, in the order
+ * lme4's findbars gives them (lme4 writes the nested factor first: `cask:batch` from
+ * `batch/cask`; `a/b/c` gives `c:(b:a)`, `b:a`, `a`, the group factors listed as [c, b, a]).
  */
 export interface RandomTerm {
   /** The grouping factor as a term: label `Subject`, `recipe:replicate`, `cask:batch`. */
