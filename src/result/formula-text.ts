@@ -1,7 +1,9 @@
 /**
  * The formula text lme4's summary prints on its "Formula:" line. lmer() stores the formula after
- * expandDoubleVerts (lme4 R/utilities.R): `(x || g)` has become `((1 | g) + (0 + x | g))`.
+ * expandDoubleVerts (lme4 R/utilities.R): `(x || g)` has become `((1 | g) + (0 + x | g))`; and R
+ * deparses it, with single spaces around operators (`Reaction~Days` prints `Reaction ~ Days`).
  */
+import { deparseFormula, parseFormula } from "../formula/index.js";
 
 /** Index of the parenthesis matching the one at `open` (scanning in direction `dir`). */
 function matching(text: string, open: number, dir: 1 | -1): number {
@@ -50,8 +52,16 @@ function expandDoubleVert(lhs: string, group: string): string {
   return "(" + pieces.map((t) => `(${t} | ${group})`).join(" + ") + ")";
 }
 
+function rDeparse(formula: string): string {
+  try {
+    return deparseFormula(parseFormula(formula));
+  } catch {
+    return formula.trim().replace(/\s+/g, " ");
+  }
+}
+
 export function lmeDeparsedFormula(formula: string): string {
-  let text = formula.trim().replace(/\s+/g, " ");
+  let text = rDeparse(formula);
   for (let at = text.indexOf("||"); at >= 0; at = text.indexOf("||")) {
     const start = findOpen(text, at);
     const close = start < 0 ? -1 : matching(text, start, 1);
