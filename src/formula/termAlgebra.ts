@@ -154,6 +154,8 @@ class Encoder {
       case "*": {
         const l = this.encode(left);
         const r = this.encode(right);
+        // R's CrossTerms appends to the left list in place, so an empty left (`1 * x`) gives no terms.
+        if (l.length === 0) return [];
         return trimRepeats([...l, ...r, ...interact(l, r)]);
       }
       case "%in%": {
@@ -165,6 +167,8 @@ class Encoder {
         const l = this.encode(left);
         const all = unionOf(l);
         const r = this.encode(right);
+        // R's NestTerms, like CrossTerms, gives nothing when the left is empty (`1 / x`).
+        if (l.length === 0) return [];
         return trimRepeats([...l, ...r.map((t) => t | all)]);
       }
       case "^":

@@ -79,6 +79,19 @@ const table: Expected[] = [
   { formula: "y ~ I(x^-1) + log(x + 1e-3) + poly(x, 2)", intercept: true, fixed: ["I(x^-1)", "log(x + 0.001)", "poly(x, 2)"], random: [] },
   { formula: "y ~ (a + b)^2 + (a + b | g)", intercept: true, fixed: ["a", "b", "a:b"], random: [{ group: "g", intercept: true, terms: ["a", "b"] }] },
   { formula: "y ~ a + (b + c | g) - a", intercept: true, fixed: [], random: [{ group: "g", intercept: true, terms: ["b", "c"] }] },
+  // R quirks: CrossTerms and NestTerms drop everything when their left side has no terms.
+  { formula: "y ~ 1 * x", intercept: true, fixed: [], random: [] },
+  { formula: "y ~ 1/x", intercept: true, fixed: [], random: [] },
+  { formula: "y ~ 0 * x", intercept: false, fixed: [], random: [] },
+  { formula: "y ~ x * 1", intercept: true, fixed: ["x"], random: [] },
+  { formula: "y ~ 1:x", intercept: true, fixed: [], random: [] },
+  { formula: "y ~ x %in% 1", intercept: true, fixed: ["x"], random: [] },
+  { formula: "y ~ d + ((1)^3 * d | g/h)", intercept: true, fixed: ["d"], random: [{ group: "h:g", intercept: true, terms: [] }, { group: "g", intercept: true, terms: [] }] },
+  { formula: "y ~ 1/a + ((d %in% b) | g/h/k)", intercept: true, fixed: [], random: [{ group: "k:(h:g)", intercept: true, terms: ["d:b"] }, { group: "h:g", intercept: true, terms: ["d:b"] }, { group: "g", intercept: true, terms: ["d:b"] }] },
+  { formula: "y ~ (a + b + c)^3 - (a + b)^2", intercept: true, fixed: ["c", "a:c", "b:c", "a:b:c"], random: [] },
+  { formula: "y ~ -(a + b) + a*b", intercept: true, fixed: ["a", "b", "a:b"], random: [] },
+  { formula: "y ~ a:b:c + c:a + b", intercept: true, fixed: ["b", "a:c", "a:b:c"], random: [] },
+  { formula: "y ~ (a/b)^2", intercept: true, fixed: ["a", "a:b"], random: [] },
 ];
 
 describe("formulaTerms agrees with R's terms() and lme4's findbars", () => {
