@@ -1,0 +1,149 @@
+/**
+ * fitGlmm: a generalized linear mixed model by lme4's glmer recipe (R/lmer.R glmer,
+ * R/modular.R optimizeGlmer):
+ *
+ *   1. θ by BOBYQA on the Laplace deviance with u and β from joint PIRLS (nAGQ = 0);
+ *   2. (θ, β) together from there, u by PIRLS at fixed β, on the Laplace (nAGQ = 1) or adaptive
+ *      Gauss–Hermite (nAGQ > 1) deviance;
+ *   3. vcov(β) from the finite-difference Hessian of the stage-2 deviance (hessian.ts), falling
+ *      back to the R_X-based covariance as lme4 does; conditional modes and SDs at the optimum.
+ */
+import type { FamilyName, FittedModel } from "../fitted.js";
+import type { ModelMatrices } from "../../model/matrices.js";
+import { makeFamily } from "../family/index.js";
+import { bobyqa } from "../optimize/index.js";
+import { AgqDeviance, checkAgqApplicable } from "./agq.js";
+import { checkGradient } from "./convergence.js";
+import { GlmmDeviance } from "./deviance.js";
+import { GlmmError } from "./errors.js";
+import { ghRule } from "./ghrule.js";
+import { deriv12, vcovFromHessian } from "./hessian.js";
+import { DEFAULT_PIRLS_OPTIONS, type PirlsOptions } from "./options.js";
+import { runStage1, runStage2 } from "./stages.js";
+
+export interface GlmmOptions {
+  family: FamilyName;
+  /** Link name as R's (e.g. "logit", "probit", "log", "1/mu^2"); default: the canonical link. */
+  link?: string;
+  /** 0: PIRLS-only β (stage 1 only); 1 (default): Laplace; > 1: adaptive Gauss–Hermite. */
+  nAGQ?: number;
+  /** Called after every deviance evaluation with the running count and the value. */
+  onProgress?: (evaluations: number, objective: number) => void;
+  /** PIRLS tolerances (defaults in options.ts). */
+  pirls?: Partial<PirlsOptions>;
+}
+
+/** lme4's isSingular tolerance on θ entries with lower bound 0. */
+const SINGULAR_TOL = 1e-4;
+const SINGULAR_MESSAGE = "boundary (singular) fit: see help('isSingular')";
+
+export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
+  const started = performance.now();
+  const family = makeFamily(options.family, options.link);
+  const nAGQ = options.nAGQ ?? 1;
+  if (!Number.isInteger(nAGQ) || nAGQ < 0 || nAGQ > 100) {
+    throw new GlmmError(`nAGQ must be a whole number from 0 to 100, not ${nAGQ}`);
+  }
+  if (m.reTerms.length === 0) {
+    throw new GlmmError("No random-effects terms in the formula: a mixed model needs at least one (… | group) term.");
+  }
+  const dev = new GlmmDeviance(m, family, { ...DEFAULT_PIRLS_OPTIONS, ...options.pirls });
+  if (nAGQ > 1) checkAgqApplicable(dev);
+  const messages = [...m.messages];
+  let evaluations = 0;
+  const progress = (fx: number): void => {
+    evaluations++;
+    options.onProgress?.(evaluations, fx);
+  };
+
+  const s1 = runStage1(dev, bobyqa, progress);
+  let converged = s1.converged;
+  if (!s1.converged) messages.push(`convergence failure in the first (nAGQ = 0) stage: ${s1.message}`);
+
+  const nTheta = m.theta0.length;
+  let theta: Float64Array;
+  let beta: Float64Array;
+  let objective: number;
+  let vcov: Float64Array | null = null;
+  if (nAGQ === 0) {
+    theta = s1.theta;
+    objective = dev.stage1(theta);
+    beta = Float64Array.from(dev.pirls.beta);
+  } else {
+    const agq = nAGQ > 1 ? new AgqDeviance(dev, ghRule(nAGQ)) : null;
+    const devfun = agq ? (x: ArrayLike<number>) => agq.evaluate(x) : (x: ArrayLike<number>) => dev.stage2(x);
+    const s2 = runStage2(dev, devfun, bobyqa, progress);
+    if (!s2.converged) {
+      converged = false;
+      messages.push(`convergence failure in the second stage: ${s2.message}`);
+    }
+    const derivs = deriv12((x) => devfun(x), s2.pars, s2.fx);
+    const gradMessage = checkGradient(derivs, s2.pars, m.lower);
+    if (gradMessage) {
+      converged = false;
+      messages.push(gradMessage);
+    }
+    vcov = vcovFromHessian(derivs.hessian, nTheta, m.p);
+    if (vcov === null) {
+      messages.push(
+        "variance-covariance matrix computed from finite-difference Hessian is\nnot positive definite or contains NA values: falling back to var-cov estimated from RX",
+      );
+    }
+    // leave the deviance's state at the optimum (deriv12 moved it)
+    objective = devfun(s2.pars);
+    theta = s2.pars.slice(0, nTheta);
+    beta = s2.pars.slice(nTheta);
+  }
+
+  const sigma = family.estimatesScale
+    ? Math.sqrt((dev.resp.pearsonSum() + dev.pirls.sqrLenU()) / m.n)
+    : 1;
+  if (vcov === null) {
+    vcov = dev.pirls.sys.unscaledVcov();
+    for (let i = 0; i < vcov.length; i++) vcov[i] *= sigma * sigma;
+  }
+  if (isSingular(theta, m.lower)) messages.push(SINGULAR_MESSAGE);
+
+  const sys = dev.pirls.sys;
+  const ranef = sys.splitByTerm(Float64Array.from(dev.pirls.b));
+  const condSD = conditionalSDs(m, sys.conditionalVarianceBlocks(), sigma);
+  return {
+    family: family.name,
+    link: family.link.name,
+    REML: false,
+    nAGQ,
+    matrices: m,
+    theta,
+    beta,
+    sigma,
+    objective,
+    vcov,
+    ranef,
+    condSD,
+    eta: Float64Array.from(dev.resp.eta),
+    mu: Float64Array.from(dev.resp.mu),
+    deviance: dev.resp.devianceSum(),
+    evaluations,
+    converged,
+    messages,
+    fitSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** lme4's isSingular: a θ entry with lower bound 0 within 1e-4 of it. */
+function isSingular(theta: Float64Array, lower: Float64Array): boolean {
+  for (let k = 0; k < theta.length; k++) if (lower[k] === 0 && theta[k] < SINGULAR_TOL) return true;
+  return false;
+}
+
+/** √diag of σ²·Λ(LLᵀ)⁻¹Λᵀ's blocks, level-major like ranef. */
+function conditionalSDs(m: ModelMatrices, blocks: Float64Array[], sigma: number): Float64Array[] {
+  return m.reTerms.map((t, k) => {
+    const p = t.columnNames.length;
+    const out = new Float64Array(t.levels.length * p);
+    for (let l = 0; l < t.levels.length; l++) {
+      for (let j = 0; j < p; j++) out[l * p + j] = sigma * Math.sqrt(Math.max(0, blocks[k][l * p * p + j + j * p]));
+    }
+    return out;
+  });
+}

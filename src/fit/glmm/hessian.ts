@@ -1,0 +1,115 @@
+/**
+ * Finite-difference gradient and Hessian of the deviance at the optimum, and the covariance of β
+ * lme4 derives from it (R/deriv.R deriv12; vcov.merMod's calc.vcov.hess in R/methods.R):
+ *
+ *   H_jj = (f(x + δe_j) − 2f(x) + f(x − δe_j)) / δ²
+ *   H_ij = (f(x+δe_i+δe_j) − f(x+δe_i−δe_j) − f(x−δe_i+δe_j) + f(x−δe_i−δe_j)) / (2δ)²
+ *   g_j  = (f(x + δe_j) − f(x − δe_j)) / (2δ),         δ = 1e-4, no bounds (as lme4 calls it)
+ *
+ * Since the deviance is −2 log L, the observed information over (θ, β) is H/2 and
+ * vcov(β) = [(H/2)⁻¹]_ββ, which is what lme4's `solve(h)[β, β]` symmetrised as h + hᵀ computes.
+ */
+import { choleskyInPlace, NotPositiveDefiniteError } from "../../linalg/index.js";
+
+export interface Derivatives {
+  gradient: Float64Array;
+  /** k × k, column-major. */
+  hessian: Float64Array;
+  evaluations: number;
+}
+
+/** lme4's deriv12(fun, x, delta = 1e-4, fx). */
+export function deriv12(f: (x: Float64Array) => number, x: ArrayLike<number>, fx: number, delta = 1e-4): Derivatives {
+  const k = x.length;
+  const gradient = new Float64Array(k);
+  const hessian = new Float64Array(k * k);
+  const pt = Float64Array.from(x);
+  let evaluations = 0;
+  const at = (i: number, di: number, j: number, dj: number): number => {
+    pt.set(x as ArrayLike<number>);
+    pt[i] += di;
+    if (j >= 0) pt[j] += dj;
+    evaluations++;
+    return f(pt);
+  };
+  for (let j = 0; j < k; j++) {
+    const fadd = at(j, delta, -1, 0);
+    const fsub = at(j, -delta, -1, 0);
+    hessian[j + j * k] = (fadd - 2 * fx + fsub) / (delta * delta);
+    gradient[j] = (fadd - fsub) / (2 * delta);
+    for (let i = 0; i < j; i++) {
+      const faa = at(i, delta, j, delta);
+      const fas = at(i, delta, j, -delta);
+      const fsa = at(i, -delta, j, delta);
+      const fss = at(i, -delta, j, -delta);
+      const h = (faa - fas - fsa + fss) / (4 * delta * delta);
+      hessian[i + j * k] = h;
+      hessian[j + i * k] = h;
+    }
+  }
+  return { gradient, hessian, evaluations };
+}
+
+/** Inverse of a small dense matrix (k × k, column-major) by Gauss–Jordan elimination with partial
+ *  pivoting; null when it is singular. */
+export function invertDense(a: Float64Array, k: number): Float64Array | null {
+  const m = Float64Array.from(a);
+  const inv = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) inv[i + i * k] = 1;
+  for (let c = 0; c < k; c++) {
+    let piv = c;
+    for (let r = c + 1; r < k; r++) if (Math.abs(m[r + c * k]) > Math.abs(m[piv + c * k])) piv = r;
+    const pv = m[piv + c * k];
+    if (pv === 0 || !Number.isFinite(pv)) return null;
+    if (piv !== c) {
+      for (let j = 0; j < k; j++) {
+        let t = m[c + j * k];
+        m[c + j * k] = m[piv + j * k];
+        m[piv + j * k] = t;
+        t = inv[c + j * k];
+        inv[c + j * k] = inv[piv + j * k];
+        inv[piv + j * k] = t;
+      }
+    }
+    for (let j = 0; j < k; j++) {
+      m[c + j * k] /= pv;
+      inv[c + j * k] /= pv;
+    }
+    for (let r = 0; r < k; r++) {
+      if (r === c) continue;
+      const fct = m[r + c * k];
+      if (fct === 0) continue;
+      for (let j = 0; j < k; j++) {
+        m[r + j * k] -= fct * m[c + j * k];
+        inv[r + j * k] -= fct * inv[c + j * k];
+      }
+    }
+  }
+  return inv;
+}
+
+/** vcov(β) from the Hessian over (θ, β) (nTheta θ entries first), or null when that is not
+ *  positive definite or H is singular — lme4 then falls back to the R_X-based covariance. */
+export function vcovFromHessian(hessian: Float64Array, nTheta: number, p: number): Float64Array | null {
+  const k = nTheta + p;
+  const inv = invertDense(hessian, k);
+  if (inv === null) return null;
+  const v = new Float64Array(p * p);
+  for (let j = 0; j < p; j++) {
+    for (let i = 0; i < p; i++) {
+      const a = inv[nTheta + i + (nTheta + j) * k];
+      const b = inv[nTheta + j + (nTheta + i) * k];
+      v[i + j * p] = a + b;
+    }
+  }
+  for (const x of v) if (!Number.isFinite(x)) return null;
+  // positive definite? (lme4 checks the eigenvalues of the symmetrised matrix)
+  const c = Float64Array.from(v);
+  try {
+    choleskyInPlace(c, p);
+  } catch (e) {
+    if (e instanceof NotPositiveDefiniteError) return null;
+    throw e;
+  }
+  return v;
+}

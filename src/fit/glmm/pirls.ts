@@ -1,0 +1,130 @@
+/**
+ * Penalized iteratively reweighted least squares (JSS 2015 §5 "PIRLS"; lme4's pwrssUpdate in
+ * src/external.cpp): for fixed θ, find the conditional modes u (and, in lme4's first stage, β
+ * jointly) that minimise the penalized deviance
+ *
+ *     Σ dᵢ(yᵢ, μᵢ) + ‖u‖²,     μ = g⁻¹(offset + Xβ + ZΛ(θ)u),
+ *
+ * by repeatedly solving the weighted penalized least-squares problem of the blocked PlsSystem with
+ * working weights w = (dμ/dη)²·wt/V(μ) and working response z = η − offset + (y − μ)/(dμ/dη),
+ * halving the step whenever the penalized deviance would increase. Every evaluation starts from
+ * the same η (lme4's lp0), so the deviance is a deterministic function of (θ, β).
+ */
+import type { ModelMatrices } from "../../model/matrices.js";
+import { PlsSystem } from "../pls/pls-system.js";
+import { GlmmError } from "./errors.js";
+import { addRandomPredictor, fixedPredictor } from "./linear-predictor.js";
+import type { PirlsOptions } from "./options.js";
+import type { GlmResponse } from "./response.js";
+
+export class Pirls {
+  readonly sys: PlsSystem;
+  readonly q: number;
+  readonly p: number;
+  /** Current conditional modes (spherical) and fixed effects. */
+  readonly u: Float64Array;
+  readonly beta: Float64Array;
+  /** b = Λu of the current u. */
+  readonly b: Float64Array;
+  /** Starting linear predictor of every evaluation (lme4's lp0). */
+  readonly eta0: Float64Array;
+  /** Working weights last given to the system (L is factored at these). */
+  readonly w: Float64Array;
+  /** Number of PIRLS iterations of the last run. */
+  iterations = 0;
+
+  private readonly uOld: Float64Array;
+  private readonly betaOld: Float64Array;
+  private readonly etaScratch: Float64Array;
+
+  constructor(
+    readonly m: ModelMatrices,
+    readonly resp: GlmResponse,
+    readonly options: PirlsOptions,
+  ) {
+    this.sys = new PlsSystem(m);
+    this.q = this.sys.q;
+    this.p = this.sys.p;
+    this.u = new Float64Array(this.q);
+    this.beta = new Float64Array(this.p);
+    this.b = new Float64Array(this.q);
+    this.uOld = new Float64Array(this.q);
+    this.betaOld = new Float64Array(this.p);
+    this.eta0 = new Float64Array(m.n);
+    this.w = new Float64Array(m.n);
+    this.etaScratch = new Float64Array(m.n);
+  }
+
+  /** ‖u‖². */
+  sqrLenU(): number {
+    let s = 0;
+    for (let j = 0; j < this.q; j++) s += this.u[j] * this.u[j];
+    return s;
+  }
+
+  /** Sets η = offset + Xβ + ZΛu and μ from the current u and β; returns the penalized deviance. */
+  updateMu(): number {
+    this.sys.u.set(this.u);
+    this.sys.b(this.b);
+    fixedPredictor(this.m, this.beta, this.etaScratch);
+    addRandomPredictor(this.m, this.b, this.etaScratch);
+    this.resp.setEta(this.etaScratch);
+    return this.resp.devianceSum() + this.sqrLenU();
+  }
+
+  /**
+   * Run PIRLS at θ. With `fixedBeta` β is held there and only u is updated (lme4's uOnly, the
+   * second stage); without it u and β are updated jointly (the first stage, nAGQ = 0).
+   * Returns the penalized deviance at convergence.
+   */
+  run(theta: ArrayLike<number>, fixedBeta?: ArrayLike<number>): number {
+    const { sys, resp, options } = this;
+    const uOnly = fixedBeta !== undefined;
+    if (uOnly) for (let j = 0; j < this.p; j++) this.beta[j] = fixedBeta[j];
+    resp.setEta(this.eta0);
+    sys.setTheta(theta);
+    let oldpdev = Number.MAX_VALUE;
+    this.iterations = 0;
+    for (let it = 0; it < options.maxit; it++) {
+      this.iterations = it + 1;
+      this.uOld.set(this.u);
+      this.betaOld.set(this.beta);
+      resp.updateWorking(this.m.offset);
+      const sqrtW = resp.sqrtW;
+      for (let i = 0; i < this.w.length; i++) this.w[i] = sqrtW[i] * sqrtW[i];
+      sys.setWeightsAndResponse(this.w, resp.z).updateL();
+      if (uOnly) {
+        sys.solveU(this.beta);
+      } else {
+        sys.solve();
+        this.beta.set(sys.beta);
+      }
+      this.u.set(sys.u);
+      let pdev = this.updateMu();
+      if (Math.abs((oldpdev - pdev) / pdev) < options.tol) return pdev;
+      if (Number.isNaN(pdev) || pdev > oldpdev) {
+        pdev = this.halveSteps(pdev, oldpdev, uOnly);
+      }
+      oldpdev = pdev;
+    }
+    throw new GlmmError(
+      `PIRLS did not converge in ${options.maxit} iterations at θ = [${Array.from(theta, (t) => t.toPrecision(6)).join(", ")}]`,
+    );
+  }
+
+  /** Step halving towards the previous iterate (lme4's maxstephalfit loop). */
+  private halveSteps(pdev: number, oldpdev: number, uOnly: boolean): number {
+    for (let k = 0; k < this.options.maxStepHalvings && (Number.isNaN(pdev) || pdev > oldpdev); k++) {
+      for (let j = 0; j < this.q; j++) this.u[j] = 0.5 * (this.uOld[j] + this.u[j]);
+      if (!uOnly) for (let j = 0; j < this.p; j++) this.beta[j] = 0.5 * (this.betaOld[j] + this.beta[j]);
+      pdev = this.updateMu();
+    }
+    if (Number.isNaN(pdev)) throw new GlmmError("PIRLS loop resulted in NaN value (the mean left the family's range)");
+    if (pdev - oldpdev > this.options.tol * Math.abs(oldpdev)) {
+      throw new GlmmError(
+        `PIRLS step-halvings failed to reduce the deviance (${this.options.maxStepHalvings} halvings)`,
+      );
+    }
+    return pdev;
+  }
+}

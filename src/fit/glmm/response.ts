@@ -1,0 +1,80 @@
+/**
+ * The GLM response state of a GLMM, lme4's glmResp (src/respModule.cpp): linear predictor η, mean
+ * μ, and what PIRLS needs from them — working weights and working response — held in preallocated
+ * arrays so an evaluation of the deviance allocates nothing.
+ */
+import type { Family } from "../family/index.js";
+
+export class GlmResponse {
+  readonly n: number;
+  readonly y: Float64Array;
+  /** Prior weights (trial counts for a binomial proportion). */
+  readonly wt: Float64Array;
+  /** The `n` of R's aic(y, n, mu, wt, dev): trial counts for binomial, as lme4's resp$n. */
+  readonly nTrials: Float64Array;
+  readonly eta: Float64Array;
+  readonly mu: Float64Array;
+  /** √(working weight) = dμ/dη · √(wt / V(μ)) (lme4's sqrtWrkWt). */
+  readonly sqrtW: Float64Array;
+  /** Working response z = η − offset + (y − μ)/(dμ/dη) (lme4's wrkResp). */
+  readonly z: Float64Array;
+
+  constructor(
+    readonly family: Family,
+    y: Float64Array,
+    wt: Float64Array,
+  ) {
+    this.n = y.length;
+    this.y = y;
+    this.wt = wt;
+    this.nTrials = wt;
+    this.eta = new Float64Array(this.n);
+    this.mu = new Float64Array(this.n);
+    this.sqrtW = new Float64Array(this.n);
+    this.z = new Float64Array(this.n);
+  }
+
+  /** Sets η and μ = g⁻¹(η). */
+  setEta(eta: Float64Array): void {
+    const link = this.family.link;
+    for (let i = 0; i < this.n; i++) {
+      this.eta[i] = eta[i];
+      this.mu[i] = link.linkinv(eta[i]);
+    }
+  }
+
+  /** Working weights and working response at the current η (IRLS; McCullagh & Nelder §2.5),
+   *  with `offset` the part of η not being solved for. */
+  updateWorking(offset: Float64Array): void {
+    const { link, variance } = this.family;
+    for (let i = 0; i < this.n; i++) {
+      const d = link.muEta(this.eta[i]);
+      this.sqrtW[i] = d * Math.sqrt(this.wt[i] / variance(this.mu[i]));
+      this.z[i] = this.eta[i] - offset[i] + (this.y[i] - this.mu[i]) / d;
+    }
+  }
+
+  /** Σ deviance residuals at the current μ (lme4's resDev). */
+  devianceSum(): number {
+    const devResid = this.family.devResid;
+    let s = 0;
+    for (let i = 0; i < this.n; i++) s += devResid(this.y[i], this.mu[i], this.wt[i]);
+    return s;
+  }
+
+  /** R's family aic at the current μ: −2 log-likelihood with all its constants. */
+  aic(): number {
+    return this.family.aic(this.y, this.nTrials, this.mu, this.wt, this.devianceSum());
+  }
+
+  /** Σ wt (y − μ)² / V(μ), the weighted Pearson residual sum of squares (lme4's wrss). */
+  pearsonSum(): number {
+    const variance = this.family.variance;
+    let s = 0;
+    for (let i = 0; i < this.n; i++) {
+      const r = this.y[i] - this.mu[i];
+      s += (this.wt[i] * r * r) / variance(this.mu[i]);
+    }
+    return s;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * lme4's two optimisation stages for glmer (R/lmer.R glmer; R/modular.R optimizeGlmer, optwrap,
+ * check.boundary).
+ */
+import type { BobyqaOptions, OptimizerResult } from "../optimize/index.js";
+import type { GlmmDeviance } from "./deviance.js";
+
+type Optimizer = (f: (x: Float64Array) => number, x0: ArrayLike<number>, options: BobyqaOptions) => OptimizerResult;
+
+export interface StageResult {
+  converged: boolean;
+  message: string;
+  fx: number;
+}
+
+/** Stage 1: θ by BOBYQA with β inside PIRLS (nAGQ = 0), from lme4's θ₀ and with minqa's default
+ *  radii (ρ_beg = 0.2, ρ_end = 10⁻⁶ρ_beg). Leaves the deviance at the optimum, and makes its η the
+ *  start of every later PIRLS run (lme4's updateGlmerDevfun: lp0 ← linPred(1)). */
+export function runStage1(
+  dev: GlmmDeviance,
+  optimizer: Optimizer,
+  progress: (fx: number) => void,
+): StageResult & { theta: Float64Array } {
+  const x0 = Float64Array.from(dev.m.theta0);
+  // optwrap: bobyqa cannot start with every coordinate 0
+  if (x0.every((v) => v === 0)) x0.fill(0.001);
+  const f = (theta: Float64Array): number => {
+    const v = dev.stage1(theta);
+    progress(v);
+    return v;
+  };
+  const r = optimizer(f, x0, { lower: dev.m.lower, rhobeg: 0.2, rhoend: 2e-7 });
+  const theta = Float64Array.from(r.x);
+  const fx = dev.stage1(theta);
+  dev.resetStart();
+  return { theta, fx, converged: r.converged, message: r.message };
+}
+
+/**
+ * Stage 2: (θ, β) together from stage 1's (θ, β), u by PIRLS at fixed β. lme4 uses Nelder–Mead
+ * with initial steps 0.02 for θ and 0.2·SE(β) (SE from R_X, capped at 10); we use BOBYQA in the
+ * coordinates x = (pars − start)/scale with scale = (0.1, SE), so its initial radius 0.2 is those
+ * same steps and one radius suits every coordinate. Then lme4's check.boundary: a θ within 1e-5 of
+ * its bound is put on it when that does not increase the deviance.
+ */
+export function runStage2(
+  dev: GlmmDeviance,
+  devfun: (pars: ArrayLike<number>) => number,
+  optimizer: Optimizer,
+  progress: (fx: number) => void,
+): StageResult & { pars: Float64Array } {
+  const { m, nTheta, p } = dev;
+  const k = nTheta + p;
+  const start = new Float64Array(k);
+  const scale = new Float64Array(k);
+  start.set(dev.pirls.sys.theta.subarray(0, nTheta));
+  start.set(dev.pirls.beta, nTheta);
+  const unsc = dev.pirls.sys.unscaledVcov();
+  for (let t = 0; t < nTheta; t++) scale[t] = 0.1;
+  for (let j = 0; j < p; j++) {
+    const se = Math.sqrt(unsc[j + j * p]);
+    scale[nTheta + j] = Number.isFinite(se) && se > 0 ? Math.min(se, 10) : 1;
+  }
+  const lower = new Float64Array(k).fill(-Infinity);
+  for (let t = 0; t < nTheta; t++) lower[t] = (m.lower[t] - start[t]) / scale[t];
+  const pars = new Float64Array(k);
+  const toPars = (x: ArrayLike<number>): Float64Array => {
+    for (let i = 0; i < k; i++) pars[i] = start[i] + scale[i] * x[i];
+    // exact bound values survive the change of variables
+    for (let t = 0; t < nTheta; t++) if (pars[t] < m.lower[t]) pars[t] = m.lower[t];
+    return pars;
+  };
+  const f = (x: Float64Array): number => {
+    const v = devfun(toPars(x));
+    progress(v);
+    return v;
+  };
+  const r = optimizer(f, new Float64Array(k), { lower, rhobeg: 0.2, rhoend: 1e-6 });
+  const best = Float64Array.from(toPars(r.x));
+  let fx = devfun(best);
+  fx = snapToBoundary(best, fx, m.lower, nTheta, devfun);
+  return { pars: best, fx, converged: r.converged, message: r.message };
+}
+
+/** lme4's check.boundary (boundary.tol = 1e-5). Updates pars in place; returns f there. */
+function snapToBoundary(
+  pars: Float64Array,
+  fx: number,
+  lower: Float64Array,
+  nTheta: number,
+  devfun: (pars: ArrayLike<number>) => number,
+): number {
+  const BOUNDARY_TOL = 1e-5;
+  let changed = false;
+  const trial = Float64Array.from(pars);
+  for (let t = 0; t < nTheta; t++) {
+    const d = pars[t] - lower[t];
+    if (d > 0 && d < BOUNDARY_TOL) {
+      trial.set(pars);
+      trial[t] = lower[t];
+      if (devfun(trial) < fx) {
+        pars[t] = lower[t];
+        changed = true;
+      }
+    }
+  }
+  // re-evaluate so the deviance's state is that of the returned point
+  const f = devfun(pars);
+  return changed ? f : fx;
+}
