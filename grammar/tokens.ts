@@ -40,8 +40,21 @@ export const NumberLiteral = createToken({
 });
 /** Backquoted names: `` `reaction time` ``. */
 export const BackquotedName = createToken({ name: "BackquotedName", pattern: /`[^`]*`/, label: "backquoted name" });
-/** R syntactic names (`total.fruits`, `x_1`, `.x`); a lone `.` is the "all other columns" dot. */
-export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z.][A-Za-z0-9._]*/, label: "name" });
+/**
+ * R syntactic names (`total.fruits`, `x_1`, `.x`, and letters of any script as in a UTF-8 locale:
+ * `Größe`); a lone `.` is the "all other columns" dot. A custom matcher because chevrotain cannot
+ * analyse Unicode property escapes.
+ */
+const namePattern = /[\p{L}.][\p{L}\p{N}._]*/uy;
+export const Identifier = createToken({
+  name: "Identifier",
+  pattern: (text: string, offset: number) => {
+    namePattern.lastIndex = offset;
+    return namePattern.exec(text);
+  },
+  line_breaks: false,
+  label: "name",
+});
 
 export const allTokens: TokenType[] = [
   WhiteSpace,

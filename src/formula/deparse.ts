@@ -13,10 +13,10 @@ const RESERVED = new Set([
   "TRUE", "FALSE", "NULL", "Inf", "NaN", "NA", "NA_integer_", "NA_real_", "NA_character_", "NA_complex_",
 ]);
 
-/** R's make.names rule: starts with a letter, or a dot not followed by a digit; then letters, digits, `.`, `_`. */
+/** R's make.names rule (UTF-8 locale): starts with a letter, or a dot not followed by a digit; then letters, digits, `.`, `_`. */
 export function isSyntacticName(name: string): boolean {
   if (RESERVED.has(name) || /^\.\.[0-9]+$/.test(name) || name === "...") return false;
-  return /^(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*$/.test(name);
+  return /^(?:\p{L}|\.(?![0-9]))[\p{L}\p{N}._]*$/u.test(name);
 }
 
 export function deparseName(name: string): string {

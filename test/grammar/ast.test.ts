@@ -129,6 +129,9 @@ describe("names and numbers", () => {
       bin("+", bin("+", name("total.fruits", 4), name("x_1", 19)), name("cHEIGHT", 25)),
     );
   });
+  it("letters of any script, as R allows in a UTF-8 locale", () => {
+    expect(parseFormula("Größe ~ Alter")).toEqual(formula(name("Größe", 0), name("Alter", 8)));
+  });
   it("backquoted names lose their quotes and keep quoted: true", () => {
     expect(rhsOf("y ~ `reaction time`")).toEqual(name("reaction time", 4, true));
   });
