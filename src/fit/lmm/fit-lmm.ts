@@ -14,9 +14,11 @@ export interface FitLmmOptions {
   REML: boolean;
   /** Called after every evaluation of the objective with the count and the value. */
   onProgress?: (evaluations: number, objective: number) => void;
-  /** Optimiser settings (defaults: ρ_beg 0.2, ρ_end 1e-6, at most 10 000 evaluations). */
+  /** Optimiser settings (defaults: ρ_beg 0.2, ρ_end 1e-6, ftolAbs 1e-8 as lme4's nloptwrap,
+   *  at most 10 000 evaluations). */
   rhobeg?: number;
   rhoend?: number;
+  ftolAbs?: number;
   maxEval?: number;
 }
 
@@ -25,6 +27,8 @@ const SINGULAR_TOL = 1e-4;
 /** lme4's optimizeLmer boundary.tol and its restart_edge step (btol). */
 const BOUNDARY_TOL = 1e-5;
 const EDGE_STEP = 1e-5;
+/** lme4's nloptwrap default ftol_abs: stop once an improvement of the criterion is below it. */
+const FTOL_ABS = 1e-8;
 
 export const SINGULAR_MESSAGE = "boundary (singular) fit: see help('isSingular')";
 
@@ -41,7 +45,10 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   };
   const upper = new Float64Array(m.lower.length).fill(Infinity);
   const run = (x0: ArrayLike<number>) =>
-    bobyqa(f, x0, { lower: m.lower, upper, rhobeg: options.rhobeg, rhoend: options.rhoend, maxEval: options.maxEval });
+    bobyqa(f, x0, {
+      lower: m.lower, upper, rhobeg: options.rhobeg, rhoend: options.rhoend,
+      ftolAbs: options.ftolAbs ?? FTOL_ABS, maxEval: options.maxEval,
+    });
   let opt = run(m.theta0);
   opt = restartFromEdge(devfun, m, opt, run);
   const theta = snapToBoundary(devfun, m, opt);

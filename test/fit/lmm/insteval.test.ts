@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { fitLmm } from "../../../src/fit/lmm/fit-lmm.js";
+import { buildMatrices, readReference } from "./build-matrices.js";
+import { expectMatchesReference } from "./compare.js";
+
+// InstEval (73 421 rows, 4 128 random effects) is the one slow fit: run it with LMM_INSTEVAL=1.
+// Its objective at lme4's θ is checked in the normal suite (objective.test.ts).
+describe.skipIf(!process.env.LMM_INSTEVAL)("fitLmm on InstEval", () => {
+  it("insteval_crossed_ml matches lme4", () => {
+    const ref = readReference("insteval_crossed_ml");
+    const fit = fitLmm(buildMatrices("insteval_crossed_ml"), { REML: false });
+    expectMatchesReference(fit, ref);
+    expect(fit.converged).toBe(true);
+    console.log(`InstEval: ${fit.evaluations} evaluations, ${fit.fitSeconds.toFixed(2)} s`);
+  });
+});

@@ -1,0 +1,39 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { makeDevfun } from "../../../src/fit/lmm/profiled-deviance.js";
+import { fitLmm } from "../../../src/fit/lmm/fit-lmm.js";
+import { buildMatrices, readReference } from "./build-matrices.js";
+
+// lme4 1.1-31 on sleepstudy, Reaction ~ Days + (Days | Subject), weights = runif(180, 0.5, 2) with
+// set.seed(1); devfun values at θ = (1, 0, 1) and the ML fit (values printed by R, see the JSON).
+const lme4Weighted = JSON.parse(readFileSync(new URL("./weighted-sleepstudy.json", import.meta.url), "utf8")) as {
+  weights: number[]; devfunMLAt101: number; devfunREMLAt101: number; mlTheta: number[]; mlDeviance: number; remlSigma: number;
+};
+
+describe("prior weights as lme4 does them (objective includes −Σ log wᵢ)", () => {
+  const m = buildMatrices("sleepstudy_corr_ml");
+  m.weights = Float64Array.from(lme4Weighted.weights);
+
+  it("ML and REML devfun at θ = (1, 0, 1)", () => {
+    expect(makeDevfun(m, { REML: false })([1, 0, 1])).toBeCloseTo(lme4Weighted.devfunMLAt101, 6);
+    expect(makeDevfun(m, { REML: true })([1, 0, 1])).toBeCloseTo(lme4Weighted.devfunREMLAt101, 6);
+  });
+
+  it("weighted ML fit: θ and deviance; weighted REML fit: σ", () => {
+    const fit = fitLmm(m, { REML: false });
+    expect(fit.objective).toBeLessThanOrEqual(lme4Weighted.mlDeviance + 1e-3);
+    lme4Weighted.mlTheta.forEach((t, i) => expect(Math.abs(fit.theta[i] - t)).toBeLessThan(0.01 * Math.max(t, 0.1)));
+    const reml = fitLmm(m, { REML: true });
+    expect(Math.abs(reml.sigma - lme4Weighted.remlSigma)).toBeLessThan(0.01 * lme4Weighted.remlSigma);
+  });
+});
+
+describe("deviance of a REML fit is lme4's deviance(fit, REML = FALSE)", () => {
+  it("sleepstudy_corr_reml", () => {
+    const ref = readReference("sleepstudy_corr_reml");
+    const fit = fitLmm(buildMatrices("sleepstudy_corr_reml"), { REML: true });
+    // lme4 1.1-31: deviance(fm1, REML = FALSE) = 1751.985866432
+    expect(fit.deviance).toBeCloseTo(1751.985866432, 3);
+    expect(fit.objective).toBeCloseTo(ref.objective, 4);
+  });
+});
