@@ -92,6 +92,11 @@ const table: Expected[] = [
   { formula: "y ~ -(a + b) + a*b", intercept: true, fixed: ["a", "b", "a:b"], random: [] },
   { formula: "y ~ a:b:c + c:a + b", intercept: true, fixed: ["b", "a:c", "a:b:c"], random: [] },
   { formula: "y ~ (a/b)^2", intercept: true, fixed: ["a", "a:b"], random: [] },
+  // lme4's nobars drops a bar together with its operator: `(1 | g) - 1` keeps the intercept.
+  { formula: "y ~ (1 | g) - 1", intercept: true, fixed: [], random: [{ group: "g", intercept: true, terms: [] }] },
+  { formula: "y ~ -1 + (1 | g)", intercept: false, fixed: [], random: [{ group: "g", intercept: true, terms: [] }] },
+  { formula: "y ~ x - (1 | g)", intercept: true, fixed: ["x"], random: [{ group: "g", intercept: true, terms: [] }] },
+  { formula: "y ~ -(1 | g)", intercept: true, fixed: [], random: [{ group: "g", intercept: true, terms: [] }] },
 ];
 
 describe("formulaTerms agrees with R's terms() and lme4's findbars", () => {
