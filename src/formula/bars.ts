@@ -70,8 +70,8 @@ export function noBars(e: Expr): Expr | null {
 
 /** `a/b/c` → [a, b, c] (lme4's slashTerms). */
 export function slashTerms(g: Expr): Expr[] {
+  // Only the outermost `/` chain nests; validate.ts rejects `/` elsewhere, as lme4 does.
   if (g.kind === "binary" && g.op === "/") return [...slashTerms(g.left), ...slashTerms(g.right)];
-  if (g.kind === "paren" && g.inner.kind === "binary" && g.inner.op === "/") return slashTerms(g.inner);
   return [g];
 }
 
@@ -112,11 +112,10 @@ export function expandGroup(g: Expr): Term[] {
   let factors = groupFactors(parts[0]!);
   groups.push({ label, factors: uniqueByLabel(factors) });
   for (const p of parts.slice(1)) {
-    const pf = groupFactors(p);
-    const pLabel = deparse(p);
-    label = `${p.kind === "binary" && p.op === ":" ? pLabel : pLabel}:${asRightOperand(label, interaction)}`;
+    // lme4's makeInteraction: substitute(foo:bar, list(foo = inner, bar = outer so far)).
+    label = `${deparse(p)}:${asRightOperand(label, interaction)}`;
     interaction = true;
-    factors = [...pf, ...factors];
+    factors = [...groupFactors(p), ...factors];
     groups.push({ label, factors: uniqueByLabel(factors) });
   }
   return groups.reverse();
