@@ -3,7 +3,7 @@
  * `poly(x, 2)`, `cbind(s, n - s)`) over every row of a DataTable, as R's model.frame does before
  * any row is removed (so scale() and poly() see all non-missing rows, as in R).
  */
-import type { Expr } from "../../grammar/ast.js";
+import type { CallNode, Expr } from "../../grammar/ast.js";
 import { ModelError } from "./errors.js";
 import { type DataTable, type FactorColumn, type NumericColumn } from "./data.js";
 import { orthogonalPolynomial } from "./poly.js";
@@ -44,15 +44,21 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
     case "binary":
       return arithmetic(e.op, e.left, e.right, e, ctx);
     case "call":
-      return call(e.fn, e.args, e, ctx);
+      return call(e, ctx);
     case "dot":
       throw new ModelError("'.' cannot be evaluated as a variable");
   }
 }
 
+// R constants a formula may use inside calls when no column has the name (`I(x * pi)`).
+const CONSTANTS: Record<string, number> = { TRUE: 1, T: 1, FALSE: 0, F: 0, pi: Math.PI };
+
 function lookupColumn(name: string, ctx: EvalContext): Value {
   const col = ctx.table.columns.get(name);
   if (col) return col;
+  if (Object.prototype.hasOwnProperty.call(CONSTANTS, name)) {
+    return { kind: "numeric", values: new Float64Array(ctx.table.n).fill(CONSTANTS[name]!) };
+  }
   const hint = ctx.suggest(name, ctx.table.names);
   throw new ModelError(
     `unknown column '${name}'${hint ? `; did you mean '${hint}'?` : ""} (columns: ${ctx.table.names.join(", ")})`,
@@ -104,18 +110,50 @@ function arithmetic(op: string, left: Expr, right: Expr, whole: Expr, ctx: EvalC
   return { kind: "numeric", values: out };
 }
 
-type CallHandler = (args: Expr[], whole: Expr, ctx: EvalContext) => Value;
+type CallHandler = (args: Expr[], whole: CallNode, ctx: EvalContext) => Value;
+
+/**
+ * R's argument matching for our few functions: named arguments by exact name, the rest by position
+ * into the formals left over. `formals` lists the parameter names in R's order.
+ */
+function matchArgs(call: CallNode, formals: string[], ctx: EvalContext): Map<string, Expr> {
+  const out = new Map<string, Expr>();
+  const positional: Expr[] = [];
+  call.args.forEach((a, i) => {
+    const name = call.argNames?.[i];
+    if (name) {
+      if (!formals.includes(name) || out.has(name)) {
+        throw new ModelError(`'${ctx.label(call)}': unexpected argument '${name}'`, ctx.label(call));
+      }
+      out.set(name, a);
+    } else positional.push(a);
+  });
+  const free = formals.filter((f) => !out.has(f));
+  if (positional.length > free.length) {
+    throw new ModelError(`'${ctx.label(call)}' has too many arguments`, ctx.label(call));
+  }
+  positional.forEach((a, k) => out.set(free[k]!, a));
+  return out;
+}
+
+/** A logical argument: TRUE/FALSE/T/F (or a number, nonzero meaning TRUE). */
+function flagOf(e: Expr | undefined, fallback: boolean, whole: Expr, ctx: EvalContext): boolean {
+  if (e === undefined) return fallback;
+  if (e.kind === "name" && Object.prototype.hasOwnProperty.call(CONSTANTS, e.name) && e.name !== "pi") return CONSTANTS[e.name] === 1;
+  return constantOf(e, whole, ctx) !== 0;
+}
 
 const CALLS: Record<string, CallHandler> = {
   log: (args, whole, ctx) => {
     expectArgs(args, 1, 2, whole, ctx);
-    const base = args.length === 2 ? constantOf(args[1]!, whole, ctx) : Math.E;
+    const a = matchArgs(whole, ["x", "base"], ctx);
+    if (!a.has("x")) throw new ModelError(`'${ctx.label(whole)}' needs the value to take the log of`, ctx.label(whole));
+    const base = a.has("base") ? constantOf(a.get("base")!, whole, ctx) : Math.E;
     const div = Math.log(base);
-    return checkedMath(args[0]!, whole, ctx, (a) => Math.log(a) / div, "non-positive");
+    return checkedMath(a.get("x")!, whole, ctx, (v) => Math.log(v) / div, "non-positive");
   },
   log2: (args, whole, ctx) => unary(args, whole, ctx, Math.log2, "non-positive"),
   log10: (args, whole, ctx) => unary(args, whole, ctx, Math.log10, "non-positive"),
-  log1p: (args, whole, ctx) => unary(args, whole, ctx, Math.log1p, "below -1"),
   exp: (args, whole, ctx) => unary(args, whole, ctx, Math.exp),
   sqrt: (args, whole, ctx) => unary(args, whole, ctx, Math.sqrt, "negative"),
   abs: (args, whole, ctx) => unary(args, whole, ctx, Math.abs),
@@ -143,18 +181,28 @@ const CALLS: Record<string, CallHandler> = {
     return { kind: "numeric", values: numericOf(v, args[0]!, ctx) };
   },
   scale: (args, whole, ctx) => {
-    expectArgs(args, 1, 1, whole, ctx);
-    return { kind: "numeric", values: scaled(numericOf(evaluate(args[0]!, ctx), args[0]!, ctx)) };
+    expectArgs(args, 1, 3, whole, ctx);
+    const a = matchArgs(whole, ["x", "center", "scale"], ctx);
+    const xe = a.get("x");
+    if (!xe) throw new ModelError(`'${ctx.label(whole)}' needs a variable to scale`, ctx.label(whole));
+    return {
+      kind: "numeric",
+      values: scaled(numericOf(evaluate(xe, ctx), xe, ctx), scaleArg(a.get("center"), whole, ctx), scaleArg(a.get("scale"), whole, ctx)),
+    };
   },
   poly: (args, whole, ctx) => {
-    expectArgs(args, 2, 2, whole, ctx);
-    const x = numericOf(evaluate(args[0]!, ctx), args[0]!, ctx);
-    const degree = constantOf(args[1]!, whole, ctx);
-    const r = orthogonalPolynomial(x, degree, ctx.label(args[0]!));
+    expectArgs(args, 1, 3, whole, ctx);
+    const a = matchArgs(whole, ["x", "degree", "raw"], ctx);
+    const xe = a.get("x");
+    if (!xe) throw new ModelError(`'${ctx.label(whole)}' needs a variable`, ctx.label(whole));
+    const x = numericOf(evaluate(xe, ctx), xe, ctx);
+    const degree = a.has("degree") ? constantOf(a.get("degree")!, whole, ctx) : 1;
+    const raw = flagOf(a.get("raw"), false, whole, ctx);
+    const values = raw ? rawPolynomial(x, degree, ctx.label(xe)) : orthogonalPolynomial(x, degree, ctx.label(xe)).values;
     return {
       kind: "matrix",
       ncol: degree,
-      values: r.values,
+      values,
       colnames: Array.from({ length: degree }, (_, k) => String(k + 1)),
     };
   },
@@ -169,7 +217,8 @@ const CALLS: Record<string, CallHandler> = {
 };
 CALLS["as.factor"] = CALLS.factor!;
 
-function call(fn: string, args: Expr[], whole: Expr, ctx: EvalContext): Value {
+function call(whole: CallNode, ctx: EvalContext): Value {
+  const fn = whole.fn;
   const handler = Object.prototype.hasOwnProperty.call(CALLS, fn) ? CALLS[fn] : undefined;
   if (!handler) {
     throw new ModelError(
@@ -177,7 +226,7 @@ function call(fn: string, args: Expr[], whole: Expr, ctx: EvalContext): Value {
       ctx.label(whole),
     );
   }
-  return handler(args, whole, ctx);
+  return handler(whole.args, whole, ctx);
 }
 
 function expectArgs(args: Expr[], min: number, max: number, whole: Expr, ctx: EvalContext): void {
@@ -222,17 +271,41 @@ function checkedMath(arg: Expr, whole: Expr, ctx: EvalContext, f: (a: number) =>
   return { kind: "numeric", values: out };
 }
 
-/** R's scale(): centre by the mean and divide by the standard deviation of the non-missing values. */
-function scaled(x: Float64Array): Float64Array {
+/** scale()'s center / scale argument: TRUE (estimate), FALSE (leave), or a number to use. */
+type ScaleArg = boolean | number;
+
+function scaleArg(e: Expr | undefined, whole: Expr, ctx: EvalContext): ScaleArg {
+  if (e === undefined) return true;
+  if (e.kind === "name" && ["TRUE", "T", "FALSE", "F"].includes(e.name)) return CONSTANTS[e.name] === 1;
+  return constantOf(e, whole, ctx);
+}
+
+/**
+ * R's scale(x, center, scale) over the non-missing values: centre by the mean (or the given
+ * number), then divide by the root mean square Σx²/(m−1) of the centred values — the standard
+ * deviation when centred (base R scale.default).
+ */
+function scaled(x: Float64Array, center: ScaleArg, scale: ScaleArg): Float64Array {
   let sum = 0;
   let m = 0;
   for (const v of x) if (!Number.isNaN(v)) (sum += v, m++);
-  const mean = sum / m;
+  const shift = center === true ? sum / m : center === false ? 0 : center;
   let ss = 0;
-  for (const v of x) if (!Number.isNaN(v)) ss += (v - mean) * (v - mean);
-  const sd = Math.sqrt(ss / (m - 1));
+  for (const v of x) if (!Number.isNaN(v)) ss += (v - shift) * (v - shift);
+  const div = scale === true ? Math.sqrt(ss / (m - 1)) : scale === false ? 1 : scale;
   const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = (x[i]! - mean) / sd;
+  for (let i = 0; i < x.length; i++) out[i] = (x[i]! - shift) / div;
+  return out;
+}
+
+/** poly(x, degree, raw = TRUE): the plain powers x, x², …, as R's outer(x, 1:degree, "^"). */
+function rawPolynomial(x: Float64Array, degree: number, label: string): Float64Array {
+  if (!Number.isInteger(degree) || degree < 1) {
+    throw new ModelError(`poly(): degree must be a positive integer, got ${degree}`, label);
+  }
+  const n = x.length;
+  const out = new Float64Array(n * degree);
+  for (let k = 0; k < degree; k++) for (let i = 0; i < n; i++) out[k * n + i] = Math.pow(x[i]!, k + 1);
   return out;
 }
 

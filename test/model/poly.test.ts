@@ -40,3 +40,35 @@ describe("scale(x) as R's scale", () => {
     expected.forEach((v, i) => expect(Math.abs(m.X[m.n + i]! - v)).toBeLessThan(1e-12));
   });
 });
+
+describe("named and optional arguments as R matches them", () => {
+  const d = {
+    y: [1.5, 2.3, 3.1, 4.8, 5.2, 6.9, 7.1, 8.4, 9.0, 10.2, 11.7, 12.1],
+    x: [0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6],
+    z: [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8],
+    g: ["a", "b", "c", "a", "b", "c", "a", "b", "c", "a", "b", "c"],
+  };
+  // R: colnames, colSums(X) and colSums(X^2) of model.matrix(~ term) on the same data.
+  const cases: [string, string[], number[], number[]][] = [
+    ["poly(x, degree = 2)", ["poly(x, degree = 2)1", "poly(x, degree = 2)2"], [-3.0531133177191805e-16, 3.6082248300317588e-16], [1, 0.99999999999999978]],
+    ["poly(z, 2, raw = T)", ["poly(z, 2, raw = T)1", "poly(z, 2, raw = T)2"], [52, 296], [296, 14264]],
+    ["scale(z, center = F)", ["scale(z, center = F)"], [10.024294812428776], [11]],
+    ["scale(x, scale = F)", ["scale(x, scale = F)"], [0], [35.75]],
+    ["log(x, base = 2)", ["log(x, base = 2)"], [16.835455234075408], [36.699072564879714]],
+    ["I(x * pi)", ["I(x * pi)"], [122.52211349000193], [1603.8107151770207]],
+    ["scale(z, 2, 4)", ["scale(z, 2, 4)"], [7], [8.5]],
+  ];
+  for (const [term, names, sums, squares] of cases) {
+    it(term, () => {
+      const m = compileModel(`y ~ 0 + ${term} + (1 | g)`, d);
+      expect(m.xNames).toEqual(names);
+      for (let j = 0; j < m.p; j++) {
+        const col = m.X.subarray(j * m.n, (j + 1) * m.n);
+        const s = col.reduce((a, b) => a + b, 0);
+        const s2 = col.reduce((a, b) => a + b * b, 0);
+        expect(Math.abs(s - sums[j]!)).toBeLessThan(1e-10 * (1 + Math.abs(sums[j]!)));
+        expect(Math.abs(s2 - squares[j]!)).toBeLessThan(1e-10 * (1 + squares[j]!));
+      }
+    });
+  }
+});
