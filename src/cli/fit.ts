@@ -1,5 +1,128 @@
-// Placeholder until the `fit` command lands.
-export async function run(_args: string[]): Promise<number> {
-  process.stderr.write("mixed-models fit: not available yet\n");
-  return 2;
+/**
+ * `mixed-models fit <data.csv> "<formula>" [--reml | --ml] [--family f] [--link l] [--nagq k] [--json]`:
+ * fits a linear (gaussian, identity link) or generalized linear mixed model and prints lme4's
+ * summary, or the fit as JSON. Exit status: 0 fitted, 1 invalid input (data, formula, a fit that
+ * cannot be done), 2 usage error. Reading the CSV is not part of the reported fit time.
+ */
+import { basename } from "node:path";
+import { FormulaError } from "../../grammar/errors.js";
+import { ModelError } from "../model/errors.js";
+import { readCsv } from "../model/csv.js";
+import type { DataTable } from "../model/data.js";
+import type { FamilyName } from "../fit/fitted.js";
+import { lmer } from "../lmer.js";
+import { glmer } from "../glmer.js";
+import type { MixedModel } from "../result/model.js";
+
+const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [--family f] [--link l] [--nagq k] [--json]
+
+  Fits a linear mixed model (lme4's lmer) or, with --family, a generalized linear mixed model
+  (lme4's glmer), and prints lme4's summary.
+  --reml | --ml   linear models: REML (default) or maximum likelihood
+  --family f      gaussian (default), binomial, poisson, Gamma, inverse.gaussian
+  --link l        the link function (default: the family's canonical link)
+  --nagq k        generalized models: 1 = Laplace (default), k > 1 = adaptive Gauss-Hermite
+  --json          print the fit as JSON instead of the summary
+`;
+
+const FAMILIES: readonly FamilyName[] = ["gaussian", "binomial", "poisson", "Gamma", "inverse.gaussian"];
+
+export interface FitArgs {
+  data: string;
+  formula: string;
+  REML: boolean | null;
+  family: FamilyName;
+  link: string | null;
+  nAGQ: number;
+  json: boolean;
+}
+
+/** The arguments, or a usage error message. */
+export function parseFitArgs(args: string[]): FitArgs | string {
+  const positional: string[] = [];
+  let REML: boolean | null = null;
+  let family: FamilyName = "gaussian";
+  let link: string | null = null;
+  let nAGQ = 1;
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+    const value = (): string | null => (inline !== undefined ? inline : (args[++i] ?? null));
+    if (flag === "--json") json = true;
+    else if (flag === "--reml" || flag === "--ml") {
+      if (REML !== null && REML !== (flag === "--reml")) return "give only one of --reml and --ml";
+      REML = flag === "--reml";
+    } else if (flag === "--family") {
+      const f = value();
+      if (f === null) return "--family needs a value";
+      const known = FAMILIES.find((x) => x.toLowerCase() === f.toLowerCase());
+      if (!known) return `unknown family '${f}' (one of ${FAMILIES.join(", ")})`;
+      family = known;
+    } else if (flag === "--link") {
+      link = value();
+      if (link === null) return "--link needs a value";
+    } else if (flag === "--nagq") {
+      const k = value();
+      if (k === null || !/^\d+$/.test(k) || Number(k) < 1) return "--nagq needs a whole number ≥ 1";
+      nAGQ = Number(k);
+    } else if (a.startsWith("--")) return `unknown option '${a}'`;
+    else positional.push(a);
+  }
+  if (positional.length < 2) return positional.length === 0 ? "missing data file and formula" : "missing formula";
+  if (positional.length > 2) return `unexpected argument '${positional[2]}' (quote the formula: fit data.csv "y ~ x + (1 | g)")`;
+  const linear = family === "gaussian" && (link === null || link === "identity");
+  if (!linear && REML !== null) return "--reml/--ml apply to linear mixed models only (generalized models are fitted by maximum likelihood)";
+  if (linear && nAGQ !== 1) return "--nagq applies to generalized linear mixed models only";
+  return { data: positional[0]!, formula: positional[1]!, REML, family, link, nAGQ, json };
+}
+
+/** Fit the model the arguments describe (the CSV already read). */
+export function fitFromArgs(a: FitArgs, data: DataTable): MixedModel {
+  const dataFile = basename(a.data);
+  const dataName = dataFile.replace(/\.[^.]*$/, "");
+  const linear = a.family === "gaussian" && (a.link === null || a.link === "identity");
+  if (linear) return lmer(a.formula, data, { REML: a.REML ?? true, dataName, dataFile });
+  return glmer(a.formula, data, {
+    family: a.family,
+    nAGQ: a.nAGQ,
+    ...(a.link !== null ? { link: a.link } : {}),
+    dataName,
+    dataFile,
+  });
+}
+
+/** The message for a failed fit: formula errors with their caret lines. */
+function describeError(e: unknown): string {
+  const formulaError = e instanceof FormulaError ? e : e instanceof ModelError ? e.formulaError : undefined;
+  if (formulaError) return formulaError.errors.map((x) => x.render()).join("\n\n");
+  return `error: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const parsed = parseFitArgs(args);
+  if (typeof parsed === "string") {
+    process.stderr.write(`mixed-models fit: ${parsed}\n\n${usage}`);
+    return 2;
+  }
+  let model: MixedModel;
+  try {
+    const data = readCsv(parsed.data);
+    model = fitFromArgs(parsed, data);
+  } catch (e) {
+    process.stderr.write(`${describeError(e)}\n`);
+    return 1;
+  }
+  await writeOut(parsed.json ? JSON.stringify(model.toJSON(), null, 2) + "\n" : model.summary());
+  return 0;
+}
+
+/** Write to stdout and wait until it is flushed: the bin exits right after, and a large JSON
+ *  written to a full pipe would otherwise be cut off at 64 KiB. */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
 }

@@ -5,25 +5,26 @@
  * conditional SDs, the same singular verdict; and summary() line by line against lme4's printed
  * summary, numbers allowed to differ by one unit in the last printed digit or by 1e-4 relative
  * (the optimum differs slightly from lme4's: sleepstudy ML's variance prints 565.52 vs 565.48,
- * its SD 23.781 vs 23.780).
+ * its SD 23.781 vs 23.780). VerbAgg's Hessian-based standard errors and tiny p-values differ
+ * by up to 1% even between two lme4 runs (see summary.test.ts), so there 1% relative.
  * InstEval (73 421 rows) runs only with MIXED_MODELS_SLOW=1.
  */
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { lmer, readCsv } from "../../src/index.js";
+import { glmer, lmer, readCsv } from "../../src/index.js";
 import type { MixedModel } from "../../src/index.js";
 import { FIXTURES, boxed, num, readReference, readSummary, referenceIds, sameUpToLastDigit } from "./reference-model.js";
 
 const slow = process.env.MIXED_MODELS_SLOW === "1";
-const gaussianIds = referenceIds().filter((id) => readReference(id).family === "gaussian");
 
 function fitReference(ref: any): MixedModel {
   const data = readCsv(join(FIXTURES, "data", ref.data));
   const dataName = ref.data.replace(/\.csv$/, "");
-  return lmer(ref.formula, data, { REML: ref.REML, dataName, dataFile: ref.data });
+  if (ref.family === "gaussian" && ref.link === "identity") return lmer(ref.formula, data, { REML: ref.REML, dataName, dataFile: ref.data });
+  return glmer(ref.formula, data, { family: ref.family, link: ref.link, nAGQ: ref.nAGQ, dataName, dataFile: ref.data });
 }
 
-describe.each(gaussianIds)("lmer on %s", (id) => {
+describe.each(referenceIds())("lmer/glmer on %s", (id) => {
   const ref = readReference(id);
   const run = id === "insteval_crossed_ml" && !slow ? it.skip : it;
   run("agrees with lme4", () => {
@@ -59,7 +60,7 @@ describe.each(gaussianIds)("lmer on %s", (id) => {
     const got = m.summary().split("\n");
     const text = readSummary(id).split("\n");
     expect(got.length).toBe(text.length);
-    const bad = text.map((line, i) => [i, got[i], line]).filter(([, g, w]) => !sameUpToLastDigit(g as string, w as string, 1e-4));
+    const bad = text.map((line, i) => [i, got[i], line]).filter(([, g, w]) => !sameUpToLastDigit(g as string, w as string, id === "verbagg_bernoulli" ? 1e-2 : 1e-4));
     expect(bad).toEqual([]);
   });
 });

@@ -1,0 +1,114 @@
+/**
+ * `npm run bench` (node dist/bench/bench.js): fits every reference case in-process and compares
+ * our time with lme4's (`lme4_fit_seconds_median` in test/fixtures/reference/*.json, the median of
+ * several lmer()/glmer() calls, formula processing included).
+ *
+ *   node dist/bench/bench.js [--only REGEX] [--runs N] [--skip REGEX]
+ *
+ * Each case: one warm-up fit, then N runs (default 5; VerbAgg 2 runs; InstEval no warm-up, 1 run).
+ * "call" times the whole lmer()/glmer() call from the data already in memory (as lme4's median
+ * does); "fit" is the fit alone (the fit object's fitSeconds). Reading the CSV is never timed.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { glmer, lmer, readCsv } from "../src/index.js";
+import type { DataTable, FamilyName, MixedModel } from "../src/index.js";
+
+const FIXTURES = fileURLToPath(new URL("../../test/fixtures/", import.meta.url));
+
+interface Reference {
+  id: string;
+  data: string;
+  formula: string;
+  family: FamilyName;
+  link: string;
+  REML: boolean;
+  nAGQ: number;
+  nobs: number;
+  lme4_fit_seconds_median: number;
+}
+
+interface BenchOptions {
+  only: RegExp | null;
+  skip: RegExp | null;
+  runs: number | null;
+}
+
+function parseArgs(args: string[]): BenchOptions {
+  const opts: BenchOptions = { only: null, skip: null, runs: null };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--only") opts.only = new RegExp(args[++i] ?? "");
+    else if (a === "--skip") opts.skip = new RegExp(args[++i] ?? "");
+    else if (a === "--runs") opts.runs = Math.max(1, Number(args[++i]));
+    else {
+      process.stderr.write("usage: node dist/bench/bench.js [--only REGEX] [--skip REGEX] [--runs N]\n");
+      process.exit(2);
+    }
+  }
+  return opts;
+}
+
+function fitCase(ref: Reference, data: DataTable): MixedModel {
+  if (ref.family === "gaussian" && ref.link === "identity") return lmer(ref.formula, data, { REML: ref.REML });
+  return glmer(ref.formula, data, { family: ref.family, link: ref.link, nAGQ: ref.nAGQ });
+}
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const h = Math.floor(s.length / 2);
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+/** Warm-up fits and timed runs for a case of this size. */
+function plan(ref: Reference, runs: number | null): { warmup: number; runs: number } {
+  if (ref.nobs > 50_000) return { warmup: 0, runs: runs ?? 1 };
+  if (ref.nobs > 5_000) return { warmup: 1, runs: Math.min(runs ?? 2, 2) };
+  return { warmup: 1, runs: runs ?? 5 };
+}
+
+function main(): void {
+  const opts = parseArgs(process.argv.slice(2));
+  const refs: Reference[] = readdirSync(join(FIXTURES, "reference"))
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(FIXTURES, "reference", f), "utf8")))
+    .filter((r: Reference) => (!opts.only || opts.only.test(r.id)) && !(opts.skip && opts.skip.test(r.id)));
+  const header = ["case", "n", "runs", "call s", "fit s", "lme4 s", "ratio", "evals"];
+  const widths = [28, 7, 5, 9, 9, 9, 7, 6];
+  const row = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" ");
+  console.log(row(header));
+  const ratios: number[] = [];
+  for (const ref of refs) {
+    const data = readCsv(join(FIXTURES, "data", ref.data));
+    const p = plan(ref, opts.runs);
+    try {
+      for (let i = 0; i < p.warmup; i++) fitCase(ref, data);
+      const call: number[] = [];
+      const fit: number[] = [];
+      let evaluations = 0;
+      for (let i = 0; i < p.runs; i++) {
+        const t0 = performance.now();
+        const m = fitCase(ref, data);
+        call.push((performance.now() - t0) / 1000);
+        fit.push(m.fitSeconds);
+        evaluations = m.evaluations;
+      }
+      const ratio = median(call) / ref.lme4_fit_seconds_median;
+      ratios.push(ratio);
+      console.log(row([ref.id, String(ref.nobs), String(p.runs), median(call).toFixed(4), median(fit).toFixed(4),
+        ref.lme4_fit_seconds_median.toFixed(4), ratio.toFixed(2), String(evaluations)]));
+    } catch (e) {
+      console.log(row([ref.id, String(ref.nobs), "-", "error", "", ref.lme4_fit_seconds_median.toFixed(4), "", ""]) +
+        `  ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (ratios.length) {
+    const g = Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length);
+    console.log(`\nratio = our median call time / lme4's median; geometric mean ${g.toFixed(2)}, worst ${Math.max(...ratios).toFixed(2)}`);
+  }
+}
+
+main();

@@ -1,0 +1,47 @@
+/**
+ * glmer(): a generalized linear mixed model, as lme4's glmer() runs it (R/lmer.R): glFormula
+ * (compileModel) → mkGlmerDevfun and optimizeGlmer (fitGlmm) → mkMerMod (the MixedModel).
+ */
+import { compileModel } from "./model/index.js";
+import type { DataInput, DataTable } from "./model/index.js";
+import { fitGlmm } from "./fit/glmm/fit.js";
+import type { FamilyName } from "./fit/fitted.js";
+import { MixedModel } from "./result/model.js";
+
+export interface GlmerOptions {
+  /** The response distribution: "binomial", "poisson", "Gamma", "inverse.gaussian", "gaussian". */
+  family: FamilyName;
+  /** R's link name ("logit", "probit", "log", …); default: the family's canonical link. */
+  link?: string;
+  /** 1 (default): Laplace approximation; > 1: adaptive Gauss–Hermite quadrature with nAGQ points. */
+  nAGQ?: number;
+  /** Prior weights (binomial: trial counts when the response is a proportion). */
+  weights?: number[] | Float64Array | string;
+  /** An offset added to the linear predictor, one per data row. */
+  offset?: number[] | Float64Array;
+  /** Called after every deviance evaluation with the count and the value. */
+  onProgress?: (evaluations: number, objective: number) => void;
+  /** The data set's name for summary()'s "Data:" line. */
+  dataName?: string;
+  /** The data file's name, reported by toJSON() as `data`. */
+  dataFile?: string;
+}
+
+/**
+ * Fit a generalized linear mixed model, e.g.
+ * `glmer("cbind(incidence, size - incidence) ~ period + (1 | herd)", cbpp, { family: "binomial" })`.
+ */
+export function glmer(formula: string, data: DataInput | DataTable, options: GlmerOptions): MixedModel {
+  const matrices = compileModel(formula, data, {
+    family: options.family,
+    ...(options.weights !== undefined ? { weights: options.weights } : {}),
+    ...(options.offset !== undefined ? { offset: options.offset } : {}),
+  });
+  const fit = fitGlmm(matrices, {
+    family: options.family,
+    nAGQ: options.nAGQ ?? 1,
+    ...(options.link !== undefined ? { link: options.link } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  return new MixedModel(fit, { formula, dataName: options.dataName, dataFile: options.dataFile });
+}

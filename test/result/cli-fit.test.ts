@@ -1,0 +1,81 @@
+/**
+ * `mixed-models fit`: argument parsing, exit statuses, the summary and the JSON it prints.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { join } from "node:path";
+import { parseFitArgs, run } from "../../src/cli/fit.js";
+import { FIXTURES, readReference, readSummary, sameUpToLastDigit } from "./reference-model.js";
+
+const sleepstudy = join(FIXTURES, "data", "sleepstudy.csv");
+
+function capture(): { out: () => string; err: () => string } {
+  let out = "", err = "";
+  vi.spyOn(process.stdout, "write").mockImplementation(((s: string, cb?: () => void) => {
+    out += s;
+    if (typeof cb === "function") cb();
+    return true;
+  }) as never);
+  vi.spyOn(process.stderr, "write").mockImplementation(((s: string) => {
+    err += s;
+    return true;
+  }) as never);
+  return { out: () => out, err: () => err };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("parseFitArgs", () => {
+  it("reads data, formula and options", () => {
+    expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--family", "poisson", "--nagq", "5", "--json"])).toEqual({
+      data: "d.csv", formula: "y ~ x + (1 | g)", REML: null, family: "poisson", link: null, nAGQ: 5, json: true,
+    });
+    expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--ml"])).toMatchObject({ REML: false, family: "gaussian" });
+  });
+  it.each([
+    [["d.csv"], /missing formula/],
+    [["d.csv", "y ~ x", "--family", "weird"], /unknown family/],
+    [["d.csv", "y ~ x", "--reml", "--ml"], /only one/],
+    [["d.csv", "y ~ x", "--family", "binomial", "--reml"], /linear mixed models only/],
+    [["d.csv", "y ~ x", "--nagq", "0"], /whole number/],
+    [["d.csv", "y ~ x", "--frobnicate"], /unknown option/],
+  ])("usage error for %j", (args, message) => {
+    expect(parseFitArgs(args)).toMatch(message);
+  });
+});
+
+describe("run", () => {
+  it("prints lme4's summary (exit 0)", async () => {
+    const io = capture();
+    const code = await run([sleepstudy, "Reaction ~ Days + (Days | Subject)"]);
+    expect(code).toBe(0);
+    const got = io.out().split("\n");
+    const want = readSummary("sleepstudy_corr_reml").split("\n");
+    expect(got.length).toBe(want.length);
+    want.forEach((line, i) => expect([i, sameUpToLastDigit(got[i], line, 1e-4)]).toEqual([i, true]));
+  });
+
+  it("prints JSON with --json, the file name as `data`", async () => {
+    const io = capture();
+    expect(await run([sleepstudy, "Reaction ~ Days + (Days | Subject)", "--ml", "--json"])).toBe(0);
+    const json = JSON.parse(io.out());
+    const ref = readReference("sleepstudy_corr_ml");
+    expect(json.data).toBe("sleepstudy.csv");
+    expect(json.REML).toBe(false);
+    expect(json.objective).toBeLessThanOrEqual(ref.objective + 1e-3);
+    expect(typeof json.fit_seconds).toBe("number");
+  });
+
+  it("exit 1 with the caret rendering for a formula error", async () => {
+    const io = capture();
+    expect(await run([sleepstudy, "Reaction ~ Days + (Days | Subjct)"])).toBe(1);
+    expect(io.err()).toContain("^^^^^^");
+    expect(io.err()).toContain("Subjct");
+  });
+
+  it("exit 1 for a missing data file, 2 for usage", async () => {
+    const io = capture();
+    expect(await run(["no-such-file.csv", "y ~ x + (1 | g)"])).toBe(1);
+    expect(io.err()).toMatch(/cannot read/);
+    expect(await run([sleepstudy])).toBe(2);
+  });
+});
