@@ -87,11 +87,23 @@ export function splitCsvHeader(line: string): string[] {
       while (i < line.length && line[i] !== ",") name += line[i++];
       name = name.trim();
     }
-    names.push(name);
+    names.push(name.trim());
     if (i >= line.length) break;
     i++; // the comma
   }
-  return names;
+  return uniqueNames(names);
+}
+
+/** As the model stage names columns (src/model/csv.ts): empty → V<j>, repeats made unique as make.unique does. */
+function uniqueNames(header: string[]): string[] {
+  const seen = new Set<string>();
+  return header.map((h, j) => {
+    const base = h === "" ? `V${j + 1}` : h;
+    let name = base;
+    for (let k = 1; seen.has(name); k++) name = `${base}.${k}`;
+    seen.add(name);
+    return name;
+  });
 }
 
 function describeTerms(t: FormulaTerms): string {

@@ -70,6 +70,9 @@ describe("CSV header", () => {
   it("reads quoted and unquoted names", () => {
     expect(splitCsvHeader('"Reaction","Days", Subject ,"say ""hi""","a,b"')).toEqual(["Reaction", "Days", "Subject", 'say "hi"', "a,b"]);
   });
+  it("names columns as the model stage does: empty → V<j>, repeats x, x.1", () => {
+    expect(splitCsvHeader('x,"",x, " y "')).toEqual(["x", "V2", "x.1", "y"]);
+  });
   it("reads only the first line of a file, with a BOM and CRLF", async () => {
     const dir = mkdtempSync(join(tmpdir(), "check-"));
     const file = join(dir, "d.csv");
