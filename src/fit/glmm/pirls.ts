@@ -35,7 +35,6 @@ export class Pirls {
 
   private readonly uOld: Float64Array;
   private readonly betaOld: Float64Array;
-  private readonly etaScratch: Float64Array;
 
   constructor(
     readonly m: ModelMatrices,
@@ -52,7 +51,6 @@ export class Pirls {
     this.betaOld = new Float64Array(this.p);
     this.eta0 = new Float64Array(m.n);
     this.w = new Float64Array(m.n);
-    this.etaScratch = new Float64Array(m.n);
   }
 
   /** ‖u‖². */
@@ -66,10 +64,10 @@ export class Pirls {
   updateMu(): number {
     this.sys.u.set(this.u);
     this.sys.b(this.b);
-    fixedPredictor(this.m, this.beta, this.etaScratch);
-    addRandomPredictor(this.m, this.b, this.etaScratch);
-    this.resp.setEta(this.etaScratch);
-    return this.resp.devianceSum() + this.sqrLenU();
+    const eta = this.resp.eta;
+    fixedPredictor(this.m, this.beta, eta);
+    addRandomPredictor(this.m, this.b, eta);
+    return this.resp.updateMu() + this.sqrLenU();
   }
 
   /**

@@ -36,11 +36,22 @@ export class GlmResponse {
 
   /** Sets η and μ = g⁻¹(η). */
   setEta(eta: Float64Array): void {
-    const link = this.family.link;
+    this.eta.set(eta);
+    this.updateMu();
+  }
+
+  /** μ = g⁻¹(η) from the η held in `this.eta` (written there by the caller); returns Σ deviance
+   *  residuals at the new μ, computed in the same pass (lme4's updateMu + resDev). */
+  updateMu(): number {
+    const { link, devResid } = this.family;
+    const { eta, mu, y, wt } = this;
+    let dev = 0;
     for (let i = 0; i < this.n; i++) {
-      this.eta[i] = eta[i];
-      this.mu[i] = link.linkinv(eta[i]);
+      const m = link.linkinv(eta[i]);
+      mu[i] = m;
+      dev += devResid(y[i], m, wt[i]);
     }
+    return dev;
   }
 
   /** Working weights and working response at the current η (IRLS; McCullagh & Nelder §2.5),
@@ -62,9 +73,11 @@ export class GlmResponse {
     return s;
   }
 
-  /** R's family aic at the current μ: −2 log-likelihood with all its constants. */
+  /** R's family aic at the current μ: −2 log-likelihood with all its constants. Only families
+   *  with a dispersion parameter read the deviance (their dispersion is estimated from it). */
   aic(): number {
-    return this.family.aic(this.y, this.nTrials, this.mu, this.wt, this.devianceSum());
+    const dev = this.family.estimatesScale ? this.devianceSum() : NaN;
+    return this.family.aic(this.y, this.nTrials, this.mu, this.wt, dev);
   }
 
   /** Σ wt (y − μ)² / V(μ), the weighted Pearson residual sum of squares (lme4's wrss). */
