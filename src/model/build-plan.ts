@@ -42,13 +42,14 @@ export function buildPlan(
   };
   const coded = (t: Term): CodedTerm => ({ label: t.label, variables: t.factors.map(label) });
 
-  const response = responsePlan(terms, frame, label, options.family);
+  const family = options.family.toLowerCase();
+  const response = responsePlan(terms, frame, label, family);
   const fixedColumns = modelColumns(terms.fixed.terms.map(coded), terms.fixed.intercept, shapeOf);
   const random = orderLikeLme4(
     terms.random.map((r) => randomTermPlan(r, frame, label, coded, shapeOf, formula)),
   );
   assignTheta(random);
-  checkGroupingFactors(random, frame.n, options.family);
+  checkGroupingFactors(random, frame.n, family);
 
   const ngroups: Record<string, number> = {};
   for (const r of random) if (!(r.group in ngroups)) ngroups[r.group] = r.levels.length;
@@ -141,8 +142,14 @@ function responsePlan(terms: FormulaTerms, frame: ModelFrame, label: (e: Expr) =
   if (v.kind === "matrix" && v.ncol !== 1) {
     throw new ModelError(`response '${name}' has ${v.ncol} columns; only a binomial model takes cbind(successes, failures)`, name);
   }
+  // The families' own checks (R's poisson()/Gamma()/inverse.gaussian() initialize).
   if (family === "poisson") {
     for (const y of v.values) if (y < 0) throw new ModelError(`poisson response '${name}' has negative value ${y}`, name);
+  }
+  if (family === "gamma" || family === "inverse.gaussian") {
+    for (const y of v.values) {
+      if (y <= 0) throw new ModelError(`${family} response '${name}' has non-positive value ${y}; the family needs y > 0`, name);
+    }
   }
   return { expression: name, kind: "numeric", variable: name };
 }

@@ -40,7 +40,7 @@ function evalContext(table: DataTable): EvalContext {
 /** Formula terms, model frame and construction plan (no matrices yet). */
 export function planModel(formula: string, data: DataInput | DataTable, options: CompileOptions = {}): PlannedModel {
   const table = toDataTable(data);
-  const family = (options.family ?? "gaussian").toLowerCase();
+  const family = options.family ?? "gaussian";
   const terms = termsFor(formula, table);
   const ctx = evalContext(table);
   if (options.weights !== undefined && typeof options.weights !== "string" && !isNumberArray(options.weights)) {

@@ -95,6 +95,12 @@ export function describePlan(plan: ConstructionPlan, droppedX: string[] = []): s
   const L: string[] = [];
   L.push(`Model: ${plan.formula}`);
   L.push(`Family: ${plan.family}`);
+  const gaussian = plan.family.toLowerCase() === "gaussian";
+  L.push(
+    gaussian
+      ? "Structure: y = offset + Xβ + Zb + ε, b = Λ(θ)u, u ~ N(0, σ²I), ε ~ N(0, σ²I/weights)  (lme4, JSS 2015 eqs. 2–4)"
+      : "Structure: link(E[y | b]) = offset + Xβ + Zb, b = Λ(θ)u, u ~ N(0, I)  (lme4, JSS 2015 §6)",
+  );
   const r = plan.rows;
   L.push(
     `Rows: ${r.used} of ${r.total} used` +
