@@ -98,8 +98,8 @@ export function describePlan(plan: ConstructionPlan, droppedX: string[] = []): s
   const gaussian = plan.family.toLowerCase() === "gaussian";
   L.push(
     gaussian
-      ? "Structure: y = offset + Xβ + Zb + ε, b = Λ(θ)u, u ~ N(0, σ²I), ε ~ N(0, σ²I/weights)  (lme4, JSS 2015 eqs. 2–4)"
-      : "Structure: link(E[y | b]) = offset + Xβ + Zb, b = Λ(θ)u, u ~ N(0, I)  (lme4, JSS 2015 §6)",
+      ? "Structure: y = offset + Xβ + Zb + ε, b = Λ(θ)u, u ~ N(0, σ²I), ε ~ N(0, σ²W⁻¹), W = weights  (JSS 2015 eqs. 1–4)"
+      : "Structure: link(E[y | b]) = offset + Xβ + Zb, b = Λ(θ)u, u ~ N(0, I)  (lme4 glmer; b = Λu as JSS 2015 eq. 4)",
   );
   const r = plan.rows;
   L.push(
