@@ -4,7 +4,7 @@
  * dev̂), each point minimising the deviance over the other parameters; the limits are where the
  * inverse interpolating spline of ζ reaches ±z_{(1+level)/2}.
  */
-import type { FittedModel } from "../../fit/fitted.js";
+import { fittedModelOf, type ModelInput } from "../predict.js";
 import { qchisq, qnorm } from "../confint/distributions.js";
 import type { OnProgress } from "../progress.js";
 import { minimize } from "./minimize.js";
@@ -68,8 +68,8 @@ function selected(problem: ProfileProblem, which?: string[]): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
-export function profile(fit: FittedModel, options: ProfileOptions = {}): Profile {
-  const problem = profileProblem(fit);
+export function profile(model: ModelInput, options: ProfileOptions = {}): Profile {
+  const problem = profileProblem(fittedModelOf(model));
   const nptot = problem.names.length;
   const cutoff = Math.sqrt(qchisq(1 - (options.alphamax ?? 0.01), nptot));
   const delta = cutoff * (options.deltaCutoff ?? 1 / 8);
