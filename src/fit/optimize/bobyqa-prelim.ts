@@ -1,7 +1,8 @@
 /**
  * BOBYQA's start (Powell 2009, §2): move x0 away from (or onto) nearby bounds, then evaluate f
- * at the 2n+1 points xbase, xbase ± ρ_beg e_j (one-sided at a bound), and set the initial
- * quadratic model and the factored inverse KKT matrix H in closed form.
+ * at the npt points xbase, xbase + ρ_beg e_j (j = 1..n), xbase − ρ_beg e_j (j = 1..npt−n−1;
+ * one-sided at a bound), and set the initial quadratic model and the factored inverse KKT
+ * matrix H in closed form. npt ≤ 2n+1, so no off-diagonal initial points are needed.
  */
 import type { BobyqaWorkspace } from "./bobyqa-workspace.js";
 import { packedIndex, toOriginal } from "./bobyqa-workspace.js";
@@ -84,7 +85,15 @@ export function initialModel(ws: BobyqaWorkspace, rhobeg: number, obj: CountedOb
       ws.kopt = k;
     }
     if (k >= 1 && k <= n) {
-      gopt[k - 1] = (f - fbeg) / stepa;
+      const j = k - 1;
+      gopt[j] = (f - fbeg) / stepa;
+      if (npt < k + 1 + n) {
+        // No second point on this axis (npt < 2n+1): a linear Lagrange pair, and the
+        // corresponding diagonal of BMAT's lower block (Powell 2009, §2).
+        bmat[j] = -1 / stepa;
+        bmat[k * n + j] = 1 / stepa;
+        bmat[(npt + j) * n + j] = -0.5 * rhosq;
+      }
     } else if (k > n) {
       // Second difference along e_j gives HQ_jj and a central-difference gradient; the
       // Lagrange functions of the three points on the line are set in closed form (§2).

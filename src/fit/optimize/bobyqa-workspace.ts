@@ -8,7 +8,8 @@
  *   zmat[k*nptm + j]  Ω = Z Zᵀ, the leading npt × npt block of H        (npt × nptm)
  *   hq[j*(j+1)/2 + i] the explicit part of the model's Hessian, i ≤ j (packed upper triangle)
  *   pq[k]             the implicit part: ∇²Q = HQ + Σ_k pq[k] xpt_k xpt_kᵀ  (Powell 2009 eq. 2.4)
- * We always use npt = 2n + 1 interpolation points, Powell's and lme4's choice.
+ * npt, the number of interpolation points, is in [n+2, 2n+1]: 2n+1 is Powell's recommendation
+ * and NLopt's (lme4's lmer), n+2 is minqa's default (lme4's glmer first stage).
  */
 export interface BobyqaWorkspace {
   n: number;
@@ -52,9 +53,8 @@ export interface BobyqaWorkspace {
   x: Float64Array;
 }
 
-export function allocateWorkspace(xl: Float64Array, xu: Float64Array): BobyqaWorkspace {
+export function allocateWorkspace(xl: Float64Array, xu: Float64Array, npt: number): BobyqaWorkspace {
   const n = xl.length;
-  const npt = 2 * n + 1;
   const ndim = npt + n;
   const nptm = npt - n - 1;
   const v = (len: number) => new Float64Array(len);

@@ -9,7 +9,7 @@
  * ρ_beg to ρ_end (§5–§6). This is the optimiser lme4 and MixedModels.jl use for θ.
  *
  * Departures from Powell's code, documented:
- *  - m is fixed at 2n+1 (Powell's recommended and lme4's default).
+ *  - m (npt) is limited to [n+2, 2n+1], so the initial points lie on the coordinate axes.
  *  - n = 1 is allowed: the algorithm is unchanged (m = 3 then fully determines a quadratic).
  *  - RESCUE (§7), invoked when rounding errors have damaged H, is replaced by rebuilding the
  *    initial model (§2) around the best point with radius max(Δ, ρ) clipped to the bounds;
@@ -17,7 +17,7 @@
  *  - Coordinates with lower = upper are held fixed and removed from the problem.
  *  - f returning Infinity/NaN is replaced by a large finite value (see evaluator.ts).
  */
-import { checkProblem } from "./bounds.js";
+import { checkProblem, type CheckedProblem } from "./bounds.js";
 import { CountedObjective } from "./evaluator.js";
 import { alternativeStep, type AlternativeStep } from "./bobyqa-altmov.js";
 import { choosePointToReplace, lagrangeValues, type ReplacementChoice } from "./bobyqa-denominator.js";
@@ -46,18 +46,69 @@ export function bobyqa(
 ): OptimizerResult {
   const prob = checkProblem(x0, options.lower, options.upper);
   const maxEval = options.maxEval ?? BOBYQA_DEFAULTS.maxEval;
-  const rhobeg = options.rhobeg ?? BOBYQA_DEFAULTS.rhobeg;
-  const rhoend = options.rhoend ?? Math.min(BOBYQA_DEFAULTS.rhoend, rhobeg);
   if (!(maxEval >= 1)) throw new OptimizerError(`maxEval is ${maxEval}: it must be at least 1`);
+  // With initialStep, ρ_beg is its first entry (in the rescaled coordinates).
+  const rhobeg = options.initialStep !== undefined && options.initialStep.length > 0
+    ? options.initialStep[0]
+    : options.rhobeg ?? BOBYQA_DEFAULTS.rhobeg;
+  const rhoend = options.rhoend ?? Math.min(BOBYQA_DEFAULTS.rhoend, rhobeg);
   if (!(rhobeg > 0 && Number.isFinite(rhobeg))) {
     throw new OptimizerError(`rhobeg is ${rhobeg}: it must be a positive finite number`);
   }
   if (!(rhoend > 0 && rhoend <= rhobeg)) {
     throw new OptimizerError(`rhoend is ${rhoend}: it must be positive and at most rhobeg (${rhobeg})`);
   }
-  return withFixedCoordinates(f, prob, maxEval, options.onEvaluation, (_g, reduced, obj) =>
-    runBobyqa(reduced.x0, reduced.lower, reduced.upper, rhobeg, rhoend, options.ftolAbs, obj),
-  );
+  const run = (g: Objective, p: CheckedProblem, rb: number, re: number) =>
+    withFixedCoordinates(g, p, maxEval, options.onEvaluation, (_g, reduced, obj) => {
+      const npt = clampNpt(options.npt, reduced.n);
+      return runBobyqa(reduced.x0, reduced.lower, reduced.upper, rb, re, npt, options.ftolAbs, obj);
+    });
+  if (options.initialStep === undefined) return run(f, prob, rhobeg, rhoend);
+
+  // NLopt's rescaling: work in y = x / s, where the initial steps are all dx_0.
+  const s = nloptRescaling(checkSteps(options.initialStep, prob.n));
+  const xs = new Float64Array(prob.n);
+  const g: Objective = (y) => {
+    for (let i = 0; i < y.length; i++) xs[i] = y[i] * s[i];
+    return f(xs);
+  };
+  const scaled: CheckedProblem = {
+    n: prob.n,
+    x0: prob.x0.map((v, i) => v / s[i]),
+    lower: prob.lower.map((v, i) => v / s[i]),
+    upper: prob.upper.map((v, i) => v / s[i]),
+  };
+  const r = run(g, scaled, rhobeg, rhoend);
+  for (let i = 0; i < prob.n; i++) r.x[i] = Math.min(prob.upper[i], Math.max(prob.lower[i], r.x[i] * s[i]));
+  return r;
+}
+
+/** NLopt's nlopt_compute_rescaling: s_i = dx_i / dx_0 unless all steps are equal. */
+export function nloptRescaling(dx: Float64Array): Float64Array {
+  const s = new Float64Array(dx.length).fill(1);
+  if (dx.length > 1 && dx.some((v) => v !== dx[0])) {
+    for (let i = 0; i < dx.length; i++) s[i] = dx[i] / dx[0];
+  }
+  return s;
+}
+
+function checkSteps(dx: ArrayLike<number>, n: number): Float64Array {
+  if (dx.length !== n) {
+    throw new OptimizerError(`initialStep has ${dx.length} entries but x0 has ${n}: give one per coordinate`);
+  }
+  const out = Float64Array.from(dx);
+  for (let i = 0; i < n; i++) {
+    if (!(out[i] > 0 && Number.isFinite(out[i]))) {
+      throw new OptimizerError(`initialStep[${i}] is ${out[i]}: steps must be positive and finite`);
+    }
+  }
+  return out;
+}
+
+function clampNpt(npt: number | undefined, n: number): number {
+  if (npt === undefined) return 2 * n + 1;
+  if (!Number.isInteger(npt)) throw new OptimizerError(`npt is ${npt}: it must be a whole number`);
+  return Math.min(2 * n + 1, Math.max(n + 2, npt));
 }
 
 /** ρ_beg is reduced so that the bounds are at least 2ρ_beg apart, as §2 requires. */
@@ -96,13 +147,14 @@ function runBobyqa(
   upper: Float64Array,
   rhobegAsked: number,
   rhoendAsked: number,
+  npt: number,
   ftolAbs: number | undefined,
   obj: CountedObjective,
 ): Outcome {
   const rhobeg = clampRhobeg(lower, upper, rhobegAsked);
   const rhoend = Math.min(rhoendAsked, rhobeg);
-  const ws = allocateWorkspace(lower, upper);
-  const { n, npt, xopt, xnew, xalt, d, vlag, xpt } = ws;
+  const ws = allocateWorkspace(lower, upper, npt);
+  const { n, xopt, xnew, xalt, d, vlag, xpt } = ws;
   const restartPoint = new Float64Array(n);
   const tr: TrustRegionStep = { dsq: 0, crvmin: 0 };
   const alt: AlternativeStep = { alpha: 0, cauchy: 0 };

@@ -27,6 +27,13 @@ export interface BobyqaOptions extends OptimizerOptions {
   rhobeg?: number;
   /** Final trust-region radius: the accuracy wanted in x (default 1e-6). */
   rhoend?: number;
+  /** Number of interpolation points, clamped to [n+2, 2n+1] (default 2n+1, NLopt's choice;
+   *  minqa's default, used by lme4's glmer, is n+2). */
+  npt?: number;
+  /** NLopt's per-coordinate initial steps dx: when given, coordinates are rescaled by
+   *  s_i = dx_i/dx_0 (NLopt's nlopt_compute_rescaling) so the steps are equal, rhobeg becomes dx_0,
+   *  and rhoend is measured in the rescaled coordinates — NLopt's BOBYQA exactly. */
+  initialStep?: ArrayLike<number>;
 }
 
 /** Nelder–Mead's options. */
