@@ -8,6 +8,7 @@ import type { FormulaTerms, RandomTerm, Term } from "../formula/terms.js";
 import { ModelError } from "./errors.js";
 import { modelColumns, type CodedTerm, type VariableShape } from "./coding.js";
 import type { ModelFrame } from "./frame.js";
+import type { CallParameters } from "./evaluate.js";
 import type {
   ColumnPlan,
   ConstructionPlan,
@@ -19,6 +20,7 @@ import type {
 
 export interface PlanOptions {
   family: string;
+  callParameters: Map<string, CallParameters>;
   weights: "none" | "column" | "vector";
   weightsColumn?: string;
   offsetVector: boolean;
@@ -69,6 +71,7 @@ export function buildPlan(
     fixed: { intercept: terms.fixed.intercept, columns: fixedColumns },
     random,
     theta,
+    callParameters: Object.fromEntries(options.callParameters),
     ngroups,
     rows: {
       total: frame.totalRows,

@@ -33,8 +33,17 @@ export interface PlannedModel {
   plan: ConstructionPlan;
 }
 
-function evalContext(table: DataTable): EvalContext {
-  return { table, label: (e: Expr) => deparse(e), suggest: (name, candidates) => closestName(name, candidates) };
+/**
+ * The context for evaluating formula variables over `table`. With a plan, data-dependent calls
+ * (scale, poly) reuse the plan's parameters, so new data are evaluated as the fit's data were.
+ */
+export function evalContext(table: DataTable, plan?: ConstructionPlan): EvalContext {
+  return {
+    table,
+    label: (e: Expr) => deparse(e),
+    suggest: (name, candidates) => closestName(name, candidates),
+    parameters: new Map(Object.entries(plan?.callParameters ?? {})),
+  };
 }
 
 /** Formula terms, model frame and construction plan (no matrices yet). */
@@ -49,6 +58,7 @@ export function planModel(formula: string, data: DataInput | DataTable, options:
   const frame = buildFrame(terms, table, options, ctx);
   const plan = buildPlan(formula, terms, frame, ctx.label, {
     family,
+    callParameters: ctx.parameters!,
     weights: options.weights === undefined ? "none" : typeof options.weights === "string" ? "column" : "vector",
     ...(typeof options.weights === "string" ? { weightsColumn: options.weights } : {}),
     offsetVector: options.offset !== undefined,

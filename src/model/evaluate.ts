@@ -6,7 +6,7 @@
 import type { CallNode, Expr } from "../../grammar/ast.js";
 import { ModelError } from "./errors.js";
 import { type DataTable, type FactorColumn, type NumericColumn } from "./data.js";
-import { orthogonalPolynomial } from "./poly.js";
+import { orthogonalPolynomial, polynomialFromCoefs } from "./poly.js";
 import { formatRNumber } from "./rformat.js";
 
 /** A matrix-valued variable: poly() or cbind(). Column-major n × ncol; NaN marks missing. */
@@ -20,8 +20,22 @@ export interface MatrixValue {
 
 export type Value = NumericColumn | FactorColumn | MatrixValue;
 
+/**
+ * What a data-dependent call learnt from the data it was fitted on (R keeps the same in the terms'
+ * "predvars" via makepredictcall): scale()'s centre and divisor, poly()'s recurrence coefficients.
+ */
+export type CallParameters =
+  | { kind: "scale"; center: number; scale: number }
+  | { kind: "poly"; alpha: number[]; norm2: number[] };
+
 export interface EvalContext {
   table: DataTable;
+  /**
+   * Parameters of data-dependent calls by their R text (`scale(x)`, `poly(x, 2)`): a call found
+   * here reuses them (new data evaluated as the fit's data was); one not found computes them from
+   * this data and stores them here.
+   */
+  parameters?: Map<string, CallParameters>;
   /** R's deparse of an expression, for names and messages. */
   label: (e: Expr) => string;
   /** Closest column name to a misspelt one, or null. */
@@ -185,10 +199,15 @@ const CALLS: Record<string, CallHandler> = {
     const a = matchArgs(whole, ["x", "center", "scale"], ctx);
     const xe = a.get("x");
     if (!xe) throw new ModelError(`'${ctx.label(whole)}' needs a variable to scale`, ctx.label(whole));
-    return {
-      kind: "numeric",
-      values: scaled(numericOf(evaluate(xe, ctx), xe, ctx), scaleArg(a.get("center"), whole, ctx), scaleArg(a.get("scale"), whole, ctx)),
-    };
+    const key = ctx.label(whole);
+    const x = numericOf(evaluate(xe, ctx), xe, ctx);
+    let par = ctx.parameters?.get(key);
+    if (par?.kind !== "scale") {
+      par = scaleParameters(x, scaleArg(a.get("center"), whole, ctx), scaleArg(a.get("scale"), whole, ctx));
+      ctx.parameters?.set(key, par);
+    }
+    const { center, scale } = par;
+    return { kind: "numeric", values: Float64Array.from(x, (v) => (v - center) / scale) };
   },
   poly: (args, whole, ctx) => {
     expectArgs(args, 1, 3, whole, ctx);
@@ -198,7 +217,16 @@ const CALLS: Record<string, CallHandler> = {
     const x = numericOf(evaluate(xe, ctx), xe, ctx);
     const degree = a.has("degree") ? constantOf(a.get("degree")!, whole, ctx) : 1;
     const raw = flagOf(a.get("raw"), false, whole, ctx);
-    const values = raw ? rawPolynomial(x, degree, ctx.label(xe)) : orthogonalPolynomial(x, degree, ctx.label(xe)).values;
+    const key = ctx.label(whole);
+    const known = ctx.parameters?.get(key);
+    let values: Float64Array;
+    if (raw) values = rawPolynomial(x, degree, ctx.label(xe));
+    else if (known?.kind === "poly") values = polynomialFromCoefs(x, known.alpha, known.norm2);
+    else {
+      const r = orthogonalPolynomial(x, degree, ctx.label(xe));
+      ctx.parameters?.set(key, { kind: "poly", alpha: r.alpha, norm2: r.norm2 });
+      values = r.values;
+    }
     return {
       kind: "matrix",
       ncol: degree,
@@ -282,10 +310,10 @@ function scaleArg(e: Expr | undefined, whole: Expr, ctx: EvalContext): ScaleArg 
 
 /**
  * R's scale(x, center, scale) over the non-missing values: centre by the mean (or the given
- * number), then divide by the root mean square Σx²/(m−1) of the centred values — the standard
- * deviation when centred (base R scale.default).
+ * number), then divide by the root mean square sqrt(Σx²/(m−1)) of the centred values — the
+ * standard deviation when centred (base R scale.default).
  */
-function scaled(x: Float64Array, center: ScaleArg, scale: ScaleArg): Float64Array {
+function scaleParameters(x: Float64Array, center: ScaleArg, scale: ScaleArg): { kind: "scale"; center: number; scale: number } {
   let sum = 0;
   let m = 0;
   for (const v of x) if (!Number.isNaN(v)) (sum += v, m++);
@@ -293,9 +321,7 @@ function scaled(x: Float64Array, center: ScaleArg, scale: ScaleArg): Float64Arra
   let ss = 0;
   for (const v of x) if (!Number.isNaN(v)) ss += (v - shift) * (v - shift);
   const div = scale === true ? Math.sqrt(ss / (m - 1)) : scale === false ? 1 : scale;
-  const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = (x[i]! - shift) / div;
-  return out;
+  return { kind: "scale", center: shift, scale: div };
 }
 
 /** poly(x, degree, raw = TRUE): the plain powers x, x², …, as R's outer(x, 1:degree, "^"). */

@@ -1,7 +1,8 @@
 /**
  * The model stage's public entry: data in, construction plan, model matrices.
  */
-export { compileModel, planModel, type CompileOptions, type PlannedModel } from "./compile.js";
+export { compileModel, planModel, evalContext, type CompileOptions, type PlannedModel } from "./compile.js";
+export { evaluate, asFactor, type EvalContext, type Value, type CallParameters } from "./evaluate.js";
 export { readCsv, parseCsv } from "./csv.js";
 export { toDataTable, type DataTable, type DataInput, type Column, type NumericColumn, type FactorColumn } from "./data.js";
 export { describePlan } from "./describe.js";

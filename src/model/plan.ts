@@ -7,6 +7,7 @@
  * interaction are the products of its variables' columns, the first variable varying fastest);
  * the intercept is the empty product.
  */
+import type { CallParameters } from "./evaluate.js";
 
 /** One variable of the model frame: a column or a call such as `log(base)` or `poly(x, 2)`. */
 export interface VariablePlan {
@@ -118,6 +119,10 @@ export interface ConstructionPlan {
   /** Random-effects terms in lme4's order (decreasing number of levels). */
   random: RandomTermPlan[];
   theta: { names: string[]; start: number[]; lower: number[] };
+  /** What data-dependent calls learnt from this data, by their R text (`scale(x)`: centre and
+   *  divisor; `poly(x, 2)`: R's coefs alpha and norm2). Pass them as EvalContext.parameters to
+   *  evaluate new data as this data was (R's predvars). */
+  callParameters: Record<string, CallParameters>;
   /** Number of levels per distinct grouping factor (lme4's ngrps). */
   ngroups: Record<string, number>;
   rows: RowPlan;

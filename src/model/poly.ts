@@ -86,3 +86,28 @@ function storeScaled(out: Float64Array, col: number, p: Float64Array, norm: numb
   const s = 1 / Math.sqrt(norm);
   for (let i = 0; i < n; i++) if (!Number.isNaN(x[i]!)) out[col * n + i] = p[i]! * s;
 }
+
+/**
+ * poly() columns at new x from a fit's coefficients, as R's predict.poly: the same recurrence with
+ * the fit's alpha and norm2, so that new data get the fit's polynomial basis.
+ */
+export function polynomialFromCoefs(x: Float64Array, alpha: number[], norm2: number[]): Float64Array {
+  const n = x.length;
+  const degree = alpha.length;
+  const out = new Float64Array(n * degree);
+  let prev = new Float64Array(n).fill(1);
+  let cur = new Float64Array(n);
+  for (let i = 0; i < n; i++) cur[i] = x[i]! - alpha[0]!;
+  for (let k = 0; k < degree; k++) {
+    if (k > 0) {
+      const next = new Float64Array(n);
+      const ratio = norm2[k + 1]! / norm2[k]!;
+      for (let i = 0; i < n; i++) next[i] = (x[i]! - alpha[k]!) * cur[i]! - ratio * prev[i]!;
+      prev = cur;
+      cur = next;
+    }
+    const s = 1 / Math.sqrt(norm2[k + 2]!);
+    for (let i = 0; i < n; i++) out[k * n + i] = cur[i]! * s;
+  }
+  return out;
+}

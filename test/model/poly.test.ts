@@ -72,3 +72,35 @@ describe("named and optional arguments as R matches them", () => {
     });
   }
 });
+
+describe("new data evaluated with the fit's parameters (R's predvars)", () => {
+  it("scale() keeps the fit's centre and SD; poly() the fit's basis", async () => {
+    const { evalContext, evaluate, planModel, toDataTable } = await import("../../src/model/index.js");
+    const { parseFormula } = await import("../../grammar/parser.js");
+    const d = {
+      y: [1.5, 2.3, 3.1, 4.8, 5.2, 6.9, 7.1, 8.4],
+      x: [0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4],
+      g: ["a", "b", "a", "b", "a", "b", "a", "b"],
+    };
+    const { plan } = planModel("y ~ poly(x, 2) + scale(x) + (1 | g)", d);
+    expect(Object.keys(plan.callParameters).sort()).toEqual(["poly(x, 2)", "scale(x)"]);
+    const fitted = compileModel("y ~ poly(x, 2) + scale(x) + (1 | g)", d, {});
+    const newX = [...d.x].reverse();
+    const ctx = evalContext(toDataTable({ x: newX }), plan);
+    const rhs = parseFormula("~ poly(x, 2) + scale(x)").rhs;
+    if (rhs.kind !== "binary") throw new Error("unexpected parse");
+    const polyNew = evaluate(rhs.left, ctx);
+    const scaleNew = evaluate(rhs.right, ctx);
+    const n = d.x.length;
+    for (let i = 0; i < n; i++) {
+      // At the fit's own x values (reversed) the basis is the fit's X columns, reversed.
+      expect(polyNew.kind === "matrix" && polyNew.values[i]).toBeCloseTo(fitted.X[1 * n + (n - 1 - i)]!, 13);
+      expect(polyNew.kind === "matrix" && polyNew.values[n + i]).toBeCloseTo(fitted.X[2 * n + (n - 1 - i)]!, 13);
+    }
+    const one = evaluate(rhs.right, evalContext(toDataTable({ x: [10] }), plan));
+    const mean = 2.25;
+    const sd = Math.sqrt(d.x.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
+    expect(one.kind === "numeric" && one.values[0]).toBeCloseTo((10 - mean) / sd, 13);
+    expect(scaleNew.kind).toBe("numeric");
+  });
+});
