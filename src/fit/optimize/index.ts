@@ -4,6 +4,7 @@
  */
 export { bobyqa, BOBYQA_DEFAULTS } from "./bobyqa.js";
 export { nelderMead, NELDER_MEAD_DEFAULTS } from "./nelder-mead.js";
+export { lme4MinqaOptions, lme4NloptwrapOptions, nloptDefaultInitialStep } from "./presets.js";
 export {
   OptimizerError,
   type BobyqaOptions,
