@@ -7,7 +7,7 @@
 import type { Expr } from "../../grammar/ast.js";
 import type { FormulaTerms, Term } from "../formula/terms.js";
 import { ModelError } from "./errors.js";
-import type { DataTable, FactorColumn } from "./data.js";
+import type { DataTable, FactorColumn, NumericColumn } from "./data.js";
 import {
   asFactor,
   evaluate,
@@ -84,8 +84,15 @@ export function buildFrame(
     groupVariables.set(r.group.label, names);
   }
 
-  const offsetFull = offsetOf(terms.offsets, options.offset, n, ctx);
-  for (const o of terms.offsets) addRole(`offset(${ctx.label(o)})`, "offset");
+  // Each offset(...) term is a variable of the frame, as in R's model.frame.
+  const offsetNames: string[] = [];
+  for (const o of terms.offsets) {
+    const name = `offset(${ctx.label(o)})`;
+    if (!full.has(name)) full.set(name, finiteValue(offsetValue(o, ctx), name));
+    addRole(name, "offset");
+    offsetNames.push(name);
+  }
+  const givenOffset = givenOffsetOf(options.offset, n);
   const weightsFull = weightsOf(options.weights, table, ctx);
   if (typeof options.weights === "string") addRole(options.weights, "weights");
 
@@ -99,7 +106,7 @@ export function buildFrame(
   };
   for (const [name, v] of full) mark(name, missingMask(v, n));
   for (const [name, g] of groupsFull) mark(name, missingMask(g, n));
-  if (offsetFull) mark("offset", missingMask({ kind: "numeric", values: offsetFull }, n));
+  if (givenOffset) mark("offset (given)", missingMask({ kind: "numeric", values: givenOffset }, n));
   if (weightsFull) mark(typeof options.weights === "string" ? options.weights : "weights", missingMask({ kind: "numeric", values: weightsFull }, n));
 
   const kept: number[] = [];
@@ -122,7 +129,7 @@ export function buildFrame(
     roles,
     groups,
     groupVariables,
-    offset: pick(offsetFull),
+    offset: sumOffsets(offsetNames.map((o) => variables.get(o) as NumericColumn), pick(givenOffset), rows.length),
     weights: pick(weightsFull),
     rows,
     totalRows: n,
@@ -154,27 +161,24 @@ function groupingFactor(group: Term, ctx: EvalContext): FactorColumn {
   return factors.length === 1 ? factors[0]! : interactionFactor(factors);
 }
 
-function offsetOf(
-  exprs: Expr[],
-  given: number[] | Float64Array | undefined,
-  n: number,
-  ctx: EvalContext,
-): Float64Array | null {
-  if (exprs.length === 0 && given === undefined) return null;
-  const out = new Float64Array(n);
-  for (const e of exprs) {
-    const v = evaluate(e, ctx);
-    if (v.kind === "factor") throw new ModelError(`offset '${ctx.label(e)}' must be numeric, not a factor`, ctx.label(e));
-    if (v.kind === "matrix" && v.ncol !== 1) throw new ModelError(`offset '${ctx.label(e)}' must be one column`, ctx.label(e));
-    for (let i = 0; i < n; i++) out[i] = out[i]! + v.values[i]!;
-  }
-  if (given !== undefined) {
-    if (given.length !== n) throw new ModelError(`offset has ${given.length} values but the data has ${n} rows`);
-    for (let i = 0; i < n; i++) {
-      const g = given[i];
-      out[i] = out[i]! + (typeof g === "number" ? g : NaN);
-    }
-  }
+function offsetValue(e: Expr, ctx: EvalContext): NumericColumn {
+  const v = evaluate(e, ctx);
+  if (v.kind === "factor") throw new ModelError(`offset '${ctx.label(e)}' must be numeric, not a factor`, ctx.label(e));
+  if (v.kind === "matrix" && v.ncol !== 1) throw new ModelError(`offset '${ctx.label(e)}' must be one column`, ctx.label(e));
+  return { kind: "numeric", values: v.values };
+}
+
+function givenOffsetOf(given: number[] | Float64Array | undefined, n: number): Float64Array | null {
+  if (given === undefined) return null;
+  if (given.length !== n) throw new ModelError(`offset has ${given.length} values but the data has ${n} rows`);
+  return Float64Array.from(given, (g) => (typeof g === "number" ? g : NaN));
+}
+
+/** The offset: the sum of the offset() terms and the given vector (R adds them all). */
+function sumOffsets(terms: NumericColumn[], given: Float64Array | null, n: number): Float64Array | null {
+  if (terms.length === 0 && !given) return null;
+  const out = given ? Float64Array.from(given) : new Float64Array(n);
+  for (const t of terms) for (let i = 0; i < n; i++) out[i] = out[i]! + t.values[i]!;
   return out;
 }
 
