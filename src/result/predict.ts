@@ -13,6 +13,7 @@ import type { Expr } from "../../grammar/ast.js";
 import { makeFamily } from "../fit/family/index.js";
 import type { FittedModel } from "../fit/fitted.js";
 import { deparse, formulaTerms } from "../formula/index.js";
+import { evalContext } from "../model/compile.js";
 import { toDataTable, type DataInput, type DataTable } from "../model/data.js";
 import { asFactor, evaluate, type EvalContext, type Value } from "../model/evaluate.js";
 import type { ColumnPlan, ConstructionPlan } from "../model/plan.js";
@@ -79,7 +80,8 @@ export function newDataDesign(fit: FittedModel, data: DataInput | DataTable, off
   if (!isPlan(plan)) throw new PredictError("this fit has no construction plan, so new data cannot be predicted");
   const table = toDataTable(data);
   const n = table.n;
-  const ctx: EvalContext = { table, label: (e) => deparse(e), suggest: () => null };
+  // With the plan, scale() and poly() reuse the fit's centring and coefficients (R's predvars).
+  const ctx: EvalContext = evalContext(table, plan);
   const exprs = formulaVariables(plan.formula);
   const cache = new Map<string, Value>();
   const valueOf = (name: string): Value => {
@@ -105,7 +107,9 @@ export function newDataDesign(fit: FittedModel, data: DataInput | DataTable, off
         if (v.kind !== "numeric") throw new PredictError(`'${piece.variable}' must be numeric in the new data, as it was in the fit`);
         for (let i = 0; i < n; i++) out[i] *= v.values[i];
       } else if (piece.coding === "matrix") {
-        throw new PredictError(`predicting new data with the matrix term '${piece.variable}' (e.g. poly()) is not supported yet`);
+        const v = valueOf(piece.variable);
+        if (v.kind !== "matrix") throw new PredictError(`'${piece.variable}' must give a matrix for the new data, as it did in the fit`);
+        for (let i = 0; i < n; i++) out[i] *= v.values[piece.column * n + i];
       } else {
         const labels = labelsOf(piece.variable);
         const known = plan.variables.find((v) => v.name === piece.variable)?.levels;

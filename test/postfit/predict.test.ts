@@ -46,3 +46,10 @@ describe("cbpp predictions", () => {
     expect(() => predict(cbppFit(), { period: [7], herd: ["1"] }, { reForm: null })).toThrow(/new level 7/);
   });
 });
+
+test("poly() and scale() at new data reuse the fit's coefficients (R's predvars)", () => {
+  const ref = JSON.parse(readFileSync(new URL("./fixtures/predict_poly_lme4.json", import.meta.url), "utf8"));
+  const m = sleepstudyFit(ref.formula);
+  close(predict(m, ref.newdata), ref.conditional, 1e-6);
+  close(predict(m, ref.newdata, { reForm: null }), ref.population, 1e-6);
+});
