@@ -94,7 +94,10 @@ export function buildFrame(
   }
   const givenOffset = givenOffsetOf(options.offset, n);
   const weightsFull = weightsOf(options.weights, table, ctx);
-  if (typeof options.weights === "string") addRole(options.weights, "weights");
+  if (typeof options.weights === "string") {
+    if (!full.has(options.weights)) full.set(options.weights, { kind: "numeric", values: weightsFull! });
+    addRole(options.weights, "weights");
+  }
 
   // Complete cases over everything the model uses.
   const missing = new Uint8Array(n);
@@ -107,7 +110,7 @@ export function buildFrame(
   for (const [name, v] of full) mark(name, missingMask(v, n));
   for (const [name, g] of groupsFull) mark(name, missingMask(g, n));
   if (givenOffset) mark("offset (given)", missingMask({ kind: "numeric", values: givenOffset }, n));
-  if (weightsFull) mark(typeof options.weights === "string" ? options.weights : "weights", missingMask({ kind: "numeric", values: weightsFull }, n));
+  if (weightsFull && typeof options.weights !== "string") mark("weights (given)", missingMask({ kind: "numeric", values: weightsFull }, n));
 
   const kept: number[] = [];
   const droppedRows: number[] = [];
