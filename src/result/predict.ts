@@ -70,7 +70,11 @@ function formulaVariables(formula: string): Map<string, Expr> {
     r.group.factors.forEach(add);
     for (const t of r.terms) t.factors.forEach(add);
   }
-  terms.offsets.forEach(add);
+  // The plan names offsets by the whole call, `offset(log(n))`; formulaTerms gives the argument.
+  for (const e of terms.offsets) {
+    add(e);
+    out.set(`offset(${deparse(e)})`, e);
+  }
   return out;
 }
 

@@ -53,3 +53,11 @@ test("poly() and scale() at new data reuse the fit's coefficients (R's predvars)
   close(predict(m, ref.newdata), ref.conditional, 1e-6);
   close(predict(m, ref.newdata, { reForm: null }), ref.population, 1e-6);
 });
+
+test("offset() terms are evaluated from the new data: predicting the fitted data gives fitted", () => {
+  const m = sleepstudyFit("Reaction ~ Days + offset(2 * Days) + (1 | Subject)");
+  close(predict(m, readCsv(`${fixtures}data/sleepstudy.csv`)), Array.from(m.fitted), 1e-10);
+  // population level: Xβ + offset
+  const pop = predict(m, { Days: [3], Subject: ["308"] }, { reForm: null });
+  expect(pop[0]).toBeCloseTo(m.fit.beta[0] + 3 * m.fit.beta[1] + 6, 10);
+});
