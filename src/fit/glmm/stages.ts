@@ -2,7 +2,7 @@
  * lme4's two optimisation stages for glmer (R/lmer.R glmer; R/modular.R optimizeGlmer, optwrap,
  * check.boundary).
  */
-import type { BobyqaOptions, OptimizerResult } from "../optimize/index.js";
+import { lme4MinqaOptions, type BobyqaOptions, type OptimizerResult } from "../optimize/index.js";
 import type { GlmmDeviance } from "./deviance.js";
 
 type Optimizer = (f: (x: Float64Array) => number, x0: ArrayLike<number>, options: BobyqaOptions) => OptimizerResult;
@@ -13,23 +13,23 @@ export interface StageResult {
   fx: number;
 }
 
-/** Stage 1: θ by BOBYQA with β inside PIRLS (nAGQ = 0), from lme4's θ₀ and with minqa's default
- *  radii (ρ_beg = 0.2, ρ_end = 10⁻⁶ρ_beg). Leaves the deviance at the optimum, and makes its η the
- *  start of every later PIRLS run (lme4's updateGlmerDevfun: lp0 ← linPred(1)). */
+/** Stage 1: θ by BOBYQA with β inside PIRLS (nAGQ = 0), set up as lme4's optwrap calls
+ *  minqa::bobyqa (npt = n + 2, ρ_beg = min(0.95, 0.2·max|θ₀|), ρ_end = 10⁻⁶ρ_beg) so that it follows
+ *  lme4's own path — which matters where the deviance has several local optima. Leaves the deviance
+ *  at the optimum, and makes its η the start of every later PIRLS run (lme4's updateGlmerDevfun:
+ *  lp0 ← linPred(1)). */
 export function runStage1(
   dev: GlmmDeviance,
   optimizer: Optimizer,
   progress: (fx: number) => void,
 ): StageResult & { theta: Float64Array } {
-  const x0 = Float64Array.from(dev.m.theta0);
-  // optwrap: bobyqa cannot start with every coordinate 0
-  if (x0.every((v) => v === 0)) x0.fill(0.001);
+  const { x0, options } = lme4MinqaOptions(dev.m.theta0, dev.m.lower);
   const f = (theta: Float64Array): number => {
     const v = dev.stage1(theta);
     progress(v);
     return v;
   };
-  const r = optimizer(f, x0, { lower: dev.m.lower, rhobeg: 0.2, rhoend: 2e-7 });
+  const r = optimizer(f, x0, options);
   const theta = Float64Array.from(r.x);
   const fx = dev.stage1(theta);
   dev.resetStart();
