@@ -43,5 +43,10 @@ export function glmer(formula: string, data: DataInput | DataTable, options: Glm
     ...(options.link !== undefined ? { link: options.link } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  return new MixedModel(fit, { formula, dataName: options.dataName, dataFile: options.dataFile });
+  return new MixedModel(fit, {
+    formula,
+    dataName: options.dataName,
+    dataFile: options.dataFile,
+    weightsName: typeof options.weights === "string" ? options.weights : undefined,
+  });
 }

@@ -33,5 +33,10 @@ export function lmer(formula: string, data: DataInput | DataTable, options: Lmer
     ...(options.offset !== undefined ? { offset: options.offset } : {}),
   });
   const fit = fitLmm(matrices, { REML: options.REML ?? true, onProgress: options.onProgress });
-  return new MixedModel(fit, { formula, dataName: options.dataName, dataFile: options.dataFile });
+  return new MixedModel(fit, {
+    formula,
+    dataName: options.dataName,
+    dataFile: options.dataFile,
+    weightsName: typeof options.weights === "string" ? options.weights : undefined,
+  });
 }

@@ -19,6 +19,8 @@ export interface ModelInfo {
   dataName?: string;
   /** The data file's name for toJSON()'s `data` key, if the data came from a file. */
   dataFile?: string;
+  /** The weights column's name, for summary()'s "Weights:" line, when weights came from a column. */
+  weightsName?: string;
 }
 
 /** lme4's isSingular() tolerance. */
@@ -31,12 +33,14 @@ export class MixedModel {
   readonly formula: string;
   readonly dataName: string | null;
   readonly dataFile: string | null;
+  readonly weightsName: string | null;
 
   constructor(fit: FittedModel, info: ModelInfo) {
     this.fit = fit;
     this.formula = info.formula;
     this.dataName = info.dataName ?? null;
     this.dataFile = info.dataFile ?? null;
+    this.weightsName = info.weightsName ?? null;
   }
 
   get matrices(): ModelMatrices {
@@ -191,6 +195,7 @@ export class MixedModel {
       nAGQ: this.nAGQ,
       formula: lmeDeparsedFormula(this.formula),
       dataName: this.dataName,
+      weightsName: this.weightsName,
       objective: this.objective,
       logLik: this.logLik,
       AIC: this.AIC,

@@ -30,6 +30,9 @@ export interface SummaryInput {
   formula: string;
   /** The data set's name for the "Data:" line, or null to leave the line out. */
   dataName: string | null;
+  /** The weights and offset arguments as the call gave them (column names), or null. */
+  weightsName?: string | null;
+  offsetName?: string | null;
   objective: number;
   logLik: number;
   AIC: number;
@@ -87,6 +90,8 @@ function printFamily(s: SummaryInput): string {
 function printCall(s: SummaryInput): string {
   let out = catFill(["Formula:", ...deparseLines(s.formula)]);
   if (s.dataName !== null) out += catFill(["   Data:", s.dataName]);
+  if (s.weightsName) out += catFill(["Weights:", s.weightsName]);
+  if (s.offsetName) out += catFill([" Offset:", s.offsetName]);
   return out;
 }
 
@@ -178,6 +183,7 @@ export function printCoefTable(
   est: number[],
   se: number[],
   withP: boolean,
+  statName: "t value" | "z value" = withP ? "z value" : "t value",
   digits = SUMMARY_DIGITS,
 ): string {
   const p = names.length;
@@ -206,7 +212,7 @@ export function printCoefTable(
     stat.map((t) => roundR(t, digTst)),
     digits,
   );
-  const colNames = ["Estimate", "Std. Error", withP ? "z value" : "t value"];
+  const colNames = ["Estimate", "Std. Error", statName];
   const cells = names.map((_, i) => [cs[i], cs[p + i], ts[i]]);
   let legend = "";
   if (withP) {
@@ -288,7 +294,8 @@ export function formatSummary(s: SummaryInput): string {
   if (p > 0) {
     const est = Array.from(s.beta);
     const se = s.fixefNames.map((_, i) => Math.sqrt(s.vcov[i * p + i]));
-    out += "\nFixed effects:\n" + printCoefTable(s.fixefNames, est, se, s.isGLMM);
+    // summary.merMod: "t value" when σ is estimated (also Gamma GLMMs), p-values for every GLMM
+    out += "\nFixed effects:\n" + printCoefTable(s.fixefNames, est, se, s.isGLMM, s.useScale ? "t value" : "z value");
     if (p > 1 && p <= COR_MAX) out += printFixefCorrelation(s.fixefNames, s.vcov);
   }
   return out + printWarnings(s);
