@@ -40,6 +40,12 @@ const SINGULAR_MESSAGE = "boundary (singular) fit: see help('isSingular')";
 export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
   const started = performance.now();
   const family = makeFamily(options.family, options.link);
+  if (family.name === "gaussian" && family.link.name === "identity") {
+    // lme4's glmer hands this case to lmer (and warns that the shortcut is deprecated)
+    throw new GlmmError(
+      'a gaussian family with the identity link is a linear mixed model: fit it with lmer() (fitLmm), as lme4\'s glmer() redirects it',
+    );
+  }
   const nAGQ = options.nAGQ ?? 1;
   if (!Number.isInteger(nAGQ) || nAGQ < 0 || nAGQ > 100) {
     throw new GlmmError(`nAGQ must be a whole number from 0 to 100, not ${nAGQ}`);

@@ -87,6 +87,9 @@ describe("errors", () => {
     );
     expect(() => fitGlmm(seedPoissonMatrices(), { family: "poisson", nAGQ: 2 })).toThrow(GlmmError);
   });
+  it("gaussian with the identity link belongs to lmer", () => {
+    expect(() => fitGlmm(cbppMatrices(), { family: "gaussian" })).toThrow(/fit it with lmer\(\)/);
+  });
   it("nAGQ out of range, and a response outside the family's support", () => {
     expect(() => fitGlmm(cbppMatrices(), { family: "binomial", nAGQ: 101 })).toThrow(/nAGQ must be a whole number from 0 to 100/);
     expect(() => fitGlmm(cbppMatrices(), { family: "poisson" })).toThrow(/whole-number counts/);
