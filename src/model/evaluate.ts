@@ -5,42 +5,11 @@
  */
 import type { CallNode, Expr } from "../../grammar/ast.js";
 import { ModelError } from "./errors.js";
-import { type DataTable, type FactorColumn, type NumericColumn } from "./data.js";
+import type { NumericColumn } from "./data.js";
+import { numericOf, type CallParameters, type EvalContext, type Value } from "./values.js";
+import { asFactor } from "./factor.js";
 import { orthogonalPolynomial, polynomialFromCoefs } from "./poly.js";
 import { formatRNumber } from "./rformat.js";
-
-/** A matrix-valued variable: poly() or cbind(). Column-major n × ncol; NaN marks missing. */
-export interface MatrixValue {
-  kind: "matrix";
-  ncol: number;
-  values: Float64Array;
-  /** Column suffixes as R names them (`1`, `2` for poly), or null when the matrix has none. */
-  colnames: string[] | null;
-}
-
-export type Value = NumericColumn | FactorColumn | MatrixValue;
-
-/**
- * What a data-dependent call learnt from the data it was fitted on (R keeps the same in the terms'
- * "predvars" via makepredictcall): scale()'s centre and divisor, poly()'s recurrence coefficients.
- */
-export type CallParameters =
-  | { kind: "scale"; center: number; scale: number }
-  | { kind: "poly"; alpha: number[]; norm2: number[] };
-
-export interface EvalContext {
-  table: DataTable;
-  /**
-   * Parameters of data-dependent calls by their R text (`scale(x)`, `poly(x, 2)`): a call found
-   * here reuses them (new data evaluated as the fit's data was); one not found computes them from
-   * this data and stores them here.
-   */
-  parameters?: Map<string, CallParameters>;
-  /** R's deparse of an expression, for names and messages. */
-  label: (e: Expr) => string;
-  /** Closest column name to a misspelt one, or null. */
-  suggest: (name: string, candidates: string[]) => string | null;
-}
 
 /** Evaluate a variable expression over all rows. */
 export function evaluate(e: Expr, ctx: EvalContext): Value {
@@ -84,14 +53,6 @@ function mapNumeric(v: Float64Array, f: (a: number) => number): NumericColumn {
   const out = new Float64Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = f(v[i]!);
   return { kind: "numeric", values: out };
-}
-
-/** The numeric values of a one-column value; factors are not numbers (R: "not meaningful for factors"). */
-export function numericOf(v: Value, e: Expr, ctx: EvalContext): Float64Array {
-  if (v.kind === "numeric") return v.values;
-  if (v.kind === "matrix" && v.ncol === 1) return v.values;
-  const what = v.kind === "factor" ? "a factor" : `a ${v.ncol}-column matrix`;
-  throw new ModelError(`'${ctx.label(e)}' is ${what}, but a number is needed here`, ctx.label(e));
 }
 
 function arithmetic(op: string, left: Expr, right: Expr, whole: Expr, ctx: EvalContext): Value {
@@ -335,89 +296,5 @@ function rawPolynomial(x: Float64Array, degree: number, label: string): Float64A
   return out;
 }
 
-/**
- * R's factor(x): a factor stays (later unused levels are dropped by the frame); numbers become
- * levels in numeric order labelled as R prints them ("95" before "308").
- */
-export function asFactor(v: Value, e: Expr, ctx: EvalContext): FactorColumn {
-  if (v.kind === "factor") return v;
-  const x = numericOf(v, e, ctx);
-  const distinct = [...new Set(Array.from(x).filter((a) => !Number.isNaN(a)))].sort((a, b) => a - b);
-  const index = new Map(distinct.map((d, k) => [d, k]));
-  const codes = new Int32Array(x.length);
-  for (let i = 0; i < x.length; i++) codes[i] = Number.isNaN(x[i]!) ? -1 : index.get(x[i]!)!;
-  return { kind: "factor", codes, levels: distinct.map(formatRNumber) };
-}
-
-/**
- * The interaction factor `a:b` as R's `:` on factors gives it: levels "x:y" with the first factor
- * varying slowest, each in its own level order; combinations that never occur are dropped (lme4
- * applies factor() to the grouping factor).
- */
-export function interactionFactor(factors: FactorColumn[]): FactorColumn {
-  const n = factors[0]!.codes.length;
-  const combined = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let code = 0;
-    let missing = false;
-    for (const f of factors) {
-      const c = f.codes[i]!;
-      if (c < 0) missing = true;
-      code = code * f.levels.length + c;
-    }
-    combined[i] = missing ? -1 : code;
-  }
-  const used = [...new Set(Array.from(combined).filter((c) => c >= 0))].sort((a, b) => a - b);
-  const index = new Map(used.map((c, k) => [c, k]));
-  const codes = new Int32Array(n);
-  for (let i = 0; i < n; i++) codes[i] = combined[i]! < 0 ? -1 : index.get(combined[i]!)!;
-  const levels = used.map((c) => {
-    const parts: string[] = [];
-    for (let k = factors.length - 1; k >= 0; k--) {
-      const L = factors[k]!.levels.length;
-      parts.unshift(factors[k]!.levels[c % L]!);
-      c = Math.floor(c / L);
-    }
-    return parts.join(":");
-  });
-  return { kind: "factor", codes, levels };
-}
-
-/** Keep the given rows of a value and drop factor levels no kept row uses (model.frame's drop.unused.levels). */
-export function subsetRows(v: Value, rows: Int32Array): Value {
-  const m = rows.length;
-  if (v.kind === "numeric") {
-    const out = new Float64Array(m);
-    for (let i = 0; i < m; i++) out[i] = v.values[rows[i]!]!;
-    return { kind: "numeric", values: out };
-  }
-  if (v.kind === "matrix") {
-    const n = v.values.length / v.ncol;
-    const out = new Float64Array(m * v.ncol);
-    for (let j = 0; j < v.ncol; j++) for (let i = 0; i < m; i++) out[j * m + i] = v.values[j * n + rows[i]!]!;
-    return { ...v, values: out };
-  }
-  const usedCount = new Int32Array(v.levels.length);
-  for (let i = 0; i < m; i++) usedCount[v.codes[rows[i]!]!]!++;
-  const remap = new Int32Array(v.levels.length).fill(-1);
-  const levels: string[] = [];
-  v.levels.forEach((l, k) => {
-    if (usedCount[k]! > 0) (remap[k] = levels.length, levels.push(l));
-  });
-  const codes = new Int32Array(m);
-  for (let i = 0; i < m; i++) codes[i] = remap[v.codes[rows[i]!]!]!;
-  return { kind: "factor", codes, levels };
-}
-
-/** Whether row i of a value is missing. */
-export function missingMask(v: Value, n: number): Uint8Array {
-  const mask = new Uint8Array(n);
-  if (v.kind === "factor") {
-    for (let i = 0; i < n; i++) if (v.codes[i]! < 0) mask[i] = 1;
-  } else {
-    const cols = v.kind === "matrix" ? v.ncol : 1;
-    for (let j = 0; j < cols; j++) for (let i = 0; i < n; i++) if (Number.isNaN(v.values[j * n + i]!)) mask[i] = 1;
-  }
-  return mask;
-}
-
+export { asFactor } from "./factor.js";
+export { numericOf, type CallParameters, type EvalContext, type MatrixValue, type Value } from "./values.js";

@@ -8,15 +8,10 @@ import type { Expr } from "../../grammar/ast.js";
 import type { FormulaTerms, Term } from "../formula/terms.js";
 import { ModelError } from "./errors.js";
 import type { DataTable, FactorColumn, NumericColumn } from "./data.js";
-import {
-  asFactor,
-  evaluate,
-  interactionFactor,
-  missingMask,
-  subsetRows,
-  type EvalContext,
-  type Value,
-} from "./evaluate.js";
+import { evaluate } from "./evaluate.js";
+import { asFactor, interactionFactor } from "./factor.js";
+import { missingMask, subsetRows } from "./rows.js";
+import type { EvalContext, Value } from "./values.js";
 import type { VariableRole } from "./plan.js";
 
 export interface FrameOptions {
