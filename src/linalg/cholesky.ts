@@ -1,41 +1,63 @@
 /**
  * Dense Cholesky factorisation A = L Lᵀ, in place, lower triangle, column-major.
  *
- * Right-looking blocked algorithm (Golub & Van Loan, 4th ed., Alg. 4.2.10): factor a panel of NB
- * columns, solve the rows below it, then update the trailing lower triangle by the panel's outer
- * product. The update — nearly all the work — reads the panel packed row-major so each entry of the
- * trailing matrix is a contiguous dot product, computed four rows × two columns at a time to keep
- * eight independent accumulators in registers. Only the lower triangle (including the diagonal) is
- * read or written; the strict upper triangle is left untouched.
+ * Right-looking blocked algorithm (Golub & Van Loan, 4th ed., Alg. 4.2.10): factor a panel of at
+ * most NB columns, solve the rows below it, then update the trailing lower triangle by the panel's
+ * outer product. Rows that are zero throughout a panel take no part in its solve or update, so a
+ * matrix ordered to keep its factor sparse (e.g. by minimum degree) with panels on its supernodes
+ * costs only the work its nonzeros need — the result is the same either way. The update — nearly
+ * all the work — reads the panel's rows packed row-major so each updated entry is a contiguous
+ * dot product, computed four rows × two columns at a time to keep eight independent accumulators
+ * in registers. Only the lower triangle (with the diagonal) is read or written.
  */
 import { NotPositiveDefiniteError } from "./errors.js";
 
-/** Panel width: the packed panel (n × NB doubles) stays in L2 cache for n up to a few thousand. */
+/** Largest panel: the packed panel (n × NB doubles) stays in L2 cache for n up to a few thousand. */
 const NB = 48;
 
 let packBuffer = new Float64Array(0);
+let rowBuffer = new Int32Array(0);
+let flagBuffer = new Uint8Array(0);
+const diagBuffer = new Float64Array(NB * NB);
 
 /**
  * Factor the n × n symmetric positive-definite matrix stored column-major in `a` (element (i, j) at
  * `offset + i + j * ld`) into its lower Cholesky factor, overwriting the lower triangle.
- * Throws NotPositiveDefiniteError on a non-positive (or non-finite) pivot.
+ * `panels` (ascending column boundaries from 0 to n, e.g. supernodes) sets where panels may start;
+ * panels wider than NB are split. Throws NotPositiveDefiniteError on a non-positive (or non-finite)
+ * pivot.
  */
-export function choleskyInPlace(a: Float64Array, n: number, offset = 0, ld = n): void {
-  if (n <= NB) {
+export function choleskyInPlace(a: Float64Array, n: number, offset = 0, ld = n, panels?: ArrayLike<number>): void {
+  if (n <= NB && panels === undefined) {
     choleskyUnblocked(a, n, offset, ld, 0);
     return;
   }
   if (packBuffer.length < n * NB) packBuffer = new Float64Array(n * NB);
-  const pt = packBuffer;
-  for (let j0 = 0; j0 < n; j0 += NB) {
-    const jb = Math.min(NB, n - j0);
-    choleskyDiagonalBlock(a, jb, offset + j0 + j0 * ld, ld, j0);
-    const r0 = j0 + jb;
-    if (r0 >= n) break;
-    solvePanelRows(a, offset, ld, j0, jb, r0, n);
-    packPanel(a, offset, ld, j0, jb, r0, n, pt);
-    updateTrailing(a, offset, ld, jb, r0, n, pt);
+  if (rowBuffer.length < n) {
+    rowBuffer = new Int32Array(n);
+    flagBuffer = new Uint8Array(n);
   }
+  const nPanels = panels === undefined ? 1 : panels.length - 1;
+  for (let p = 0; p < nPanels; p++) {
+    const start = panels === undefined ? 0 : panels[p];
+    const end = panels === undefined ? n : panels[p + 1];
+    for (let j0 = start; j0 < end; j0 += NB) factorPanel(a, n, offset, ld, j0, Math.min(NB, end - j0));
+  }
+}
+
+/** Factor columns j0..j0+jb (already updated by every earlier panel) and update the rest. */
+function factorPanel(a: Float64Array, n: number, offset: number, ld: number, j0: number, jb: number): void {
+  choleskyUnblocked(a, jb, offset + j0 + j0 * ld, ld, j0);
+  const r0 = j0 + jb;
+  if (r0 >= n) return;
+  const rows = rowBuffer;
+  const cnt = nonzeroRowsBelow(a, n, offset, ld, j0, jb, r0, rows);
+  if (cnt === 0) return;
+  const pt = packBuffer;
+  packRows(a, offset, ld, j0, jb, rows, cnt, pt);
+  solvePackedRows(a, offset, ld, j0, jb, cnt, pt);
+  unpackRows(a, offset, ld, j0, jb, rows, cnt, pt);
+  updateTrailing(a, offset, ld, jb, rows, cnt, pt);
 }
 
 /** Unblocked (column, left-looking) Cholesky of a small matrix; `base` only labels errors. */
@@ -58,42 +80,61 @@ export function choleskyUnblocked(a: Float64Array, n: number, offset = 0, ld = n
   }
 }
 
-function choleskyDiagonalBlock(a: Float64Array, jb: number, off: number, ld: number, base: number): void {
-  choleskyUnblocked(a, jb, off, ld, base);
-}
-
-/** Rows r0..n of the panel columns j0..j0+jb: A ← A L_dᵀ⁻¹ (column by column, contiguous rows). */
-function solvePanelRows(a: Float64Array, offset: number, ld: number, j0: number, jb: number, r0: number, n: number): void {
+/** Rows r ≥ r0 with a nonzero in some panel column, ascending, into `rows`; returns the count. */
+function nonzeroRowsBelow(a: Float64Array, n: number, offset: number, ld: number, j0: number, jb: number, r0: number, rows: Int32Array): number {
+  const flag = flagBuffer;
+  flag.fill(0, r0, n);
   for (let c = j0; c < j0 + jb; c++) {
     const cc = offset + c * ld;
-    for (let k = j0; k < c; k++) {
-      const ck = offset + k * ld;
-      const lck = a[ck + c];
-      if (lck === 0) continue;
-      for (let i = r0; i < n; i++) a[cc + i] -= lck * a[ck + i];
-    }
-    const inv = 1 / a[cc + c];
-    for (let i = r0; i < n; i++) a[cc + i] *= inv;
+    for (let i = r0; i < n; i++) if (a[cc + i] !== 0) flag[i] = 1;
   }
+  let cnt = 0;
+  for (let i = r0; i < n; i++) if (flag[i]) rows[cnt++] = i;
+  return cnt;
 }
 
-/** Copy the panel's rows r0..n into `pt`, row-major with stride jb. */
-function packPanel(a: Float64Array, offset: number, ld: number, j0: number, jb: number, r0: number, n: number, pt: Float64Array): void {
+/** Copy the panel's entries on `rows` into `pt`, row-major with stride jb. */
+function packRows(a: Float64Array, offset: number, ld: number, j0: number, jb: number, rows: Int32Array, cnt: number, pt: Float64Array): void {
   for (let k = 0; k < jb; k++) {
     const ck = offset + (j0 + k) * ld;
-    for (let i = r0; i < n; i++) pt[(i - r0) * jb + k] = a[ck + i];
+    for (let r = 0; r < cnt; r++) pt[r * jb + k] = a[ck + rows[r]];
   }
 }
 
-/** Trailing lower triangle: A[i, j] -= ⟨P_i, P_j⟩ for r0 ≤ j ≤ i < n (SYRK). */
-function updateTrailing(a: Float64Array, offset: number, ld: number, jb: number, r0: number, n: number, pt: Float64Array): void {
-  const m = n - r0;
+function unpackRows(a: Float64Array, offset: number, ld: number, j0: number, jb: number, rows: Int32Array, cnt: number, pt: Float64Array): void {
+  for (let k = 0; k < jb; k++) {
+    const ck = offset + (j0 + k) * ld;
+    for (let r = 0; r < cnt; r++) a[ck + rows[r]] = pt[r * jb + k];
+  }
+}
+
+/** Each packed row x ← x L_d⁻ᵀ (L_d the factored diagonal block), i.e. solve L_d xᵀ = xᵀ. */
+function solvePackedRows(a: Float64Array, offset: number, ld: number, j0: number, jb: number, cnt: number, pt: Float64Array): void {
+  // L_d copied row-major so each substitution step is a contiguous dot product
+  const d = diagBuffer;
+  for (let k = 0; k < jb; k++) {
+    const ck = offset + (j0 + k) * ld + j0;
+    for (let c = k; c < jb; c++) d[c * jb + k] = a[ck + c];
+  }
+  for (let r = 0; r < cnt; r++) {
+    const o = r * jb;
+    for (let c = 0; c < jb; c++) {
+      const dc = c * jb;
+      let s = pt[o + c];
+      for (let k = 0; k < c; k++) s -= pt[o + k] * d[dc + k];
+      pt[o + c] = s / d[dc + c];
+    }
+  }
+}
+
+/** A[rows[i], rows[j]] −= ⟨P_i, P_j⟩ for j ≤ i < cnt (SYRK on the panel's nonzero rows). */
+function updateTrailing(a: Float64Array, offset: number, ld: number, jb: number, rows: Int32Array, cnt: number, pt: Float64Array): void {
   let j = 0;
-  for (; j + 1 < m; j += 2) {
+  for (; j + 1 < cnt; j += 2) {
     const pj0 = j * jb;
     const pj1 = pj0 + jb;
-    const c0 = offset + (r0 + j) * ld + r0;
-    const c1 = c0 + ld;
+    const c0 = offset + rows[j] * ld;
+    const c1 = offset + rows[j + 1] * ld;
     // the 2 × 2 diagonal corner (i = j, j + 1)
     {
       let s00 = 0, s10 = 0, s11 = 0;
@@ -101,10 +142,10 @@ function updateTrailing(a: Float64Array, offset: number, ld: number, jb: number,
         const x0 = pt[pj0 + k], x1 = pt[pj1 + k];
         s00 += x0 * x0; s10 += x1 * x0; s11 += x1 * x1;
       }
-      a[c0 + j] -= s00; a[c0 + j + 1] -= s10; a[c1 + j + 1] -= s11;
+      a[c0 + rows[j]] -= s00; a[c0 + rows[j + 1]] -= s10; a[c1 + rows[j + 1]] -= s11;
     }
     let i = j + 2;
-    for (; i + 3 < m; i += 4) {
+    for (; i + 3 < cnt; i += 4) {
       const p0 = i * jb, p1 = p0 + jb, p2 = p1 + jb, p3 = p2 + jb;
       let s00 = 0, s10 = 0, s20 = 0, s30 = 0, s01 = 0, s11 = 0, s21 = 0, s31 = 0;
       for (let k = 0; k < jb; k++) {
@@ -113,24 +154,25 @@ function updateTrailing(a: Float64Array, offset: number, ld: number, jb: number,
         s00 += x0 * y0; s10 += x1 * y0; s20 += x2 * y0; s30 += x3 * y0;
         s01 += x0 * y1; s11 += x1 * y1; s21 += x2 * y1; s31 += x3 * y1;
       }
-      a[c0 + i] -= s00; a[c0 + i + 1] -= s10; a[c0 + i + 2] -= s20; a[c0 + i + 3] -= s30;
-      a[c1 + i] -= s01; a[c1 + i + 1] -= s11; a[c1 + i + 2] -= s21; a[c1 + i + 3] -= s31;
+      const i0 = rows[i], i1 = rows[i + 1], i2 = rows[i + 2], i3 = rows[i + 3];
+      a[c0 + i0] -= s00; a[c0 + i1] -= s10; a[c0 + i2] -= s20; a[c0 + i3] -= s30;
+      a[c1 + i0] -= s01; a[c1 + i1] -= s11; a[c1 + i2] -= s21; a[c1 + i3] -= s31;
     }
-    for (; i < m; i++) {
+    for (; i < cnt; i++) {
       const p0 = i * jb;
       let s0 = 0, s1 = 0;
       for (let k = 0; k < jb; k++) {
         const x = pt[p0 + k];
         s0 += x * pt[pj0 + k]; s1 += x * pt[pj1 + k];
       }
-      a[c0 + i] -= s0; a[c1 + i] -= s1;
+      a[c0 + rows[i]] -= s0; a[c1 + rows[i]] -= s1;
     }
   }
-  if (j < m) {
+  if (j < cnt) {
     // last single column: only its diagonal entry remains
     const pj = j * jb;
     let s = 0;
     for (let k = 0; k < jb; k++) s += pt[pj + k] * pt[pj + k];
-    a[offset + (r0 + j) * ld + r0 + j] -= s;
+    a[offset + rows[j] * ld + rows[j]] -= s;
   }
 }

@@ -73,7 +73,7 @@ export function conditionalVarianceBlocks(s: BlockStructure, f: Factor, lam: Lam
     const blocks = new Float64Array(lk * pk * pk);
     const inner = new Float64Array(pk * pk);
     for (let l = 0; l < lk; l++) {
-      const base = s.trailStart[k] + l * pk;
+      const base = s.levelStart[k][l];
       for (let c = 0; c < pk; c++)
         for (let d = 0; d <= c; d++) {
           const oc = (base + c) * qRest, od = (base + d) * qRest;

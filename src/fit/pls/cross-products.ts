@@ -48,7 +48,7 @@ export function accumulateCrossProducts(
   a22.fill(0);
   const terms = mm.reTerms;
   const K = terms.length;
-  const { n, p, p1, m, qRest, colPtr, rowPos, trailStart } = s;
+  const { n, p, p1, m, qRest, colPtr, rowPos, levelStart } = s;
   const X = mm.X;
   const t1 = terms[0];
   const refs1 = t1.refs;
@@ -71,7 +71,7 @@ export function accumulateCrossProducts(
     for (let k = 1; k < K; k++) {
       const t = terms[k];
       const pk = t.columnNames.length;
-      const start = trailStart[k] + t.refs[i] * pk;
+      const start = levelStart[k][t.refs[i]];
       const ps = rowPos[i * (K - 1) + k - 1];
       for (let c = 0; c < pk; c++) {
         idx[cnt] = start + c;
@@ -96,8 +96,13 @@ export function accumulateCrossProducts(
       const wv = wi * val[a];
       const o = pos[a] * p1;
       for (let c = 0; c < p1; c++) a21[o + c] += wv * z1[z1o + c];
-      const col = idx[a] * m;
-      for (let b = a; b < cnt; b++) a22[idx[b] + col] += wv * val[b];
+      // the later terms' levels need not be in ascending trailing order: keep to the lower triangle
+      const ia = idx[a];
+      for (let b = a; b < cnt; b++) {
+        const ib = idx[b];
+        if (ib >= ia) a22[ib + ia * m] += wv * val[b];
+        else a22[ia + ib * m] += wv * val[b];
+      }
     }
   }
 }

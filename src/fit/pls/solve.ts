@@ -19,19 +19,22 @@ export function solveBeta(s: BlockStructure, f: Factor, beta: Float64Array): voi
   backSolveTransposeInPlace(l22, p, beta, qRest + qRest * m, m, 0);
 }
 
-/** Spherical random effects u for the given β, into `u` (length q: first term, then the rest). */
+/** Spherical random effects u for the given β, into `u` (length q: first term, then the rest, in
+ *  the natural layout). */
 export function solveU(s: BlockStructure, f: Factor, beta: ArrayLike<number>, u: Float64Array): void {
-  const { m, qRest, p, l1, p1, colPtr, rowIdx } = s;
+  const { m, qRest, p, l1, p1, colPtr, rowIdx, naturalIndex } = s;
   const { l11, l21, l22 } = f;
+  const u2 = f.uTrailing;
   const q1 = l1 * p1;
-  // trailing Z part: v₂ = ℓ_yZ − L_XZᵀβ, then L₂₂zᵀ u₂ = v₂
+  // trailing Z part (trailing order): v₂ = ℓ_yZ − L_XZᵀβ, then L₂₂zᵀ u₂ = v₂
   for (let r = 0; r < qRest; r++) {
     const col = r * m;
     let v = l22[m - 1 + col];
     for (let c = 0; c < p; c++) v -= l22[qRest + c + col] * beta[c];
-    u[q1 + r] = v;
+    u2[r] = v;
   }
-  backSolveTransposeInPlace(l22, qRest, u, 0, m, q1);
+  backSolveTransposeInPlace(l22, qRest, u2, 0, m, 0);
+  for (let r = 0; r < qRest; r++) u[q1 + naturalIndex[r]] = u2[r];
   // first term, level by level: L₁₁ᵀ u₁ = ℓ_yZ₁ − L_XZ₁ᵀβ − L₂₁zᵀ u₂
   const p1sq = p1 * p1;
   for (let j = 0; j < l1; j++) {
@@ -41,7 +44,7 @@ export function solveU(s: BlockStructure, f: Factor, beta: ArrayLike<number>, u:
     for (let c = 0; c < p1; c++) {
       let v = l21[(end - 1) * p1 + c];
       for (let x = 0; x < p; x++) v -= l21[(xPos + x) * p1 + c] * beta[x];
-      for (let a = colPtr[j]; a < xPos; a++) v -= l21[a * p1 + c] * u[q1 + rowIdx[a]];
+      for (let a = colPtr[j]; a < xPos; a++) v -= l21[a * p1 + c] * u2[rowIdx[a]];
       u[uo + c] = v;
     }
     backSolveTransposeInPlace(l11, p1, u, j * p1sq, p1, uo);

@@ -11,6 +11,7 @@
  * fills it in through A₂₁.
  */
 import type { ModelMatrices, ReMat } from "../../model/matrices.js";
+import { BitGraph, MAX_NODES_TO_ORDER, MIN_NODES_TO_ORDER, minimumDegreeOrdering, naturalOrdering } from "./ordering.js";
 
 export interface BlockStructure {
   n: number;
@@ -24,8 +25,16 @@ export interface BlockStructure {
   qRest: number;
   /** Order of the dense trailing block: q_rest + p + 1 (the last row/column is y). */
   m: number;
-  /** Trailing index of the first column of each term k ≥ 1 (entry 0 unused, = −1). */
-  trailStart: Int32Array;
+  /** Trailing index of the first column of level l of term k ≥ 1: levelStart[k][l] (entry 0 is
+   *  empty). Levels are placed in a fill-reducing order (ordering.ts), each level's p_k columns
+   *  contiguous. */
+  levelStart: Int32Array[];
+  /** For a trailing index r < q_rest, its offset in u's natural layout (terms in order, level-major)
+   *  counted from the end of the first term. */
+  naturalIndex: Int32Array;
+  /** Panel boundaries for the dense factorisation: the supernodes of the trailing block, then X and
+   *  y (ascending trailing indices, first 0, last m). */
+  panels: Int32Array;
   /** A₂₁ pattern, compressed by first-term level: level j's rows are
    *  rowIdx[colPtr[j] .. colPtr[j+1]), ascending trailing indices; whole level blocks of the other
    *  terms, then always the p X rows and the y row. Values are stored nnz × p₁ row-major. */
@@ -40,7 +49,11 @@ export interface BlockStructure {
   rLamPtr: Int32Array;
 }
 
-/** Build the layout from the model's random-effects terms (one pass over the rows). */
+/** Above this much clique work (Σ over first-term levels of (levels met)²) the trailing block keeps
+ *  its natural order rather than spend the setup time on ordering it. */
+const MAX_ORDERING_WORK = 5e7;
+
+/** Build the layout from the model's random-effects terms (a few passes over the rows, once). */
 export function analyzeStructure(mm: ModelMatrices, lamOffsets: Int32Array, lamOne: number): BlockStructure {
   const terms = mm.reTerms;
   const K = terms.length;
@@ -49,54 +62,101 @@ export function analyzeStructure(mm: ModelMatrices, lamOffsets: Int32Array, lamO
   const t1 = terms[0];
   const p1 = t1.columnNames.length;
   const l1 = t1.levels.length;
-  const trailStart = new Int32Array(K).fill(-1);
+  // rest nodes (level blocks of terms 2..K), numbered in natural order
+  const nodeOffset = new Int32Array(K + 1);
+  for (let k = 1; k < K; k++) nodeOffset[k + 1] = nodeOffset[k] + terms[k].levels.length;
+  nodeOffset[0] = 0;
+  const nNodes = K > 1 ? nodeOffset[K] : 0;
+  const nodeTerm = new Int32Array(nNodes);
+  for (let k = 1; k < K; k++) nodeTerm.fill(k, nodeOffset[k], nodeOffset[k + 1]);
+  const met = levelsMetByFirstTerm(terms, n, l1, nodeOffset);
+  const ordering = orderNodes(terms, n, nNodes, nodeOffset, met);
+
+  // place level blocks in that order
+  const levelStart: Int32Array[] = terms.map((t, k) => new Int32Array(k === 0 ? 0 : t.levels.length));
+  const naturalStart = new Int32Array(K);
+  for (let k = 2; k < K; k++) naturalStart[k] = naturalStart[k - 1] + terms[k - 1].levels.length * terms[k - 1].columnNames.length;
+  const nodeStart = new Int32Array(nNodes + 1);
   let qRest = 0;
-  for (let k = 1; k < K; k++) {
-    trailStart[k] = qRest;
-    qRest += terms[k].levels.length * terms[k].columnNames.length;
-  }
+  ordering.order.forEach((v, i) => {
+    const k = nodeTerm[v];
+    const l = v - nodeOffset[k];
+    levelStart[k][l] = qRest;
+    nodeStart[i] = qRest;
+    qRest += terms[k].columnNames.length;
+  });
+  nodeStart[nNodes] = qRest;
   const q = l1 * p1 + qRest;
   const m = qRest + p + 1;
-
-  const { colPtr, rowIdx } = offDiagonalPattern(terms, n, l1, trailStart, qRest, p);
-  const rowPos = rowPositions(terms, n, colPtr, rowIdx, trailStart);
+  const naturalIndex = new Int32Array(qRest);
   const rLen = new Int32Array(m).fill(1);
   const rLamPtr = new Int32Array(m).fill(lamOne);
   for (let k = 1; k < K; k++) {
     const pk = terms[k].columnNames.length;
     for (let l = 0; l < terms[k].levels.length; l++) {
       for (let c = 0; c < pk; c++) {
-        const r = trailStart[k] + l * pk + c;
+        const r = levelStart[k][l] + c;
+        naturalIndex[r] = naturalStart[k] + l * pk + c;
         rLen[r] = pk - c;
         rLamPtr[r] = lamOffsets[k] + c * pk + c;
       }
     }
   }
-  return { n, p, l1, p1, q, qRest, m, trailStart, colPtr, rowIdx, rowPos, rLen, rLamPtr };
+  const panels: number[] = Array.from(ordering.supernodeStarts, (t) => nodeStart[t]);
+  if (qRest > 0 || panels.length === 0) panels.push(qRest);
+  panels.push(m);
+  const { colPtr, rowIdx } = offDiagonalPattern(met, nodeTerm, nodeOffset, levelStart, rLen, qRest, p);
+  const rowPos = rowPositions(terms, n, colPtr, rowIdx, levelStart);
+  return {
+    n, p, l1, p1, q, qRest, m, levelStart, naturalIndex, panels: Int32Array.from(new Set(panels)),
+    colPtr, rowIdx, rowPos, rLen, rLamPtr,
+  };
 }
 
-/** Sorted, de-duplicated level blocks of terms 2..K met by each first-term level, plus X and y. */
-function offDiagonalPattern(terms: ReMat[], n: number, l1: number, trailStart: Int32Array, qRest: number, p: number) {
-  const K = terms.length;
+/** For each first-term level, the rest nodes (level blocks of terms 2..K) its rows meet. */
+function levelsMetByFirstTerm(terms: ReMat[], n: number, l1: number, nodeOffset: Int32Array): Set<number>[] {
   const sets: Set<number>[] = Array.from({ length: l1 }, () => new Set<number>());
   const refs1 = terms[0].refs;
-  for (let k = 1; k < K; k++) {
+  for (let k = 1; k < terms.length; k++) {
     const refs = terms[k].refs;
-    const pk = terms[k].columnNames.length;
-    const s0 = trailStart[k];
-    for (let i = 0; i < n; i++) sets[refs1[i]].add(s0 + refs[i] * pk);
+    const o = nodeOffset[k];
+    for (let i = 0; i < n; i++) sets[refs1[i]].add(o + refs[i]);
   }
+  return sets;
+}
+
+/** Minimum-degree order of the rest nodes on the pattern of A₂₂ + L₂₁L₂₁ᵀ (ordering.ts). */
+function orderNodes(terms: ReMat[], n: number, nNodes: number, nodeOffset: Int32Array, met: Set<number>[]) {
+  let work = 0;
+  for (const s of met) work += s.size * s.size;
+  if (nNodes < MIN_NODES_TO_ORDER || nNodes > MAX_NODES_TO_ORDER || work > MAX_ORDERING_WORK) return naturalOrdering(nNodes);
+  const g = new BitGraph(nNodes);
+  // A₂₂: levels of different later terms sharing a row
+  for (let i = 0; i < n; i++)
+    for (let k = 1; k < terms.length; k++)
+      for (let k2 = k + 1; k2 < terms.length; k2++)
+        g.addEdge(nodeOffset[k] + terms[k].refs[i], nodeOffset[k2] + terms[k2].refs[i]);
+  // L₂₁L₂₁ᵀ: a clique per first-term level
+  for (const s of met) {
+    const nodes = Array.from(s);
+    for (let a = 0; a < nodes.length; a++) for (let b = a + 1; b < nodes.length; b++) g.addEdge(nodes[a], nodes[b]);
+  }
+  return minimumDegreeOrdering(g);
+}
+
+/** Sorted level blocks met by each first-term level, plus X and y. */
+function offDiagonalPattern(
+  met: Set<number>[], nodeTerm: Int32Array, nodeOffset: Int32Array, levelStart: Int32Array[], rLen: Int32Array,
+  qRest: number, p: number,
+) {
+  const l1 = met.length;
   const colPtr = new Int32Array(l1 + 1);
-  const blockLen = (start: number): number => {
-    for (let k = K - 1; k >= 1; k--) if (start >= trailStart[k]) return terms[k].columnNames.length;
-    return 1;
-  };
   const lists: number[][] = [];
   let nnz = 0;
   for (let j = 0; j < l1; j++) {
-    const starts = Array.from(sets[j]).sort((a, b) => a - b);
+    const starts = Array.from(met[j], (v) => levelStart[nodeTerm[v]][v - nodeOffset[nodeTerm[v]]]).sort((a, b) => a - b);
     const rows: number[] = [];
-    for (const s of starts) for (let c = 0; c < blockLen(s); c++) rows.push(s + c);
+    for (const s of starts) for (let c = 0; c < rLen[s]; c++) rows.push(s + c);
     for (let c = 0; c <= p; c++) rows.push(qRest + c);
     lists.push(rows);
     nnz += rows.length;
@@ -107,15 +167,14 @@ function offDiagonalPattern(terms: ReMat[], n: number, l1: number, trailStart: I
   return { colPtr, rowIdx };
 }
 
-function rowPositions(terms: ReMat[], n: number, colPtr: Int32Array, rowIdx: Int32Array, trailStart: Int32Array): Int32Array {
+function rowPositions(terms: ReMat[], n: number, colPtr: Int32Array, rowIdx: Int32Array, levelStart: Int32Array[]): Int32Array {
   const K = terms.length;
   const rowPos = new Int32Array(n * Math.max(K - 1, 0));
   const refs1 = terms[0].refs;
   for (let k = 1; k < K; k++) {
     const refs = terms[k].refs;
-    const pk = terms[k].columnNames.length;
     for (let i = 0; i < n; i++) {
-      const target = trailStart[k] + refs[i] * pk;
+      const target = levelStart[k][refs[i]];
       rowPos[i * (K - 1) + k - 1] = binarySearch(rowIdx, colPtr[refs1[i]], colPtr[refs1[i] + 1], target);
     }
   }

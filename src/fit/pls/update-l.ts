@@ -24,6 +24,8 @@ export interface Factor {
   l22: Float64Array;
   /** p₁-vector scratch. */
   tmp: Float64Array;
+  /** The later terms' part of u in trailing order (scratch of solve.ts). */
+  uTrailing: Float64Array;
 }
 
 export function allocateFactor(s: BlockStructure): Factor {
@@ -32,6 +34,7 @@ export function allocateFactor(s: BlockStructure): Factor {
     l21: new Float64Array(s.rowIdx.length * s.p1),
     l22: new Float64Array(s.m * s.m),
     tmp: new Float64Array(s.p1),
+    uTrailing: new Float64Array(s.qRest),
   };
 }
 
@@ -40,7 +43,7 @@ export function updateL(s: BlockStructure, a: CrossProducts, lam: LambdaStore, f
   formOffDiagonal(s, a.a21, lam, f);
   formTrailing(s, a.a22, lam, f.l22);
   subtractSchurComplement(s, f.l21, f.l22);
-  choleskyInPlace(f.l22, s.m);
+  choleskyInPlace(f.l22, s.m, 0, s.m, s.panels);
 }
 
 /** L₁₁ block j = chol(Λ₁ᵀ A₁₁[j] Λ₁ + I). */
