@@ -4,7 +4,12 @@
  */
 export { bobyqa, BOBYQA_DEFAULTS } from "./bobyqa.js";
 export { nelderMead, NELDER_MEAD_DEFAULTS } from "./nelder-mead.js";
-export { lme4MinqaOptions, lme4NloptwrapOptions, nloptDefaultInitialStep } from "./presets.js";
+export {
+  lme4MinqaOptions,
+  lme4NelderMeadOptions,
+  lme4NloptwrapOptions,
+  nloptDefaultInitialStep,
+} from "./presets.js";
 export {
   OptimizerError,
   type BobyqaOptions,

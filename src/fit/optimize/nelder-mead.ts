@@ -1,15 +1,15 @@
 /**
- * Bounded Nelder–Mead simplex minimisation (Nelder & Mead 1965, with the coefficients and
- * acceptance rules of Lagarias et al. 1998: reflection 1, expansion 2, contraction ½, shrink ½).
- * Bounds are kept by projecting each trial point onto the box, as NLopt's NELDERMEAD (and hence
- * lme4's Nelder_Mead, used for glmer's second stage over (θ, β)) does. The simplex vertices
- * are therefore always feasible and their centroid too.
- *
- * Stops (converged) when the spread of f over the simplex is at most ftolAbs, or when every
- * coordinate's extent over the simplex is at most xtolRel·(|x_best,i| + xtolRel) — unless the
- * simplex has collapsed into a lower-dimensional set (typically a face of the box), when it is
- * rebuilt around the best vertex (a restart in the spirit of Kelley 1999, "Detection and
- * remediation of stagnation in the Nelder–Mead algorithm").
+ * Bounded Nelder–Mead, as lme4's Nelder_Mead (lme4 src/optimizer.cpp, itself NLopt 2.2.4's
+ * nldrmd by S. G. Johnson), which glmer uses for its second stage over (θ, β): reflection 1,
+ * expansion 2, contraction ½, shrink ½ (Nelder & Mead 1965); every trial point is "pinned"
+ * to the bounds (Richardson & Kuester 1973); a trial point that coincides with the centroid or
+ * with the vertex it came from ends the search. Its rules, kept here so that a glmer fit can
+ * follow lme4's own path:
+ *  - the initial simplex is x0 and x0 + step_i e_i, turned towards the interior at a bound;
+ *  - a reflected point better than the worst (not the second worst) is accepted;
+ *  - after an expansion the expanded point is kept if better than the old worst value;
+ *  - a shrink moves every vertex but the best half-way to it and re-evaluates all n+1 vertices;
+ *  - converged when every coordinate's largest deviation from the centroid is below xtolAbs_i.
  */
 import { checkProblem } from "./bounds.js";
 import type { CountedObjective } from "./evaluator.js";
@@ -21,12 +21,14 @@ import {
   type OptimizerResult,
 } from "./types.js";
 
-export const NELDER_MEAD_DEFAULTS = { step: 0.2, ftolAbs: 1e-8, xtolRel: 1e-7, maxEval: 10000 } as const;
+export const NELDER_MEAD_DEFAULTS = { step: 0.02, xtolFactor: 5e-4, xtolRel: 1e-7, maxEval: 10000 } as const;
 
 const REFLECT = 1;
 const EXPAND = 2;
 const CONTRACT = 0.5;
 const SHRINK = 0.5;
+
+type Outcome = { converged: boolean; message: string };
 
 export function nelderMead(
   f: Objective,
@@ -35,40 +37,61 @@ export function nelderMead(
 ): OptimizerResult {
   const prob = checkProblem(x0, options.lower, options.upper);
   const maxEval = options.maxEval ?? NELDER_MEAD_DEFAULTS.maxEval;
-  const ftolAbs = options.ftolAbs ?? NELDER_MEAD_DEFAULTS.ftolAbs;
   const xtolRel = options.xtolRel ?? NELDER_MEAD_DEFAULTS.xtolRel;
+  const ftolAbs = options.ftolAbs;
   if (!(maxEval >= 1)) throw new OptimizerError(`maxEval is ${maxEval}: it must be at least 1`);
-  if (!(ftolAbs >= 0)) throw new OptimizerError(`ftolAbs is ${ftolAbs}: it must be ≥ 0`);
   if (!(xtolRel >= 0)) throw new OptimizerError(`xtolRel is ${xtolRel}: it must be ≥ 0`);
-  const steps = initialSteps(options.step, prob.x0);
-  return withFixedCoordinates(f, prob, maxEval, options.onEvaluation, (_g, reduced, obj) => {
-    const free: number[] = [];
-    for (let i = 0; i < prob.n; i++) if (prob.lower[i] < prob.upper[i]) free.push(i);
-    const step = Float64Array.from(free, (i) => steps[i]);
-    return runSimplex(reduced.x0, reduced.lower, reduced.upper, step, ftolAbs, xtolRel, obj);
-  });
+  if (ftolAbs !== undefined && !(ftolAbs >= 0)) throw new OptimizerError(`ftolAbs is ${ftolAbs}: it must be ≥ 0`);
+  const step = perCoordinate(options.step, NELDER_MEAD_DEFAULTS.step, prob.n, "step");
+  const xtolAbs = options.xtolAbs === undefined
+    ? step.map((s) => s * NELDER_MEAD_DEFAULTS.xtolFactor)
+    : perCoordinate(options.xtolAbs, 0, prob.n, "xtolAbs", true);
+  const free: number[] = [];
+  for (let i = 0; i < prob.n; i++) if (prob.lower[i] < prob.upper[i]) free.push(i);
+  return withFixedCoordinates(f, prob, maxEval, options.onEvaluation, (_g, reduced, obj) =>
+    runSimplex(
+      reduced.x0,
+      reduced.lower,
+      reduced.upper,
+      Float64Array.from(free, (i) => step[i]),
+      Float64Array.from(free, (i) => xtolAbs[i]),
+      xtolRel,
+      ftolAbs,
+      options.restartOnCollapse ?? false,
+      obj,
+    ),
+  );
 }
 
-/** One step per coordinate: the option, or 0.2·max(1, |x0_i|). */
-function initialSteps(step: number | ArrayLike<number> | undefined, x0: Float64Array): Float64Array {
-  const n = x0.length;
+function perCoordinate(
+  v: number | ArrayLike<number> | undefined,
+  fallback: number,
+  n: number,
+  name: string,
+  allowZero = false,
+): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s: number;
-    if (step === undefined) s = NELDER_MEAD_DEFAULTS.step * Math.max(1, Math.abs(x0[i]));
-    else if (typeof step === "number") s = step;
+    if (v === undefined) s = fallback;
+    else if (typeof v === "number") s = v;
     else {
-      if (step.length !== n) {
-        throw new OptimizerError(`step has ${step.length} entries but x0 has ${n}: give one per coordinate`);
+      if (v.length !== n) {
+        throw new OptimizerError(`${name} has ${v.length} entries but x0 has ${n}: give one per coordinate`);
       }
-      s = step[i];
+      s = v[i];
     }
-    if (!(s > 0 && Number.isFinite(s))) {
-      throw new OptimizerError(`step for coordinate ${i} is ${s}: it must be positive and finite`);
+    if (!(Number.isFinite(s) && (allowZero ? s >= 0 : s !== 0))) {
+      throw new OptimizerError(`${name} for coordinate ${i} is ${s}: it must be finite${allowZero ? " and ≥ 0" : " and nonzero"}`);
     }
     out[i] = s;
   }
   return out;
+}
+
+/** lme4's close(): equal to 1e-13 relative. */
+function close(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-13 * (Math.abs(a) + Math.abs(b));
 }
 
 function runSimplex(
@@ -76,158 +99,164 @@ function runSimplex(
   lower: Float64Array,
   upper: Float64Array,
   step: Float64Array,
-  ftolAbs: number,
+  xtolAbs: Float64Array,
   xtolRel: number,
+  ftolAbs: number | undefined,
+  restartOnCollapse: boolean,
   obj: CountedObjective,
-): { converged: boolean; message: string } {
+): Outcome {
   const n = x0.length;
   const nv = n + 1;
-  const simplex = new Float64Array(nv * n); // vertex v at [v*n, v*n + n)
-  const fv = new Float64Array(nv);
-  const centroid = new Float64Array(n);
-  const xr = new Float64Array(n);
-  const xe = new Float64Array(n);
-  const xc = new Float64Array(n);
-  // One view per vertex, made once, so evaluations allocate nothing.
-  const views = Array.from({ length: nv }, (_, v) => simplex.subarray(v * n, v * n + n));
-  const vertex = (v: number) => views[v];
-  const maxEvalOutcome = { converged: false, message: `stopped after maxEval = ${obj.maxEval} evaluations` };
-
+  const pts = new Float64Array(nv * n); // vertex v at [v*n, v*n + n)
+  const vals = new Float64Array(nv);
+  const c = new Float64Array(n);
+  const xcur = new Float64Array(n);
+  const xeval = new Float64Array(n);
   const edges = new Float64Array(n * n);
-  // Initial simplex: x0 and x0 ± step_i e_i, on the side of x0 with room inside the bounds.
-  const buildSimplex = (centre: Float64Array, fCentre: number | undefined): boolean => {
-    for (let v = 0; v < nv; v++) {
-      simplex.set(centre, v * n);
-      if (v > 0) {
-        const i = v - 1;
-        const up = upper[i] - centre[i];
-        const down = centre[i] - lower[i];
-        simplex[v * n + i] =
-          up >= step[i] || up >= down ? centre[i] + Math.min(step[i], up) : centre[i] - Math.min(step[i], down);
+  // One view per vertex, made once, so evaluations allocate nothing.
+  const views = Array.from({ length: nv }, (_, v) => pts.subarray(v * n, v * n + n));
+  const maxEvalOutcome: Outcome = { converged: false, message: `stopped after maxEval = ${obj.maxEval} evaluations` };
+  const xConverged: Outcome = { converged: true, message: "parameter values converged to within tolerance" };
+
+  /** xnew = pin(centre + scale·(centre − xold)); false when it coincides with the centroid c or
+   *  with xold (lme4's reflectpt compares with the centroid even when centre is a vertex). */
+  const reflect = (xnew: Float64Array, centre: Float64Array, scale: number, xold: Float64Array): boolean => {
+    let equalC = true;
+    let equalOld = true;
+    for (let i = 0; i < n; i++) {
+      const v = Math.min(Math.max(centre[i] + scale * (centre[i] - xold[i]), lower[i]), upper[i]);
+      equalC = equalC && close(v, c[i]);
+      equalOld = equalOld && close(v, xold[i]);
+      xnew[i] = v;
+    }
+    return !(equalC || equalOld);
+  };
+
+  /** Initial simplex around x (lme4's Nelder_Mead constructor); false if it cannot be built. */
+  const buildSimplex = (x: Float64Array): boolean => {
+    for (let v = 0; v < nv; v++) pts.set(x, v * n);
+    for (let i = 0; i < n; i++) {
+      const j = (i + 1) * n + i;
+      const st = Math.abs(step[i]);
+      pts[j] += step[i];
+      if (pts[j] > upper[i]) pts[j] = upper[i] - x[i] > st * 0.1 ? upper[i] : x[i] - st;
+      if (pts[j] < lower[i]) {
+        if (x[i] - lower[i] > st * 0.1) pts[j] = lower[i];
+        else {
+          pts[j] = x[i] + st;
+          if (pts[j] > upper[i]) pts[j] = 0.5 * ((upper[i] - x[i] > x[i] - lower[i] ? upper[i] : lower[i]) + x[i]);
+        }
       }
-      if (v === 0 && fCentre !== undefined) {
-        fv[0] = fCentre;
-        continue;
-      }
-      if (obj.exhausted) return false;
-      fv[v] = obj.evaluate(vertex(v));
+      if (close(pts[j], x[i])) return false;
     }
     return true;
   };
-  if (!buildSimplex(x0, undefined)) return maxEvalOutcome;
+
+  /** Evaluate every vertex (the start, and after a shrink). */
+  const evaluateAll = (): boolean => {
+    for (let v = 0; v < nv; v++) {
+      if (obj.exhausted) return false;
+      vals[v] = obj.evaluate(views[v]);
+    }
+    return true;
+  };
+
+  if (!buildSimplex(x0)) {
+    throw new OptimizerError("cannot generate a feasible initial simplex: increase step or widen the bounds");
+  }
+  if (!evaluateAll()) return maxEvalOutcome;
   let fAtRestart = Infinity;
 
   for (;;) {
-    // Best (l), worst (h) and second worst (s) vertices.
-    let l = 0;
-    let h = 0;
+    // Highest and lowest vertices (first occurrence, as Eigen's minCoeff/maxCoeff), and the
+    // centroid of the face opposite the highest.
+    let il = 0;
+    let ih = 0;
     for (let v = 1; v < nv; v++) {
-      if (fv[v] < fv[l]) l = v;
-      if (fv[v] > fv[h] || (fv[v] === fv[h] && h === l)) h = v;
+      if (vals[v] < vals[il]) il = v;
+      if (vals[v] > vals[ih]) ih = v;
     }
-    if (h === l) h = l === 0 ? 1 : 0;
-    let s = l;
-    for (let v = 0; v < nv; v++) if (v !== h && fv[v] > fv[s]) s = v;
-
-    const fSmall = fv[h] - fv[l] <= ftolAbs;
-    if (fSmall || simplexIsSmall(simplex, n, l, xtolRel)) {
-      // Projection onto the bounds can flatten the simplex into a face, where it can only
-      // search a subspace: then restart around the best vertex, as long as restarts still
-      // improve f by more than ftolAbs.
-      if (isDegenerate(simplex, n, l, edges) && fv[l] < fAtRestart - ftolAbs) {
-        fAtRestart = fv[l];
-        xr.set(vertex(l));
-        if (!buildSimplex(xr, fv[l])) return maxEvalOutcome;
-        continue;
-      }
-      return fSmall
-        ? { converged: true, message: `simplex function values within ftolAbs = ${ftolAbs}` }
-        : { converged: true, message: `simplex size within xtolRel = ${xtolRel}` };
-    }
-    if (obj.exhausted) return maxEvalOutcome;
-
-    centroid.fill(0);
+    const fl = vals[il];
+    const fh = vals[ih];
+    c.fill(0);
     for (let v = 0; v < nv; v++) {
-      if (v === h) continue;
-      for (let i = 0; i < n; i++) centroid[i] += simplex[v * n + i];
+      if (v === ih) continue;
+      for (let i = 0; i < n; i++) c[i] += pts[v * n + i];
     }
-    for (let i = 0; i < n; i++) centroid[i] /= n;
+    for (let i = 0; i < n; i++) c[i] /= n;
 
-    const xh = vertex(h);
-    towards(xr, centroid, xh, -REFLECT, lower, upper);
-    const fr = obj.evaluate(xr);
-    if (fr < fv[l]) {
-      if (obj.exhausted) {
-        replace(simplex, fv, h, xr, fr, n);
-        return maxEvalOutcome;
+    let stop: Outcome | null = null;
+    if (simplexWithinTolerance(pts, c, n, xtolAbs, xtolRel)) stop = xConverged;
+    else if (ftolAbs !== undefined && fh - fl < ftolAbs) {
+      stop = { converged: true, message: `objective function values converged to within ftolAbs = ${ftolAbs}` };
+    }
+    const xh = views[ih];
+    if (stop === null && !reflect(xcur, c, REFLECT, xh)) stop = xConverged;
+    if (stop !== null) {
+      if (restartOnCollapse && fl < fAtRestart && isDegenerate(pts, n, il, edges)) {
+        // Projection flattened the simplex into a face of the box: rebuild it at the best.
+        fAtRestart = fl;
+        xeval.set(views[il]);
+        if (buildSimplex(xeval) && evaluateAll()) continue;
+        if (obj.exhausted) return maxEvalOutcome;
       }
-      towards(xe, centroid, xh, -EXPAND, lower, upper);
-      const fe = obj.evaluate(xe);
-      if (fe < fr) replace(simplex, fv, h, xe, fe, n);
-      else replace(simplex, fv, h, xr, fr, n);
-      continue;
+      return stop;
     }
-    if (fr < fv[s]) {
-      replace(simplex, fv, h, xr, fr, n);
-      continue;
-    }
+
     if (obj.exhausted) return maxEvalOutcome;
-    if (fr < fv[h]) {
-      // Outside contraction, between the centroid and the reflected point.
-      towards(xc, centroid, xh, -REFLECT * CONTRACT, lower, upper);
-      const fc = obj.evaluate(xc);
-      if (fc <= fr) {
-        replace(simplex, fv, h, xc, fc, n);
-        continue;
-      }
-    } else {
-      // Inside contraction, between the centroid and the worst vertex.
-      towards(xc, centroid, xh, CONTRACT, lower, upper);
-      const fc = obj.evaluate(xc);
-      if (fc < fv[h]) {
-        replace(simplex, fv, h, xc, fc, n);
-        continue;
-      }
-    }
-    // Shrink every vertex towards the best.
-    for (let v = 0; v < nv; v++) {
-      if (v === l) continue;
+    const fr = obj.evaluate(xcur);
+    if (fr < fl) {
+      // New best: try expanding.
+      if (!reflect(xeval, c, EXPAND, xh)) return xConverged;
       if (obj.exhausted) return maxEvalOutcome;
-      for (let i = 0; i < n; i++) {
-        simplex[v * n + i] = simplex[l * n + i] + SHRINK * (simplex[v * n + i] - simplex[l * n + i]);
+      const fe = obj.evaluate(xeval);
+      if (fe < vals[ih]) {
+        pts.set(xeval, ih * n);
+        vals[ih] = fe;
+      } else {
+        pts.set(xcur, ih * n);
+        vals[ih] = fr;
       }
-      fv[v] = obj.evaluate(vertex(v));
+      continue;
     }
-  }
-}
-
-/** out = c + t·(x − c), projected onto the box. */
-function towards(
-  out: Float64Array,
-  c: Float64Array,
-  x: Float64Array,
-  t: number,
-  lower: Float64Array,
-  upper: Float64Array,
-): void {
-  for (let i = 0; i < out.length; i++) {
-    out[i] = Math.min(upper[i], Math.max(lower[i], c[i] + t * (x[i] - c[i])));
-  }
-}
-
-function replace(simplex: Float64Array, fv: Float64Array, v: number, x: Float64Array, fx: number, n: number): void {
-  simplex.set(x, v * n);
-  fv[v] = fx;
-}
-
-function simplexIsSmall(simplex: Float64Array, n: number, l: number, xtolRel: number): boolean {
-  const nv = n + 1;
-  for (let i = 0; i < n; i++) {
-    const xl = simplex[l * n + i];
-    const tol = xtolRel * (Math.abs(xl) + xtolRel);
+    if (fr < fh) {
+      pts.set(xcur, ih * n);
+      vals[ih] = fr;
+      continue;
+    }
+    // New worst: contract (inside, as fr ≥ fh here).
+    if (!reflect(xcur, c, fh <= fr ? -CONTRACT : CONTRACT, xh)) return xConverged;
+    if (obj.exhausted) return maxEvalOutcome;
+    const fc = obj.evaluate(xcur);
+    if (fc < fr && fc < fh) {
+      pts.set(xcur, ih * n);
+      vals[ih] = fc;
+      continue;
+    }
+    // Shrink towards the best vertex, then re-evaluate all vertices.
     for (let v = 0; v < nv; v++) {
-      if (Math.abs(simplex[v * n + i] - xl) > tol) return false;
+      if (v === il) continue;
+      if (!reflect(xeval, views[il], -SHRINK, views[v])) return xConverged;
+      pts.set(xeval, v * n);
     }
+    if (!evaluateAll()) return maxEvalOutcome;
+  }
+}
+
+/** lme4's x-convergence: in every coordinate the largest |vertex − centroid| is below xtolAbs_i
+ *  (or below xtolRel times itself, or zero), nl_stop::x with relstop(dev, 0). */
+function simplexWithinTolerance(
+  pts: Float64Array,
+  c: Float64Array,
+  n: number,
+  xtolAbs: Float64Array,
+  xtolRel: number,
+): boolean {
+  for (let i = 0; i < n; i++) {
+    let dev = 0;
+    for (let v = 0; v <= n; v++) dev = Math.max(dev, Math.abs(pts[v * n + i] - c[i]));
+    const ok = dev < xtolAbs[i] || dev < xtolRel * dev * 0.5 || (xtolRel > 0 && dev === 0);
+    if (!ok) return false;
   }
   return true;
 }

@@ -8,12 +8,13 @@
  *  - glmer's first stage: minqa::bobyqa with its defaults npt = n+2, rhobeg = min(0.95,
  *    0.2·max|x0|), rhoend = 10⁻⁶·rhobeg, maxfun 10000, and lme4's optwrap moving an all-zero
  *    start to 0.001; with adj = TRUE (a bobyqa second stage) rhobeg 2e-4, rhoend 2e-7.
+ *  - glmer's second stage: lme4's Nelder_Mead over (θ, β) with optwrap's adj = TRUE steps.
  *
  * (Checked with lme4 1.1 / nloptr in R: sleepstudy's (Days | Subject) REML fit takes 43
  * evaluations in both.)
  */
 import { nloptRescaling } from "./bobyqa.js";
-import type { BobyqaOptions } from "./types.js";
+import type { BobyqaOptions, NelderMeadOptions } from "./types.js";
 
 /** NLopt's nlopt_set_default_initial_step: a quarter of a finite box, or ¾ of the room to a
  *  nearer bound, else 1.1× the distance to a single bound, else |x|, else 1. */
@@ -76,4 +77,29 @@ export function lme4MinqaOptions(
   const rhoend = adj ? 2e-7 : 1e-6 * rhobeg;
   const up = upper ?? new Float64Array(n).fill(Infinity);
   return { x0: start, options: { lower, upper: up, rhobeg, rhoend, npt: n + 2, maxEval: 10000 } };
+}
+
+/** nelderMead options reproducing lme4's glmer second stage (optwrap with adj = TRUE): steps
+ *  0.2·(0.1 for each θ, min(sd(β̂_j), 10) for each β, with sd from the unscaled covariance of β
+ *  at the end of the first stage), xtolAbs = 5·10⁻⁴·step, maxfun 10000, bounds (lower θ, −∞ β). */
+export function lme4NelderMeadOptions(
+  thetaLower: ArrayLike<number>,
+  betaSD: ArrayLike<number>,
+): NelderMeadOptions {
+  const nt = thetaLower.length;
+  const n = nt + betaSD.length;
+  const step = new Float64Array(n);
+  const lower = new Float64Array(n).fill(-Infinity);
+  for (let i = 0; i < nt; i++) {
+    step[i] = 0.2 * 0.1;
+    lower[i] = thetaLower[i];
+  }
+  for (let j = 0; j < betaSD.length; j++) step[nt + j] = 0.2 * Math.min(betaSD[j], 10);
+  return {
+    lower,
+    upper: new Float64Array(n).fill(Infinity),
+    step,
+    xtolAbs: step.map((s) => s * 5e-4),
+    maxEval: 10000,
+  };
 }

@@ -36,14 +36,21 @@ export interface BobyqaOptions extends OptimizerOptions {
   initialStep?: ArrayLike<number>;
 }
 
-/** Nelder–Mead's options. */
+/** Nelder–Mead's options (lme4's Nelder_Mead names in brackets). */
 export interface NelderMeadOptions extends OptimizerOptions {
-  /** Initial simplex edge: one number for all coordinates or one per coordinate (default 0.2,
-   *  or 0.2·|x0_i| when that is larger, turned inwards at a bound). */
+  /** Initial simplex edge along each coordinate [xst]: one number or one per coordinate
+   *  (default 0.02, lme4's). */
   step?: number | ArrayLike<number>;
-  /** Stop when the simplex's extent in every coordinate is below xtolRel·(|x_i| + xtolRel)
-   *  (default 1e-7). */
+  /** Converged when every coordinate's largest deviation from the centroid is below this
+   *  [xt]: one number or one per coordinate (default step · 5e-4, lme4's). */
+  xtolAbs?: number | ArrayLike<number>;
+  /** Or below xtolRel relative to itself [XtolRel] (default 1e-7, as lme4; in practice inert). */
   xtolRel?: number;
+  /** ftolAbs (inherited) stops when max f − min f over the simplex is below it. lme4 sets its
+   *  FtolAbs but never tests it, so the default is off. */
+  /** Rebuild the simplex around the best vertex when projection onto the bounds has flattened
+   *  it (default false: lme4 does not). */
+  restartOnCollapse?: boolean;
 }
 
 /** What every optimiser returns. */
