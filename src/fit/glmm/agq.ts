@@ -66,9 +66,9 @@ export class AgqDeviance {
     const refs = term.refs;
     const z = term.z;
     const th = theta[0];
-    // L_jj² = 1 + θ² Σ_{i∈j} wᵢ zᵢ² at the weights L was last factored with (L is diagonal here)
+    // L_jj² = 1 + θ² Σ_{i∈j} wᵢ zᵢ² at the working weights L was last factored with (L is diagonal)
     this.sd.fill(0);
-    for (let i = 0; i < m.n; i++) this.sd[refs[i]] += pirls.w[i] * z[i] * z[i];
+    for (let i = 0; i < m.n; i++) this.sd[refs[i]] += resp.w[i] * z[i] * z[i];
     let logDetL2 = 0;
     for (let j = 0; j < this.nLevels; j++) {
       const l2 = 1 + th * th * this.sd[j];

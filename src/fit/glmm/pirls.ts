@@ -28,8 +28,6 @@ export class Pirls {
   readonly b: Float64Array;
   /** Starting linear predictor of every evaluation (lme4's lp0). */
   readonly eta0: Float64Array;
-  /** Working weights last given to the system (L is factored at these). */
-  readonly w: Float64Array;
   /** Number of PIRLS iterations of the last run. */
   iterations = 0;
 
@@ -50,7 +48,6 @@ export class Pirls {
     this.uOld = new Float64Array(this.q);
     this.betaOld = new Float64Array(this.p);
     this.eta0 = new Float64Array(m.n);
-    this.w = new Float64Array(m.n);
   }
 
   /** ‖u‖². */
@@ -88,9 +85,7 @@ export class Pirls {
       this.uOld.set(this.u);
       this.betaOld.set(this.beta);
       resp.updateWorking(this.m.offset);
-      const sqrtW = resp.sqrtW;
-      for (let i = 0; i < this.w.length; i++) this.w[i] = sqrtW[i] * sqrtW[i];
-      sys.setWeightsAndResponse(this.w, resp.z).updateL();
+      sys.setWeightsAndResponse(resp.w, resp.z).updateL();
       if (uOnly) {
         sys.solveU(this.beta);
       } else {

@@ -14,8 +14,8 @@ export class GlmResponse {
   readonly nTrials: Float64Array;
   readonly eta: Float64Array;
   readonly mu: Float64Array;
-  /** √(working weight) = dμ/dη · √(wt / V(μ)) (lme4's sqrtWrkWt). */
-  readonly sqrtW: Float64Array;
+  /** Working weights w = (dμ/dη)² · wt / V(μ) (the square of lme4's sqrtWrkWt). */
+  readonly w: Float64Array;
   /** Working response z = η − offset + (y − μ)/(dμ/dη) (lme4's wrkResp). */
   readonly z: Float64Array;
 
@@ -30,14 +30,17 @@ export class GlmResponse {
     this.nTrials = wt;
     this.eta = new Float64Array(this.n);
     this.mu = new Float64Array(this.n);
-    this.sqrtW = new Float64Array(this.n);
+    this.w = new Float64Array(this.n);
     this.z = new Float64Array(this.n);
   }
 
   /** Sets η and μ = g⁻¹(η). */
   setEta(eta: Float64Array): void {
-    this.eta.set(eta);
-    this.updateMu();
+    const linkinv = this.family.link.linkinv;
+    for (let i = 0; i < this.n; i++) {
+      this.eta[i] = eta[i];
+      this.mu[i] = linkinv(eta[i]);
+    }
   }
 
   /** μ = g⁻¹(η) from the η held in `this.eta` (written there by the caller); returns Σ deviance
@@ -60,7 +63,7 @@ export class GlmResponse {
     const { link, variance } = this.family;
     for (let i = 0; i < this.n; i++) {
       const d = link.muEta(this.eta[i]);
-      this.sqrtW[i] = d * Math.sqrt(this.wt[i] / variance(this.mu[i]));
+      this.w[i] = (d * d * this.wt[i]) / variance(this.mu[i]);
       this.z[i] = this.eta[i] - offset[i] + (this.y[i] - this.mu[i]) / d;
     }
   }
