@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import { lmer } from "../../src/lmer.js";
+import { readCsv } from "../../src/model/csv.js";
 import { confint, formatConfint, percentLabels, type IntervalRow } from "../../src/result/confint/index.js";
 import { cbppFit, dyestuffFit, sleepstudyFit } from "./fits.js";
-import { readJson } from "./matrices.js";
+import { fixtures, readJson } from "./matrices.js";
 
 interface RefRow {
   parm: string;
@@ -86,5 +89,13 @@ describe("parametric bootstrap", () => {
     const a = confint(dyestuffFit(), { method: "boot", nsim: 5, seed: 1 });
     const b = confint(dyestuffFit(), { method: "boot", nsim: 5, seed: 2 });
     expect(a.boot!.replicates[0]).not.toEqual(b.boot!.replicates[0]);
+  });
+});
+
+describe("profile intervals in harder cases (lme4 1.1.31, test/postfit/fixtures/confint_extra_lme4.R)", () => {
+  const extra = JSON.parse(readFileSync(new URL("./fixtures/confint_extra_lme4.json", import.meta.url), "utf8"));
+  test.each(extra.cases as { data: string; formula: string; profile: RefRow[] }[])("$formula on $data", (c) => {
+    const m = lmer(c.formula, readCsv(`${fixtures}data/${c.data}`));
+    expectIntervals(confint(m, { method: "profile" }).rows, c.profile, 0.01);
   });
 });
