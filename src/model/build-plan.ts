@@ -202,7 +202,15 @@ function randomTermPlan(
     thetaOffset: 0,
     thetaCount: entries.length,
     source: formula.slice(r.span.start, r.span.end),
+    expanded: `(${expandedLeft(r)} | ${r.group.label})`,
   };
+}
+
+/** The bar's left side as lme4 would write it after expansion: `1`, `Days`, `0 + Days`. */
+function expandedLeft(r: RandomTerm): string {
+  const labels = r.terms.map((t) => t.label);
+  if (!r.intercept) return ["0", ...labels].join(" + ");
+  return labels.length === 0 ? "1" : labels.join(" + ");
 }
 
 /**

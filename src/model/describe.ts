@@ -75,7 +75,7 @@ function lambdaLines(t: RandomTermPlan): string[] {
 function randomLines(t: RandomTermPlan, k: number): string[] {
   const p = t.columns.length;
   const out = [
-    `  ${k + 1}. ${t.source}   grouping factor ${t.group}, ${t.levels.length} levels`,
+    `  ${k + 1}. ${t.expanded}${t.expanded.replace(/ /g, "") === t.source.replace(/ /g, "") ? "" : `   (from ${t.source})`}   grouping factor ${t.group}, ${t.levels.length} levels`,
     `     columns per level: ${t.columns.map((c) => c.name).join(", ")}  → adds ${t.levels.length} × ${p} = ${t.levels.length * p} columns to Z`,
   ];
   for (const c of t.columns) {

@@ -91,6 +91,8 @@ export interface RandomTermPlan {
   thetaCount: number;
   /** The bar as written in the formula. */
   source: string;
+  /** This term after lme4's expansion of `||` and `/`: `(1 | cask:batch)`, `(0 + Days | Subject)`. */
+  expanded: string;
 }
 
 export interface RowPlan {
