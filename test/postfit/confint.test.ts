@@ -85,6 +85,14 @@ describe("parametric bootstrap", () => {
     expect(a.rows[2].upper!).toBeGreaterThan(fixef);
   });
 
+  test("binomial GLMM: refits by fitGlmm, reproducible for a seed", () => {
+    const a = confint(cbppFit(), { method: "boot", nsim: 4, seed: 11 });
+    const b = confint(cbppFit(), { method: "boot", nsim: 4, seed: 11 });
+    expect(a.rows).toEqual(b.rows);
+    expect(a.rows.map((r) => r.parm)).toEqual([".sig01", "(Intercept)", "factor(period)2", "factor(period)3", "factor(period)4"]);
+    expect(a.boot!.failures).toEqual([]);
+  });
+
   test("a different seed gives different replicates", () => {
     const a = confint(dyestuffFit(), { method: "boot", nsim: 5, seed: 1 });
     const b = confint(dyestuffFit(), { method: "boot", nsim: 5, seed: 2 });
