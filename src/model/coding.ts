@@ -84,7 +84,7 @@ export function modelColumns(
   shapeOf: (v: string) => VariableShape,
 ): ColumnPlan[] {
   const codes = factorCodes(terms, intercept, shapeOf);
-  const columns: ColumnPlan[] = intercept ? [{ name: "(Intercept)", term: "(Intercept)", pieces: [] }] : [];
+  const columns: ColumnPlan[] = intercept ? [{ name: "(Intercept)", term: "(Intercept)", coding: "intercept", pieces: [] }] : [];
   terms.forEach((term, t) => {
     // Cartesian product, first variable fastest.
     let combos: { pieces: ColumnPiece[]; names: string[] }[] = [{ pieces: [], names: [] }];
@@ -94,7 +94,10 @@ export function modelColumns(
       for (const o of options) for (const c of combos) next.push({ pieces: [...c.pieces, o.piece], names: [...c.names, o.name] });
       combos = next;
     }
-    for (const c of combos) columns.push({ name: c.names.join(":"), term: term.label, pieces: c.pieces });
+    for (const c of combos) {
+      const coding = c.pieces.length === 1 ? c.pieces[0]!.coding : "interaction";
+      columns.push({ name: c.names.join(":"), term: term.label, coding, pieces: c.pieces });
+    }
   });
   return columns;
 }

@@ -45,6 +45,8 @@ export interface ColumnPlan {
   name: string;
   /** The term it belongs to: `(Intercept)`, `recipe:temp`. */
   term: string;
+  /** In one word: `intercept`, a single piece's coding, or `interaction` for a product. */
+  coding: "intercept" | ColumnPiece["coding"] | "interaction";
   /** Product of these pieces; empty for the intercept. */
   pieces: ColumnPiece[];
 }
