@@ -44,7 +44,7 @@ export function lagrangeValues(ws: BobyqaWorkspace, xoptsq: number): number {
     bsum += sum * d[j];
     dx += d[j] * xopt[j];
   }
-  beta = dx * dx + dsq * (xoptsq + 2 * dx + 0.5 * dsq) + beta - bsum;
+  beta = dx * dx + dsq * (xoptsq + dx + dx + 0.5 * dsq) + beta - bsum;
   vlag[ws.kopt] += 1;
   return beta;
 }
@@ -90,7 +90,7 @@ export function choosePointToReplace(
       knew = k;
       denom = den;
     }
-    biglsq = Math.max(biglsq, temp * vlag[k] * vlag[k]);
+    biglsq = Math.max(biglsq, temp * (vlag[k] * vlag[k]));
   }
   out.knew = knew;
   out.denom = denom;

@@ -25,11 +25,24 @@ export function hessianTimes(ws: BobyqaWorkspace, v: Float64Array, out: Float64A
   }
 }
 
-/** gopt += ∇²Q · step: the model gradient moved from xopt to xopt + step. Uses hs as scratch. */
+/** gopt += ∇²Q · step: the model gradient moved from xopt to xopt + step, accumulated into gopt
+ *  term by term in Powell's order (so that rounding matches the reference implementations). */
 export function moveGradient(ws: BobyqaWorkspace, step: Float64Array): void {
-  const { n, gopt, hs } = ws;
-  hessianTimes(ws, step, hs);
-  for (let i = 0; i < n; i++) gopt[i] += hs[i];
+  const { n, npt, hq, pq, xpt, gopt } = ws;
+  let ih = 0;
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i <= j; i++, ih++) {
+      if (i < j) gopt[j] += hq[ih] * step[i];
+      gopt[i] += hq[ih] * step[j];
+    }
+  }
+  for (let k = 0; k < npt; k++) {
+    let t = 0;
+    const row = k * n;
+    for (let j = 0; j < n; j++) t += xpt[row + j] * step[j];
+    t = pq[k] * t;
+    for (let i = 0; i < n; i++) gopt[i] += t * xpt[row + i];
+  }
 }
 
 /** The model's predicted change Q(xopt + d) − Q(xopt); w[npt + k] must hold y_kᵀd. */
@@ -47,7 +60,7 @@ export function predictedChange(ws: BobyqaWorkspace): number {
   }
   for (let k = 0; k < npt; k++) {
     const t = w[npt + k];
-    vquad += 0.5 * pq[k] * t * t;
+    vquad += 0.5 * pq[k] * (t * t);
   }
   return vquad;
 }
@@ -58,7 +71,7 @@ export function diagonalCurvature(ws: BobyqaWorkspace, j: number): number {
   let c = hq[(j * (j + 1)) / 2 + j];
   for (let k = 0; k < npt; k++) {
     const y = xpt[k * n + j];
-    c += pq[k] * y * y;
+    c += pq[k] * (y * y);
   }
   return c;
 }

@@ -64,13 +64,17 @@ export function maybeReplaceModel(ws: BobyqaWorkspace, itest: number): number {
   let gisq = 0;
   for (let i = 0; i < n; i++) {
     let sum = 0;
-    for (let k = 0; k < npt; k++) sum += bmat[k * n + i] * vlag[k] + xpt[k * n + i] * w[k];
+    for (let k = 0; k < npt; k++) sum = sum + bmat[k * n + i] * vlag[k] + xpt[k * n + i] * w[k];
     if (xopt[i] === sl[i]) {
-      gqsq += Math.min(0, gopt[i]) ** 2;
-      gisq += Math.min(0, sum) ** 2;
+      const a = Math.min(0, gopt[i]);
+      const b = Math.min(0, sum);
+      gqsq += a * a;
+      gisq += b * b;
     } else if (xopt[i] === su[i]) {
-      gqsq += Math.max(0, gopt[i]) ** 2;
-      gisq += Math.max(0, sum) ** 2;
+      const a = Math.max(0, gopt[i]);
+      const b = Math.max(0, sum);
+      gqsq += a * a;
+      gisq += b * b;
     } else {
       gqsq += gopt[i] * gopt[i];
       gisq += sum * sum;

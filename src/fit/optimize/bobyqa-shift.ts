@@ -21,7 +21,7 @@ export function shiftBase(ws: BobyqaWorkspace, xoptsq: number): void {
       vlag[i] = sum * xpt[k * n + i] + temp * xopt[i];
       const ip = npt + i;
       for (let j = 0; j <= i; j++) {
-        bmat[ip * n + j] += w[i] * vlag[j] + vlag[i] * w[j];
+        bmat[ip * n + j] = bmat[ip * n + j] + w[i] * vlag[j] + vlag[i] * w[j];
       }
     }
   }
@@ -55,7 +55,7 @@ export function shiftBase(ws: BobyqaWorkspace, xoptsq: number): void {
       xpt[k * n + j] -= xopt[j];
     }
     for (let i = 0; i <= j; i++, ih++) {
-      hq[ih] += w[i] * xopt[j] + xopt[i] * w[j];
+      hq[ih] = hq[ih] + w[i] * xopt[j] + xopt[i] * w[j];
       bmat[(npt + i) * n + j] = bmat[(npt + j) * n + i];
     }
   }

@@ -278,7 +278,7 @@ export function trustRegionStep(ws: BobyqaWorkspace, delta: number, out: TrustRe
         for (let i = 1; i <= iu; i++) {
           angt = (angbd * i) / iu;
           const sth = (2 * angt) / (1 + angt * angt);
-          const t = shs + angt * (angt * dhd - 2 * dhs);
+          const t = shs + angt * (angt * dhd - dhs - dhs);
           const rednew = sth * (angt * dredg - sredg - 0.5 * sth * t);
           if (rednew > redmax) {
             redmax = rednew;
@@ -299,7 +299,7 @@ export function trustRegionStep(ws: BobyqaWorkspace, delta: number, out: TrustRe
         }
         const cth = (1 - angt * angt) / (1 + angt * angt);
         const sth = (2 * angt) / (1 + angt * angt);
-        const t = shs + angt * (angt * dhd - 2 * dhs);
+        const t = shs + angt * (angt * dhd - dhs - dhs);
         const sdec = sth * (angt * dredg - sredg - 0.5 * sth * t);
         if (sdec <= 0) {
           phase = Phase.Finish;

@@ -55,7 +55,7 @@ export function updateH(ws: BobyqaWorkspace, knew: number, beta: number, denom: 
     const ca = (alpha * vlag[jp] - tau * w[jp]) / denom;
     const cb = (-beta * w[jp] - tau * vlag[jp]) / denom;
     for (let i = 0; i <= jp; i++) {
-      bmat[i * n + j] += ca * vlag[i] + cb * w[i];
+      bmat[i * n + j] = bmat[i * n + j] + ca * vlag[i] + cb * w[i];
       if (i >= npt) bmat[jp * n + (i - npt)] = bmat[i * n + j];
     }
   }

@@ -49,7 +49,7 @@ export function bobyqa(
   if (!(maxEval >= 1)) throw new OptimizerError(`maxEval is ${maxEval}: it must be at least 1`);
   // With initialStep, ρ_beg is its first entry (in the rescaled coordinates).
   const rhobeg = options.initialStep !== undefined && options.initialStep.length > 0
-    ? options.initialStep[0]
+    ? Math.abs(options.initialStep[0])
     : options.rhobeg ?? BOBYQA_DEFAULTS.rhobeg;
   const rhoend = options.rhoend ?? Math.min(BOBYQA_DEFAULTS.rhoend, rhobeg);
   if (!(rhobeg > 0 && Number.isFinite(rhobeg))) {
@@ -72,11 +72,12 @@ export function bobyqa(
     for (let i = 0; i < y.length; i++) xs[i] = y[i] * s[i];
     return f(xs);
   };
+  // A negative scale flips the coordinate, and so its bounds (nlopt_reorder_bounds).
   const scaled: CheckedProblem = {
     n: prob.n,
     x0: prob.x0.map((v, i) => v / s[i]),
-    lower: prob.lower.map((v, i) => v / s[i]),
-    upper: prob.upper.map((v, i) => v / s[i]),
+    lower: prob.lower.map((v, i) => (s[i] > 0 ? v : prob.upper[i]) / s[i]),
+    upper: prob.upper.map((v, i) => (s[i] > 0 ? v : prob.lower[i]) / s[i]),
   };
   const r = run(g, scaled, rhobeg, rhoend);
   for (let i = 0; i < prob.n; i++) r.x[i] = Math.min(prob.upper[i], Math.max(prob.lower[i], r.x[i] * s[i]));
@@ -98,8 +99,8 @@ function checkSteps(dx: ArrayLike<number>, n: number): Float64Array {
   }
   const out = Float64Array.from(dx);
   for (let i = 0; i < n; i++) {
-    if (!(out[i] > 0 && Number.isFinite(out[i]))) {
-      throw new OptimizerError(`initialStep[${i}] is ${out[i]}: steps must be positive and finite`);
+    if (!(out[i] !== 0 && Number.isFinite(out[i]))) {
+      throw new OptimizerError(`initialStep[${i}] is ${out[i]}: steps must be nonzero and finite`);
     }
   }
   return out;
@@ -208,7 +209,7 @@ function runBobyqa(
           // Step too short to be worth an evaluation (§6): improve geometry, or reduce ρ if
           // the model's recent errors are small compared with what a step of ½ρ could gain.
           ntrits = -1;
-          distsq = (10 * rho) ** 2;
+          distsq = 10 * rho * (10 * rho);
           if (obj.count <= nfsav + 2) {
             step = Step.FarPoints;
             break;
@@ -365,7 +366,7 @@ function runBobyqa(
           step = Step.TrustRegion;
           break;
         }
-        distsq = Math.max((2 * delta) ** 2, (10 * rho) ** 2);
+        distsq = Math.max(2 * delta * (2 * delta), 10 * rho * (10 * rho));
         step = Step.FarPoints;
         break;
       }

@@ -41,7 +41,7 @@ export function nloptDefaultInitialStep(
     }
     if (!Number.isFinite(step) || Math.abs(step) < Number.MIN_VALUE * 2 ** 52) step = x;
     if (!Number.isFinite(step) || step === 0) step = 1;
-    dx[i] = Math.abs(step);
+    dx[i] = step; // may be negative (x0 < 0 with no bounds): NLopt keeps the sign
   }
   return dx;
 }
@@ -56,7 +56,7 @@ export function lme4NloptwrapOptions(
   const dx = nloptDefaultInitialStep(x0, lower, up);
   const s = nloptRescaling(dx);
   // NLopt's BOBYQA: rhoend = xtol_rel·rhobeg, raised to xtol_abs / s_j.
-  let rhoend = 1e-4 * dx[0];
+  let rhoend = 1e-4 * Math.abs(dx[0]);
   for (let j = 0; j < s.length; j++) rhoend = Math.max(rhoend, 1e-8 / Math.abs(s[j]));
   return { lower, upper: up, initialStep: dx, rhoend, ftolAbs: 1e-8, maxEval: 100000, npt: 2 * x0.length + 1 };
 }

@@ -31,7 +31,7 @@ export interface BobyqaOptions extends OptimizerOptions {
    *  minqa's default, used by lme4's glmer, is n+2). */
   npt?: number;
   /** NLopt's per-coordinate initial steps dx: when given, coordinates are rescaled by
-   *  s_i = dx_i/dx_0 (NLopt's nlopt_compute_rescaling) so the steps are equal, rhobeg becomes dx_0,
+   *  s_i = dx_i/dx_0 (NLopt's nlopt_compute_rescaling) so the steps are equal, rhobeg becomes |dx_0|,
    *  and rhoend is measured in the rescaled coordinates — NLopt's BOBYQA exactly. */
   initialStep?: ArrayLike<number>;
 }

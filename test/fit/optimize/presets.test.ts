@@ -95,4 +95,30 @@ describe("bobyqa with the lme4 presets", () => {
     expect(Math.abs(r.x[0] - 300)).toBeLessThan(1e-3);
     expect(Math.abs(r.x[1] - 0.02)).toBeLessThan(1e-7);
   });
+
+  it("reproduces minqa::bobyqa's iterates (R: rhobeg 0.2, rhoend 1e-6, default npt = n+2)", () => {
+    // minqa 1.2: bobyqa(c(-1.2, 1), rosen, control = list(rhobeg = 0.2, rhoend = 1e-6))
+    // → feval 333, par 0.999999103548 0.999998197740.
+    const r = bobyqa(rosenbrock, [-1.2, 1], { rhobeg: 0.2, rhoend: 1e-6, npt: 4 });
+    expect(r.evaluations).toBe(333);
+    expect(r.x[0]).toBeCloseTo(0.999999103548, 11);
+    expect(r.x[1]).toBeCloseTo(0.99999819774, 11);
+  });
+
+  it("reproduces NLopt's BOBYQA as lme4's nloptwrap calls it", () => {
+    // nloptr: nloptr(c(-1.2, 1), rosen, opts = list(algorithm = "NLOPT_LN_BOBYQA",
+    //   xtol_abs = 1e-8, ftol_abs = 1e-8, maxeval = 1e5)) → 169 evaluations, solution
+    //   1.000007912942 1.000015918045 (initial steps (−1.2, 1): a flipped, rescaled coordinate).
+    const r = bobyqa(rosenbrock, [-1.2, 1], lme4NloptwrapOptions([-1.2, 1], [-Infinity, -Infinity]));
+    expect(r.evaluations).toBe(169);
+    expect(r.x[0]).toBeCloseTo(1.000007912942, 11);
+    expect(r.x[1]).toBeCloseTo(1.000015918045, 11);
+    // The same call on the 3-θ deviance shape (bounds 0, 0, −Inf) → 34 evaluations,
+    //   solution 1.732050655477 0.000002048432 0.692819174300.
+    const d = bobyqa(dev3, [1, 1, 0], lme4NloptwrapOptions([1, 1, 0], [0, 0, -Infinity]));
+    expect(d.evaluations).toBe(34);
+    expect(d.x[0]).toBeCloseTo(1.732050655477, 10);
+    expect(d.x[1]).toBeCloseTo(0.000002048432, 10);
+    expect(d.x[2]).toBeCloseTo(0.6928191743, 10);
+  });
 });
