@@ -3,6 +3,7 @@ import { pchisqUpper, qchisq } from "../../src/result/confint/distributions.js";
 import { normInter } from "../../src/result/confint/boot.js";
 import { inverseAt, naturalSplineAt, naturalSplineSlopes, profileSpline } from "../../src/result/profile/spline.js";
 import { sdCorToTheta, thetaToSdCor } from "../../src/result/profile/re-layout.js";
+import { lmmSystem, profiledDeviance } from "../../src/result/profile/lmm-deviance.js";
 import { readJson, sleepstudy } from "./matrices.js";
 
 test("χ² tail and quantiles (R: pchisq, qchisq)", () => {
@@ -46,4 +47,22 @@ test("boot's norm.inter percentile: order statistics interpolated on the normal 
   expect(normInter(t, 0.5)).toBe(10); // (R + 1)·α = 10 is an integer: t(10)
   const v = normInter(t, 0.025); // k = 0: the smallest
   expect(v).toBe(1);
+});
+
+test("dense and blocked (PlsSystem) engines agree, and give lme4's REML criterion", () => {
+  const ref = readJson("reference/sleepstudy_corr_reml.json");
+  for (const kind of ["corr", "uncorr"] as const) {
+    const m = sleepstudy(kind);
+    const theta = kind === "corr" ? ref.theta : [0.9, 0.2];
+    const d = lmmSystem(m, { engine: "dense" });
+    const s = lmmSystem(m, { engine: "sparse" });
+    const a = { ...d.solve(theta)! };
+    const b = s.solve(theta)!;
+    expect(a.ldL2).toBeCloseTo(b.ldL2, 9);
+    expect(a.ldRX2).toBeCloseTo(b.ldRX2, 9);
+    expect(a.prss / b.prss).toBeCloseTo(1, 11);
+    Array.from(a.beta).forEach((v, j) => expect(v).toBeCloseTo(b.beta[j], 8));
+    Array.from(d.unscaledVcov()).forEach((v, j) => expect(v).toBeCloseTo(s.unscaledVcov()[j], 10));
+    if (kind === "corr") expect(profiledDeviance(b, s.n, s.p, s.ldW, true)).toBeCloseTo(ref.objective, 8);
+  }
 });

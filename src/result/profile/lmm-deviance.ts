@@ -8,10 +8,12 @@
  *
  * and from these the profiled ML and REML criteria (eq. 34, 41) and the deviance at a fixed σ that
  * lme4's devfun2 profiles (R/profile.R). The cross-products ZᵀWZ, ZᵀWX, XᵀWX are formed once per
- * system; evaluating θ allocates nothing.
+ * system; evaluating θ allocates nothing. Models with many random effects use the fit stage's
+ * blocked PlsSystem instead (same quantities, sparse factor).
  */
 import type { ModelMatrices } from "../../model/matrices.js";
-import { backSolve, choleskyInPlace, forwardSolve, logDet2 } from "./dense.js";
+import { PlsSystem } from "../../fit/pls/index.js";
+import { backSolve, choleskyInPlace, cholInverse, forwardSolve, logDet2 } from "./dense.js";
 import {
   lambdaBlocksTimes,
   lambdaSandwich,
@@ -33,9 +35,6 @@ export interface LmmState {
   prss: number;
   beta: Float64Array;
   u: Float64Array;
-  /** R_X (row-major p × p lower factor of R_Xᵀ R_X) and L (q × q): Var(β̂) = σ² (R_Xᵀ R_X)⁻¹. */
-  RX: Float64Array;
-  L: Float64Array;
 }
 
 export interface LmmSystem {
@@ -46,6 +45,8 @@ export interface LmmSystem {
   ldW: number;
   /** Solve at θ; null when L L' is not positive definite. */
   solve(theta: ArrayLike<number>): LmmState | null;
+  /** (R_Xᵀ R_X)⁻¹ at the last solve (p × p, symmetric): Var(β̂) = σ² times it. */
+  unscaledVcov(): Float64Array;
 }
 
 /** Optional replacements: X without a column and an offset that carries it (profiling a fixed
@@ -55,9 +56,48 @@ export interface LmmSystemOptions {
   p?: number;
   offset?: Float64Array;
   y?: Float64Array;
+  /** "dense" (small q, this file's kernels), "sparse" (the fit stage's blocked PlsSystem), or
+   *  "auto" (default): dense up to DENSE_MAX_Q random effects. */
+  engine?: "dense" | "sparse" | "auto";
 }
 
+/** Above this many random effects the dense kernels' O(q³) per θ loses to the blocked system. */
+export const DENSE_MAX_Q = 400;
+
 export function lmmSystem(m: ModelMatrices, options: LmmSystemOptions = {}): LmmSystem {
+  const engine = options.engine ?? "auto";
+  if (engine === "sparse" || (engine === "auto" && reOffsets(m).q > DENSE_MAX_Q)) return sparseLmmSystem(m, options);
+  return denseLmmSystem(m, options);
+}
+
+/** The same solution through the fit stage's PlsSystem (src/fit/pls/): sparse blocked Cholesky. */
+function sparseLmmSystem(m: ModelMatrices, options: LmmSystemOptions): LmmSystem {
+  const mm: ModelMatrices = {
+    ...m,
+    X: options.X ?? m.X,
+    p: options.p ?? m.p,
+    offset: options.offset ?? m.offset,
+    y: options.y ?? m.y,
+  };
+  const sys = new PlsSystem(mm);
+  const state: LmmState = { ldL2: 0, ldRX2: 0, prss: 0, beta: sys.beta, u: sys.u };
+  return {
+    n: sys.n,
+    p: sys.p,
+    q: sys.q,
+    ldW: sys.sumLogWeights(),
+    solve(theta) {
+      sys.setTheta(theta).updateL();
+      state.ldL2 = sys.logDetL2();
+      state.ldRX2 = sys.logDetRX2();
+      state.prss = sys.solve();
+      return Number.isFinite(state.ldL2) && Number.isFinite(state.ldRX2) && Number.isFinite(state.prss) ? state : null;
+    },
+    unscaledVcov: () => sys.unscaledVcov(),
+  };
+}
+
+function denseLmmSystem(m: ModelMatrices, options: LmmSystemOptions): LmmSystem {
   const n = m.n;
   const X = options.X ?? m.X;
   const p = options.p ?? m.p;
@@ -110,7 +150,7 @@ export function lmmSystem(m: ModelMatrices, options: LmmSystemOptions = {}): Lmm
   const u = new Float64Array(q);
   const b = new Float64Array(q);
   const zb = new Float64Array(n);
-  const state: LmmState = { ldL2: 0, ldRX2: 0, prss: 0, beta, u, RX, L: A };
+  const state: LmmState = { ldL2: 0, ldRX2: 0, prss: 0, beta, u };
 
   function solve(theta: ArrayLike<number>): LmmState | null {
     termBlocks(m, theta, Ts);
@@ -164,7 +204,7 @@ export function lmmSystem(m: ModelMatrices, options: LmmSystemOptions = {}): Lmm
     return state;
   }
 
-  return { n, p, q, ldW, solve };
+  return { n, p, q, ldW, solve, unscaledVcov: () => cholInverse(RX, p) };
 }
 
 /** The profiled criterion lme4 minimises: −2 log-likelihood (ML, eq. 34) or the REML criterion

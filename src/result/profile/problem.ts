@@ -10,7 +10,6 @@
  */
 import { makeFamily } from "../../fit/family/index.js";
 import type { FittedModel } from "../../fit/fitted.js";
-import { cholInverse } from "./dense.js";
 import { glmmSystem } from "./glmm-deviance.js";
 import { devianceAtSigma, lmmSystem, profiledDeviance } from "./lmm-deviance.js";
 import { minimize } from "./minimize.js";
@@ -65,7 +64,7 @@ function lmmProblem(fit: FittedModel): ProfileProblem {
   const st = sys.solve(thetaML)!;
   const sigma = Math.sqrt(st.prss / n);
   const beta = Float64Array.from(st.beta);
-  const vcov = cholInverse(st.RX, p);
+  const vcov = sys.unscaledVcov();
   const stderr = Float64Array.from({ length: p }, (_, j) => sigma * Math.sqrt(vcov[j * p + j]));
   const base = profiledDeviance(st, n, p, sys.ldW, false);
   const sd = thetaToSdCor(m, thetaML, sigma);
