@@ -8,6 +8,7 @@
  * has one to indicators, so `0 + Machine` gets one column per level. Columns of an interaction are
  * the products of its variables' columns with the first variable varying fastest.
  */
+import { ModelError } from "./errors.js";
 import type { ColumnPiece, ColumnPlan } from "./plan.js";
 
 /** What coding needs to know about a variable. */
@@ -83,6 +84,16 @@ export function modelColumns(
   intercept: boolean,
   shapeOf: (v: string) => VariableShape,
 ): ColumnPlan[] {
+  for (const v of new Set(terms.flatMap((t) => t.variables))) {
+    const shape = shapeOf(v);
+    // R's model.matrix gives every factor contrasts first, which fails below two levels.
+    if (shape.type === "factor" && shape.levels.length < 2) {
+      throw new ModelError(
+        `contrasts can be applied only to factors with 2 or more levels: '${v}' has only ${shape.levels.length === 1 ? `level '${shape.levels[0]}'` : "missing values"} in the rows used`,
+        v,
+      );
+    }
+  }
   const codes = factorCodes(terms, intercept, shapeOf);
   const columns: ColumnPlan[] = intercept ? [{ name: "(Intercept)", term: "(Intercept)", coding: "intercept", pieces: [] }] : [];
   terms.forEach((term, t) => {

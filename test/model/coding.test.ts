@@ -126,3 +126,10 @@ it("an infinite value from arithmetic is an error naming the variable", () => {
   const d = { ...small, z: small.z.map((v, i) => (i === 5 ? 0 : v)) };
   expect(() => compileModel("y ~ I(x/z) + (1 | g)", d)).toThrow(expect.objectContaining({ name: "ModelError", column: "I(x/z)" }));
 });
+
+it("a factor with one level among the rows used is an error, as R's contrasts", () => {
+  const d = { ...small, a: small.a.map(() => "p") };
+  expect(() => compileModel("y ~ a + (1 | g)", d)).toThrow(
+    expect.objectContaining({ name: "ModelError", column: "a", message: expect.stringMatching(/2 or more levels/) }),
+  );
+});
