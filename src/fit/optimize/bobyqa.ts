@@ -8,12 +8,16 @@
  * interpolation set poised; the trust-region radius Δ is bounded below by ρ, which falls from
  * ρ_beg to ρ_end (§5–§6). This is the optimiser lme4 and MixedModels.jl use for θ.
  *
+ * The arithmetic follows Powell's operation order, so that with the same f the iterates are
+ * those of minqa::bobyqa (glmer's first stage) and of NLopt's BOBYQA (lmer's nloptwrap, with the
+ * initialStep option) to the last bit; presets.ts gives lme4's settings for both.
+ *
  * Departures from Powell's code, documented:
  *  - m (npt) is limited to [n+2, 2n+1], so the initial points lie on the coordinate axes.
  *  - n = 1 is allowed: the algorithm is unchanged (m = 3 then fully determines a quadratic).
  *  - RESCUE (§7), invoked when rounding errors have damaged H, is replaced by rebuilding the
  *    initial model (§2) around the best point with radius max(Δ, ρ) clipped to the bounds;
- *    this costs 2n+1 evaluations but is rarely needed.
+ *    this costs npt evaluations but is rarely needed (none of lme4's reference fits need it).
  *  - Coordinates with lower = upper are held fixed and removed from the problem.
  *  - f returning Infinity/NaN is replaced by a large finite value (see evaluator.ts).
  */
