@@ -21,7 +21,8 @@ const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [-
   --reml | --ml   linear models: REML (default) or maximum likelihood
   --family f      gaussian (default), binomial, poisson, Gamma, inverse.gaussian
   --link l        the link function (default: the family's canonical link)
-  --nagq k        generalized models: 1 = Laplace (default), k > 1 = adaptive Gauss-Hermite
+  --nagq k        generalized models: 1 = Laplace (default), k > 1 = adaptive Gauss-Hermite,
+                  0 = β by PIRLS only (lme4's nAGQ = 0)
   --json          print the fit as JSON instead of the summary
 `;
 
@@ -64,7 +65,7 @@ export function parseFitArgs(args: string[]): FitArgs | string {
       if (link === null) return "--link needs a value";
     } else if (flag === "--nagq") {
       const k = value();
-      if (k === null || !/^\d+$/.test(k) || Number(k) < 1) return "--nagq needs a whole number ≥ 1";
+      if (k === null || !/^\d+$/.test(k)) return "--nagq needs a whole number (0: PIRLS-only β, 1: Laplace, k > 1: k-point quadrature)";
       nAGQ = Number(k);
     } else if (a.startsWith("--")) return `unknown option '${a}'`;
     else positional.push(a);

@@ -36,7 +36,7 @@ describe("parseFitArgs", () => {
     [["d.csv", "y ~ x", "--family", "weird"], /unknown family/],
     [["d.csv", "y ~ x", "--reml", "--ml"], /only one/],
     [["d.csv", "y ~ x", "--family", "binomial", "--reml"], /linear mixed models only/],
-    [["d.csv", "y ~ x", "--nagq", "0"], /whole number/],
+    [["d.csv", "y ~ x", "--family", "poisson", "--nagq", "-1"], /whole number/],
     [["d.csv", "y ~ x", "--frobnicate"], /unknown option/],
   ])("usage error for %j", (args, message) => {
     expect(parseFitArgs(args)).toMatch(message);
