@@ -267,7 +267,7 @@ function checkGroupingFactors(terms: RandomTermPlan[], n: number, family: string
       const nRE = t.levels.length * t.columns.length;
       if (n <= nRE) {
         throw new ModelError(
-          `number of observations (=${n}) <= number of random effects (=${nRE}) for term (${t.source.replace(/^\(|\)$/g, "")}); the random-effects parameters and the residual variance (or scale parameter) are probably unidentifiable`,
+          `number of observations (=${n}) <= number of random effects (=${nRE}) for term (${t.expanded.replace(/^\(|\)$/g, "")}); the random-effects parameters and the residual variance (or scale parameter) are probably unidentifiable`,
           t.group,
         );
       }

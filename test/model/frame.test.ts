@@ -150,3 +150,9 @@ describe("errors lme4 stops with, and ours", () => {
     expect(() => compileModel("y ~ I(a + 1) + (1 | g)", small)).toThrow(expect.objectContaining({ column: "a" }));
   });
 });
+
+it("more random effects than observations in a Gaussian model is lme4's error", () => {
+  expect(() => compileModel("y ~ 1 + (a + x + z | g)", small)).toThrow(
+    "number of observations (=12) <= number of random effects (=15) for term (a + x + z | g); the random-effects parameters and the residual variance (or scale parameter) are probably unidentifiable",
+  );
+});
