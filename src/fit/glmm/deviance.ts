@@ -37,15 +37,17 @@ export class GlmmDeviance {
     this.betaScratch = new Float64Array(this.p);
     // lme4's mkRespMod + the initial glmerLaplace call: η from the family's starting μ
     // (+ offset), then joint PIRLS at θ₀; its η is every later evaluation's start (lp0).
-    initialEta(family, m.y, m.weights, this.pirls.eta0);
-    for (let i = 0; i < m.n; i++) this.pirls.eta0[i] += m.offset[i];
+    const eta = new Float64Array(m.n);
+    initialEta(family, m.y, m.weights, eta);
+    for (let i = 0; i < m.n; i++) eta[i] += m.offset[i];
+    this.pirls.setStart(eta);
     this.pirls.run(m.theta0);
     this.resetStart();
   }
 
   /** Make the current η the start of every later PIRLS run (lme4's lp0 ← linPred(1)). */
   resetStart(): void {
-    this.pirls.eta0.set(this.resp.eta);
+    this.pirls.setStart(this.resp.eta);
   }
 
   /** Laplace deviance at the PIRLS state just computed. */

@@ -26,13 +26,17 @@ export class Pirls {
   readonly beta: Float64Array;
   /** b = Λu of the current u. */
   readonly b: Float64Array;
-  /** Starting linear predictor of every evaluation (lme4's lp0). */
+  /** Starting linear predictor of every evaluation (lme4's lp0), and its mean. */
   readonly eta0: Float64Array;
+  readonly mu0: Float64Array;
   /** Number of PIRLS iterations of the last run. */
   iterations = 0;
 
   private readonly uOld: Float64Array;
   private readonly betaOld: Float64Array;
+  /** offset + Xβ, computed once per run while β is fixed (uOnly). */
+  private readonly fixedPart: Float64Array;
+  private fixedPartCurrent = false;
 
   constructor(
     readonly m: ModelMatrices,
@@ -48,6 +52,17 @@ export class Pirls {
     this.uOld = new Float64Array(this.q);
     this.betaOld = new Float64Array(this.p);
     this.eta0 = new Float64Array(m.n);
+    this.mu0 = new Float64Array(m.n);
+    this.fixedPart = new Float64Array(m.n);
+  }
+
+  /** Make `eta` the start of every later run (lme4's lp0). */
+  setStart(eta: Float64Array): void {
+    const linkinv = this.resp.family.link.linkinv;
+    for (let i = 0; i < eta.length; i++) {
+      this.eta0[i] = eta[i];
+      this.mu0[i] = linkinv(eta[i]);
+    }
   }
 
   /** ‖u‖². */
@@ -61,8 +76,9 @@ export class Pirls {
   updateMu(): number {
     this.sys.u.set(this.u);
     this.sys.b(this.b);
+    if (!this.fixedPartCurrent) fixedPredictor(this.m, this.beta, this.fixedPart);
     const eta = this.resp.eta;
-    fixedPredictor(this.m, this.beta, eta);
+    eta.set(this.fixedPart);
     addRandomPredictor(this.m, this.b, eta);
     return this.resp.updateMu() + this.sqrLenU();
   }
@@ -75,8 +91,14 @@ export class Pirls {
   run(theta: ArrayLike<number>, fixedBeta?: ArrayLike<number>): number {
     const { sys, resp, options } = this;
     const uOnly = fixedBeta !== undefined;
-    if (uOnly) for (let j = 0; j < this.p; j++) this.beta[j] = fixedBeta[j];
-    resp.setEta(this.eta0);
+    if (uOnly) {
+      for (let j = 0; j < this.p; j++) this.beta[j] = fixedBeta[j];
+      fixedPredictor(this.m, this.beta, this.fixedPart);
+    }
+    // with β fixed, offset + Xβ is the same at every iteration and step halving
+    this.fixedPartCurrent = uOnly;
+    resp.eta.set(this.eta0);
+    resp.mu.set(this.mu0);
     sys.setTheta(theta);
     let oldpdev = Number.MAX_VALUE;
     this.iterations = 0;
