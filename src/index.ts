@@ -14,3 +14,11 @@ export type { VarCorrRow } from "./result/varcorr.js";
 export type { RanefTable } from "./result/ranef.js";
 export type { ResidualType } from "./result/residuals.js";
 export type { ModelJSON } from "./result/json.js";
+
+// After the fit (anova, intervals, prediction, simulation, profiles, plots).
+export { anova, formatAnova, AnovaError, type AnovaResult, type AnovaRow } from "./result/anova.js";
+export { confint, formatConfint, type ConfintMethod, type ConfintOptions, type ConfintResult } from "./result/confint/index.js";
+export { predict, PredictError, type PredictOptions } from "./result/predict.js";
+export { simulate, SimulateError, type SimulateOptions } from "./result/simulate.js";
+export { profile, type Profile, type ProfileOptions } from "./result/profile/index.js";
+export { plotSvg, PLOT_KINDS, type PlotKind, type PlotOptions } from "./result/plot/index.js";
