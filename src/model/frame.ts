@@ -94,26 +94,10 @@ export function buildFrame(
     addRole(options.weights, "weights");
   }
 
-  // Complete cases over everything the model uses.
-  const missing = new Uint8Array(n);
-  const missingBy: Record<string, number> = {};
-  const mark = (name: string, mask: Uint8Array) => {
-    let count = 0;
-    for (let i = 0; i < n; i++) if (mask[i]) (count++, (missing[i] = 1));
-    if (count > 0) missingBy[name] = count;
-  };
-  for (const [name, v] of full) mark(name, missingMask(v, n));
-  for (const [name, g] of groupsFull) mark(name, missingMask(g, n));
-  if (givenOffset) mark("offset (given)", missingMask({ kind: "numeric", values: givenOffset }, n));
-  if (weightsFull && typeof options.weights !== "string") mark("weights (given)", missingMask({ kind: "numeric", values: weightsFull }, n));
-
-  const kept: number[] = [];
-  const droppedRows: number[] = [];
-  for (let i = 0; i < n; i++) (missing[i] ? droppedRows : kept).push(i);
-  if (kept.length === 0) {
-    const which = Object.keys(missingBy).join(", ");
-    throw new ModelError(`no rows left after removing rows with missing values${which ? ` (in ${which})` : ""}`);
-  }
+  const masks: [string, Value][] = [...full, ...groupsFull];
+  if (givenOffset) masks.push(["offset (given)", { kind: "numeric", values: givenOffset }]);
+  if (weightsFull && typeof options.weights !== "string") masks.push(["weights (given)", { kind: "numeric", values: weightsFull }]);
+  const { kept, droppedRows, missingBy } = completeCases(masks, n);
   const rows = Int32Array.from(kept);
   const variables = new Map<string, Value>();
   for (const [name, v] of full) variables.set(name, droppedRows.length ? subsetRows(v, rows) : dropUnusedIfFactor(v));
@@ -134,6 +118,26 @@ export function buildFrame(
     droppedRows,
     missingBy,
   };
+}
+
+/** Rows where no value the model uses is missing (R's na.omit over the model frame). */
+function completeCases(values: [string, Value][], n: number): { kept: number[]; droppedRows: number[]; missingBy: Record<string, number> } {
+  const missing = new Uint8Array(n);
+  const missingBy: Record<string, number> = {};
+  for (const [name, v] of values) {
+    const mask = missingMask(v, n);
+    let count = 0;
+    for (let i = 0; i < n; i++) if (mask[i]) (count++, (missing[i] = 1));
+    if (count > 0) missingBy[name] = count;
+  }
+  const kept: number[] = [];
+  const droppedRows: number[] = [];
+  for (let i = 0; i < n; i++) (missing[i] ? droppedRows : kept).push(i);
+  if (kept.length === 0) {
+    const which = Object.keys(missingBy).join(", ");
+    throw new ModelError(`no rows left after removing rows with missing values${which ? ` (in ${which})` : ""}`);
+  }
+  return { kept, droppedRows, missingBy };
 }
 
 /** An infinite value (from `I(x/z)` with z = 0, say) would reach the fit as a number; stop here. */
