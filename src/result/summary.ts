@@ -279,7 +279,11 @@ function printWarnings(s: SummaryInput): string {
     out += `fit warnings:\nfixed-effect model matrix is rank deficient so dropping ${k} column${k > 1 ? "s" : ""} / coefficient${k > 1 ? "s" : ""}\n`;
   }
   if (!s.converged || s.messages.length > 0) {
-    const code = s.converged ? "0 (OK)" : "1 ";
+    // lme4's code is the optimiser's own; its gradient check ("Model failed to converge …")
+    // only adds a message. Our fits report both as not converged, and name optimiser failures
+    // "convergence: …" / "convergence failure …".
+    const optimizerFailed = s.messages.some((m) => /^convergence\b/i.test(m));
+    const code = optimizerFailed ? "1 " : "0 (OK)";
     out += [`optimizer (${s.optimizer}) convergence code: ${code}`, ...s.messages].join("\n") + "\n\n";
   }
   return out;
