@@ -1,6 +1,7 @@
 /**
  * Adaptive Gauss–Hermite quadrature of the GLMM likelihood for a single scalar random-effects term
- * (lme4's glmerAGQ in src/external.cpp; Pinheiro & Bates 1995 §3). With one scalar term the
+ * (lme4's glmerAGQ in src/external.cpp; glmer vignette "Adaptive Gauss-Hermite quadrature for
+ * GLMMs", eqs. GHquad–quadraturepts). With one scalar term the
  * integral factors into one-dimensional integrals per level j; each is centred at the conditional
  * mode û_j and scaled by its conditional SD s_j = 1/L_jj:
  *

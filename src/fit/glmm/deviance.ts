@@ -6,8 +6,8 @@
  *   stage 2 (nAGQ > 1):  (θ, β) ↦ adaptive Gauss–Hermite deviance (agq.ts)
  *
  * The Laplace deviance is lme4's glmResp::Laplace: −2 log-likelihood ≈
- *   aic(y, n, μ, wt) + ‖u‖² + log|L_θ|²     (JSS 2015 §5; Bates' lme4 book eq. 6.11)
- * where aic is the family's −2 log-likelihood including its constants.
+ *   aic(y, n, μ, wt) + ‖u‖² + log|L_θ|²     (lme4's glmer vignette, eq. LaplaceDev)
+ * where aic is the family's −2 log-likelihood including its constants, at the conditional mode.
  */
 import type { ModelMatrices } from "../../model/matrices.js";
 import { type Family, initialEta } from "../family/index.js";
