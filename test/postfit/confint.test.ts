@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import { glmer } from "../../src/glmer.js";
 import { lmer } from "../../src/lmer.js";
 import { readCsv } from "../../src/model/csv.js";
 import { confint, formatConfint, percentLabels, type IntervalRow } from "../../src/result/confint/index.js";
@@ -106,4 +107,12 @@ describe("profile intervals in harder cases (lme4 1.1.31, test/postfit/fixtures/
     const m = lmer(c.formula, readCsv(`${fixtures}data/${c.data}`));
     expectIntervals(confint(m, { method: "profile" }).rows, c.profile, 0.01);
   });
+});
+
+test("a GLMM fitted by adaptive Gauss–Hermite is profiled on its AGQ deviance (lme4, nAGQ = 25)", () => {
+  const ref = JSON.parse(readFileSync(new URL("./fixtures/confint_cbpp_agq_lme4.json", import.meta.url), "utf8"));
+  const g = glmer(ref.formula, readCsv(`${fixtures}data/${ref.data}`), { family: "binomial", nAGQ: ref.nAGQ });
+  const which = [".sig01", "(Intercept)"];
+  const r = confint(g, { method: "profile", profile: { which } });
+  expectIntervals(r.rows, ref.profile.filter((x: RefRow) => which.includes(x.parm)), 0.01);
 });

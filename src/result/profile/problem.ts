@@ -6,11 +6,15 @@
  * LMM: the fit is first refitted by ML as lme4's refitML does (so a REML fit is profiled on its ML
  * likelihood); the variance parameters and σ are profiled with β profiled out, and each fixed
  * effect by moving its column into the offset and minimising the ML criterion over θ.
- * GLMM: (sd/cor, β) are profiled jointly through the Laplace deviance at (θ, β).
+ * GLMM: (sd/cor, β) are profiled jointly through the fit stage's deviance at (θ, β): Laplace, or
+ * adaptive Gauss–Hermite when the fit used nAGQ > 1 (src/fit/glmm/).
  */
 import { makeFamily } from "../../fit/family/index.js";
 import type { FittedModel } from "../../fit/fitted.js";
-import { glmmSystem } from "./glmm-deviance.js";
+import { AgqDeviance } from "../../fit/glmm/agq.js";
+import { GlmmDeviance } from "../../fit/glmm/deviance.js";
+import { ghRule } from "../../fit/glmm/ghrule.js";
+import { DEFAULT_PIRLS_OPTIONS } from "../../fit/glmm/options.js";
 import { devianceAtSigma, lmmSystem, profiledDeviance } from "./lmm-deviance.js";
 import { minimize } from "./minimize.js";
 import { sdCorBounds, sdCorNames, sdCorToTheta, thetaToSdCor } from "./re-layout.js";
@@ -135,13 +139,18 @@ function glmmProblem(fit: FittedModel): ProfileProblem {
   if (family.estimatesScale) {
     throw new Error(`cannot (yet) profile GLMMs with a scale parameter (family ${fit.family}), as lme4 cannot`);
   }
-  const sys = glmmSystem(m, family);
-  const thetaBuf = new Float64Array(nth);
+  // The fit stage's own deviance (lme4's stage-2 devfun): Laplace, or adaptive Gauss–Hermite for
+  // nAGQ > 1, as lme4 profiles with the fit's devfun.
+  const dev = new GlmmDeviance(m, family, DEFAULT_PIRLS_OPTIONS);
+  const agq = fit.nAGQ > 1 ? new AgqDeviance(dev, ghRule(fit.nAGQ)) : null;
+  const devfun = agq ? (x: Float64Array) => agq.evaluate(x) : (x: Float64Array) => dev.stage2(x);
+  const full = new Float64Array(nth + p);
   let count = 0;
   const deviance = (pars: Float64Array): number => {
-    const theta = sdCorToTheta(m, pars, 1, thetaBuf);
+    const theta = sdCorToTheta(m, pars, 1, full);
     if (!theta) return Number.NaN;
-    return sys.laplace(theta, pars.subarray(nth));
+    full.set(pars.subarray(nth, nth + p), nth);
+    return devfun(full);
   };
   const b = sdCorBounds(m);
   const lower = Float64Array.from([...b.lower, ...new Array<number>(p).fill(-Infinity)]);
