@@ -7,6 +7,7 @@ import type { DataInput, DataTable } from "./model/index.js";
 import { fitGlmm } from "./fit/glmm/fit.js";
 import type { FamilyName } from "./fit/fitted.js";
 import { MixedModel } from "./result/model.js";
+import { lmer } from "./lmer.js";
 
 export interface GlmerOptions {
   /** The response distribution: "binomial", "poisson", "Gamma", "inverse.gaussian", "gaussian". */
@@ -32,6 +33,11 @@ export interface GlmerOptions {
  * `glmer("cbind(incidence, size - incidence) ~ period + (1 | herd)", cbpp, { family: "binomial" })`.
  */
 export function glmer(formula: string, data: DataInput | DataTable, options: GlmerOptions): MixedModel {
+  if (options.family === "gaussian" && (options.link === undefined || options.link === "identity")) {
+    // lme4's glmer() hands a gaussian identity-link model to lmer() (with REML, its default)
+    const { weights, offset, onProgress, dataName, dataFile } = options;
+    return lmer(formula, data, { weights, offset, onProgress, dataName, dataFile });
+  }
   const matrices = compileModel(formula, data, {
     family: options.family,
     ...(options.weights !== undefined ? { weights: options.weights } : {}),

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import Papa from "papaparse";
 import { DataFrame } from "danfojs";
-import { lmer, readCsv } from "../../src/index.js";
+import { glmer, lmer, readCsv } from "../../src/index.js";
 import { FIXTURES, readReference } from "./reference-model.js";
 
 const formula = "Reaction ~ Days + (Days | Subject)";
@@ -32,6 +32,13 @@ describe("lmer data inputs", () => {
       expect(m.objective).toBeCloseTo(fromCsv.objective, 8);
       expect(m.ranef.Subject.levels).toEqual(fromCsv.ranef.Subject.levels);
     }
+  });
+
+  it("glmer with the gaussian family and identity link is lmer (REML), as in lme4", () => {
+    const m = glmer(formula, records as never, { family: "gaussian" });
+    expect(m.REML).toBe(true);
+    expect(m.objective).toBeCloseTo(fromCsv.objective, 8);
+    expect(m.summary().split("\n")[0]).toBe("Linear mixed model fit by REML ['lmerMod']");
   });
 
   it("onProgress sees every evaluation", () => {
