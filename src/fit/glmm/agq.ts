@@ -1,9 +1,9 @@
 /**
  * Adaptive Gauss–Hermite quadrature of the GLMM likelihood for a single scalar random-effects term
  * (lme4's glmerAGQ in src/external.cpp; glmer vignette "Adaptive Gauss-Hermite quadrature for
- * GLMMs", eqs. GHquad–quadraturepts). With one scalar term the
- * integral factors into one-dimensional integrals per level j; each is centred at the conditional
- * mode û_j and scaled by its conditional SD s_j = 1/L_jj:
+ * GLMMs", eqs. GHquad–quadraturepts). With one scalar term the integral factors into
+ * one-dimensional integrals per level j; each is centred at the conditional mode û_j and scaled
+ * by its conditional SD s_j = 1/L_jj:
  *
  *   −2 log L ≈ Σ_j devc_j(û) + log|L|² − 2 Σ_j log Σ_k w_k exp(−½(devc_j(û_j + z_k s_j) − devc_j(û)) − log φ(z_k)) / √(2π)
  *

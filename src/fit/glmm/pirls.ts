@@ -1,7 +1,7 @@
 /**
  * Penalized iteratively reweighted least squares (lme4's glmer vignette, "Determining the conditional
- * mode", eqs. wrkresp–PIRLSeqn; lme4's pwrssUpdate in src/external.cpp): for fixed θ, find the conditional modes u (and, in lme4's first stage, β
- * jointly) that minimise the penalized deviance
+ * mode", eqs. wrkresp–PIRLSeqn; lme4's pwrssUpdate in src/external.cpp): for fixed θ, find the
+ * conditional modes u (and, in lme4's first stage, β jointly) that minimise the penalized deviance
  *
  *     Σ dᵢ(yᵢ, μᵢ) + ‖u‖²,     μ = g⁻¹(offset + Xβ + ZΛ(θ)u),
  *
