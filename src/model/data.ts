@@ -83,6 +83,7 @@ export function typeColumn(raw: ArrayLike<unknown>): Column {
     const v = raw[i];
     if (!isMissingValue(v) && !readsAsNumber(v)) numeric = false;
   }
+  if (!numeric && isLogicalColumn(raw)) return logicalColumn(raw);
   if (numeric) {
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -92,6 +93,31 @@ export function typeColumn(raw: ArrayLike<unknown>): Column {
     return { kind: "numeric", values };
   }
   return factorFromLabels(raw);
+}
+
+// R's type.convert reads these as logical; a logical is coded like a factor with levels FALSE, TRUE.
+const LOGICAL_TEXT: Record<string, boolean> = {
+  T: true, TRUE: true, true: true, True: true,
+  F: false, FALSE: false, false: false, False: false,
+};
+
+function isLogicalColumn(raw: ArrayLike<unknown>): boolean {
+  let any = false;
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i];
+    if (isMissingValue(v)) continue;
+    if (typeof v === "boolean") any = true;
+    else if (typeof v === "string" && Object.prototype.hasOwnProperty.call(LOGICAL_TEXT, v.trim())) any = true;
+    else return false;
+  }
+  return any;
+}
+
+function logicalColumn(raw: ArrayLike<unknown>): FactorColumn {
+  const truth = Array.from(raw, (v) => (isMissingValue(v) ? null : typeof v === "boolean" ? v : LOGICAL_TEXT[(v as string).trim()]!));
+  const levels = (["FALSE", "TRUE"] as const).filter((l) => truth.includes(l === "TRUE"));
+  const codes = Int32Array.from(truth, (t) => (t === null ? -1 : levels.indexOf(t ? "TRUE" : "FALSE")));
+  return { kind: "factor", codes, levels: [...levels] };
 }
 
 function labelOf(v: unknown): string {

@@ -155,8 +155,10 @@ function responseAndWeights(plan: ConstructionPlan, frame: ModelFrame): { y: Flo
       break;
     }
     case "binary-factor": {
-      const codes = (v as FactorColumn).codes;
-      for (let i = 0; i < n; i++) y[i] = codes[i]! === 0 ? 0 : 1;
+      const { codes, levels } = v as FactorColumn;
+      // A logical (levels within FALSE, TRUE) is 0/1 by value; a factor's first level is failure.
+      const logical = levels.every((l) => l === "FALSE" || l === "TRUE");
+      for (let i = 0; i < n; i++) y[i] = logical ? (levels[codes[i]!] === "TRUE" ? 1 : 0) : codes[i]! === 0 ? 0 : 1;
       break;
     }
     default:

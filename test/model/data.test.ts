@@ -30,6 +30,12 @@ describe("CSV columns typed as read.csv types them", () => {
     expect(t.columns.get("b")).toEqual({ kind: "factor", codes: Int32Array.from([1, -1, 0]), levels: ["B", "x"] });
   });
 
+  it("T/F and TRUE/FALSE text is logical, coded as R codes a logical (xTRUE)", () => {
+    const t = parseCsv("y,b,g\n1,T,a\n2,F,a\n3,TRUE,b\n4,false,b\n5,T,c\n6,F,c\n");
+    expect(t.columns.get("b")).toEqual({ kind: "factor", codes: Int32Array.from([1, 0, 1, 0, 1, 0]), levels: ["FALSE", "TRUE"] });
+    expect(compileModel("y ~ b + (1 | g)", t).xNames).toEqual(["(Intercept)", "bTRUE"]);
+  });
+
   it("CRLF line ends and a byte-order mark", () => {
     const t = parseCsv('\uFEFFy,g\r\n1,a\r\n2,b\r\n');
     expect(t.n).toBe(2);

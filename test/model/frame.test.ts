@@ -63,6 +63,13 @@ describe("responses", () => {
     expect(m.plan.response.failureLevel).toBe("N");
   });
 
+  it("a logical response for binomial is 1 for TRUE even when every value is TRUE", () => {
+    const d = { y: [true, true, true, true], g: ["a", "a", "b", "b"] };
+    expect(Array.from(compileModel("y ~ 1 + (1 | g)", d, { family: "binomial" }).y)).toEqual([1, 1, 1, 1]);
+    const e = { y: [true, false, false, true], g: ["a", "a", "b", "b"] };
+    expect(Array.from(compileModel("y ~ 1 + (1 | g)", e, { family: "binomial" }).y)).toEqual([1, 0, 0, 1]);
+  });
+
   it("proportions with weights for binomial; prior weights multiply cbind trials", () => {
     const d = { y: [0.25, 0.5, 1, 0, 0.75, 0.5], n: [4, 2, 3, 5, 4, 6], g: ["a", "a", "b", "b", "c", "c"] };
     const m = compileModel("y ~ 1 + (1 | g)", d, { family: "binomial", weights: "n" });
