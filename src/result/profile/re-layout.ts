@@ -53,22 +53,6 @@ export function lambdaTimes(m: ModelMatrices, theta: ArrayLike<number>, u: Array
   return b;
 }
 
-/** Dense Λ (row-major q × q), for the small systems profiling works on. */
-export function denseLambda(m: ModelMatrices, theta: ArrayLike<number>, out?: Float64Array): Float64Array {
-  const { offsets, q } = reOffsets(m);
-  const L = out ?? new Float64Array(q * q);
-  L.fill(0);
-  m.reTerms.forEach((t, k) => {
-    const p = t.columnNames.length;
-    const T = lambdaBlock(t, theta);
-    for (let l = 0; l < t.levels.length; l++) {
-      const base = offsets[k] + l * p;
-      for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) L[(base + i) * q + base + j] = T[i * p + j];
-    }
-  });
-  return L;
-}
-
 /** Row i of Z as (column, value) pairs: one run of p entries per term. */
 export interface ZRows {
   /** For row i, entries start at i·nnz; nnz = Σ p over terms. */
