@@ -1,7 +1,8 @@
 /**
  * ConstructionPlan: a typed, printable description of every block of the model matrices, kept apart
  * from executing it (src/model/execute.ts) so that another engine (SQL, a GPU) could execute the
- * same plan. Everything in it is plain JSON: names, level lists, expressions as R text.
+ * same plan. Everything in it is plain data: names, level lists, expressions as R text (the one
+ * non-JSON number is the −Infinity lower bound of off-diagonal θ, which the CLI writes as "-Inf").
  *
  * A model-matrix column is a product of factor pieces (R's model.matrix: the columns of an
  * interaction are the products of its variables' columns, the first variable varying fastest);
