@@ -73,9 +73,14 @@ export function lme4MinqaOptions(
   if (start.every((v) => v === 0)) start.fill(0.001);
   let maxAbs = 0;
   for (const v of start) maxAbs = Math.max(maxAbs, Math.abs(v));
-  const rhobeg = adj ? 2e-4 : Math.min(0.95, 0.2 * maxAbs);
+  let rhobeg = adj ? 2e-4 : Math.min(0.95, 0.2 * maxAbs);
   const rhoend = adj ? 2e-7 : 1e-6 * rhobeg;
   const up = upper ?? new Float64Array(n).fill(Infinity);
+  // minqa: "All upper - lower must be >= 2*rhobeg. Changing rhobeg" to 0.2·min(range),
+  // after rhoend was set from the original rhobeg.
+  let minRange = Infinity;
+  for (let i = 0; i < n; i++) minRange = Math.min(minRange, up[i] - lower[i]);
+  if (minRange < 2 * rhobeg) rhobeg = 0.2 * minRange;
   return { x0: start, options: { lower, upper: up, rhobeg, rhoend, npt: n + 2, maxEval: 10000 } };
 }
 

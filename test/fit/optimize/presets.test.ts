@@ -62,6 +62,14 @@ describe("bobyqa with the lme4 presets", () => {
     expect(options.rhoend).toBe(2e-7);
   });
 
+  it("minqa's narrow-box rule: rhobeg becomes 0.2·min(upper − lower), rhoend stays", () => {
+    const { options } = lme4MinqaOptions([1, 0.5], [0, 0], [2, 1]);
+    expect(options.rhobeg).toBeCloseTo(0.2, 15);
+    const narrow = lme4MinqaOptions([1, 0.05], [0, 0], [2, 0.1]).options;
+    expect(narrow.rhobeg).toBeCloseTo(0.02, 15);
+    expect(narrow.rhoend).toBeCloseTo(2e-7, 20);
+  });
+
   it("npt = n+2: Rosenbrock 2-D reaches (1, 1)", () => {
     const r = bobyqa(rosenbrock, [-1.2, 1], { npt: 4 });
     expect(r.converged).toBe(true);
