@@ -65,9 +65,21 @@ const CASES: Lme4Fit[] = [
     fixef: [0.249021507938613, -0.00519929211995994],
     se: [0.101946190938729, 0.0751199143401858],
   },
+  {
+    // an offset in the linear predictor
+    formula: "y ~ Days + (1 | Subject) + offset(log(Days + 1))",
+    data: "seed_poisson.csv",
+    family: "poisson",
+    link: "log",
+    nAGQ: 1,
+    objective: 860.399078530795,
+    theta: 1.5919563411803,
+    fixef: [-2.60451728304458, 0.193885466961778],
+    se: [0.400852495954341, 0.0153961572526497],
+  },
 ];
 
-describe("non-canonical links and AGQ on a slope term, against lme4", () => {
+describe("non-canonical links, AGQ on a slope term, an offset: against lme4", () => {
   for (const c of CASES) {
     it(`${c.family}(${c.link}) nAGQ = ${c.nAGQ}: ${c.formula}`, () => {
       const m = compileModel(c.formula, readCsv(`${DATA}${c.data}`), { family: c.family });
