@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { formatNumbers, formatPval, quantile7, roundR } from "../../src/result/rformat.js";
 import { abbreviate, catFill, strwrap } from "../../src/result/rprint.js";
+import { normalUpperTail } from "../../src/result/summary.js";
 
 describe("format(x, digits)", () => {
   it.each([
@@ -71,5 +72,14 @@ describe("numbers", () => {
     expect(roundR(0.15, 1)).toBe(0.1);
     expect(roundR(2.675, 2)).toBe(2.67);
     expect(roundR(-1.005, 2)).toBe(-1);
+  });
+});
+
+describe("normal tail for Pr(>|z|)", () => {
+  it.each([
+    [0.5, 3.0853753872598694e-1], [1.96, 2.4997895148220428e-2], [3, 1.3498980316300946e-3],
+    [4.2, 1.3345749015906329e-5], [8.128, 2.1821560912215534e-16], [20, 2.7536241186062337e-89],
+  ])("pnorm(-%s) as R computes it, to 1e-8 relative", (z, want) => {
+    expect(Math.abs(normalUpperTail(z) - want) / want).toBeLessThan(1e-8);
   });
 });
