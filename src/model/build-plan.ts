@@ -173,7 +173,10 @@ function randomTermPlan(
   const p = columns.length;
   const entries: LambdaEntry[] = [];
   const name = (i: number) => columns[i]!.name;
-  if (r.correlated) {
+  // lme4's expandDoubleVerts turns each piece of `(x || g)` into an ordinary bar, so a piece with
+  // several columns (a factor: `(0 + f || g)`) still has a full lower-triangular block.
+  const correlated = r.correlated || p > 1;
+  if (correlated) {
     // Column-major lower triangle (lme4 mkBlist / JSS 2015 eq. 14's Λ_i = T_i ⊗ I).
     for (let j = 0; j < p; j++) {
       for (let i = j; i < p; i++) {
@@ -197,8 +200,8 @@ function randomTermPlan(
     varCorrName: r.group.label,
     levels: group.levels,
     columns,
-    correlated: r.correlated,
-    lambda: { size: p, shape: r.correlated ? "lower-triangular" : "diagonal", entries },
+    correlated,
+    lambda: { size: p, shape: correlated ? "lower-triangular" : "diagonal", entries },
     thetaOffset: 0,
     thetaCount: entries.length,
     source: formula.slice(r.span.start, r.span.end),

@@ -23,6 +23,7 @@ interface Lme4Case {
   formula: string[];
   family: string[];
   na: boolean[];
+  weightsColumn: string[];
   n: number[];
   xNames: string[];
   droppedX: string[];
@@ -85,7 +86,8 @@ describe("lme4's lFormula on harder formulas", () => {
     it(`${c.id[0]}: ${c.formula[0]}`, () => {
       let data = readCsv(join(__dirname, "../fixtures/data", c.data[0]!));
       if (c.na[0]) data = withMissing(data);
-      const m = compileModel(c.formula[0]!, data, { family: c.family[0]! });
+      const weights = c.weightsColumn[0];
+      const m = compileModel(c.formula[0]!, data, { family: c.family[0]!, ...(weights ? { weights } : {}) });
       const n = c.n[0]!;
       expect(m.n).toBe(n);
       expect(m.xNames).toEqual(c.xNames);
