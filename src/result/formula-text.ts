@@ -3,7 +3,7 @@
  * expandDoubleVerts (lme4 R/utilities.R): `(x || g)` has become `((1 | g) + (0 + x | g))`; and R
  * deparses it, with single spaces around operators (`Reaction~Days` prints `Reaction ~ Days`).
  */
-import { deparseFormula, parseFormula } from "../formula/index.js";
+import { deparseFormula, formulaTerms, parseFormula } from "../formula/index.js";
 
 /** Index of the parenthesis matching the one at `open` (scanning in direction `dir`). */
 function matching(text: string, open: number, dir: 1 | -1): number {
@@ -36,19 +36,32 @@ function topLevelTerms(expr: string): string[] {
   return out.filter((t) => t.length > 0);
 }
 
-/** expandDoubleVert for one `lhs || group`: `(1 | g) + (0 + x | g)` (no `1` after `0 +`/`- 1`). */
-function expandDoubleVert(lhs: string, group: string): string {
-  let intercept = true;
-  let body = lhs.trim();
-  if (/-\s*1\s*$/.test(body)) {
-    intercept = false;
-    body = body.replace(/-\s*1\s*$/, "");
+/** The term labels and intercept of a one-sided formula `~ lhs`, as R's terms() gives them. */
+function termLabels(lhs: string): { intercept: boolean; labels: string[] } {
+  try {
+    const t = formulaTerms(`~ ${lhs}`);
+    return { intercept: t.fixed.intercept, labels: t.fixed.terms.map((x) => x.label) };
+  } catch {
+    // not a formula the formula stage accepts: split at top-level "+" as a fallback
+    let intercept = true;
+    let body = lhs.trim();
+    if (/-\s*1\s*$/.test(body)) {
+      intercept = false;
+      body = body.replace(/-\s*1\s*$/, "");
+    }
+    const labels = topLevelTerms(body).filter((t) => {
+      if (t === "0") intercept = false;
+      return t !== "0" && t !== "1";
+    });
+    return { intercept, labels };
   }
-  const terms = topLevelTerms(body).filter((t) => {
-    if (t === "0") intercept = false;
-    return t !== "0" && t !== "1";
-  });
-  const pieces = [...(intercept ? ["1"] : []), ...terms.map((t) => `0 + ${t}`)];
+}
+
+/** expandDoubleVert for one `lhs || group`: `(1 | g) + (0 + x | g)` for each term label x, the
+ *  `1` only when lhs has an intercept (lme4 R/utilities.R). */
+function expandDoubleVert(lhs: string, group: string): string {
+  const { intercept, labels } = termLabels(lhs);
+  const pieces = [...(intercept ? ["1"] : []), ...labels.map((t) => `0 + ${t}`)];
   return "(" + pieces.map((t) => `(${t} | ${group})`).join(" + ") + ")";
 }
 
