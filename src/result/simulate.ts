@@ -3,7 +3,8 @@
  * use.u = FALSE: fresh random effects b = σΛ(θ̂)u with u ~ N(0, I) (JSS 2015 eq. 2–4; σ = 1 for
  * families without a scale), η = Xβ̂ + Zb + offset, μ = g⁻¹(η), then a response drawn from the
  * family: Gaussian μ + σε/√w, Poisson(μ), binomial(w trials, μ)/w (the proportion, as the fit
- * reads cbind responses). A seed makes the draws reproducible.
+ * reads cbind responses), Gamma(shape w/σ², mean μ), inverse Gaussian(μ, shape w/σ²) as lme4's
+ * simfunList. A seed makes the draws reproducible.
  */
 import { makeFamily } from "../fit/family/index.js";
 import type { FittedModel } from "../fit/fitted.js";
@@ -56,8 +57,18 @@ export function simulateOnce(fit: FittedModel, rng: Rng): Float64Array {
         y[i] = trials > 0 ? rng.binomial(trials, mu) / trials : 0;
         break;
       }
+      case "Gamma": {
+        // lme4's simfunList$Gamma: shape = w/σ², rate = shape/μ
+        const shape = w / (fit.sigma * fit.sigma);
+        y[i] = rng.gamma(shape, shape / mu);
+        break;
+      }
+      case "inverse.gaussian":
+        // lme4's simfunList$inverse.gaussian: mean μ, shape w/σ²
+        y[i] = rng.inverseGaussian(mu, w / (fit.sigma * fit.sigma));
+        break;
       default:
-        throw new SimulateError(`simulate() supports the gaussian, poisson and binomial families, not ${fit.family}`);
+        throw new SimulateError(`simulate() does not support the ${String(fit.family)} family`);
     }
   }
   return y;

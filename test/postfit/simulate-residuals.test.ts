@@ -33,7 +33,16 @@ test("the generator's draws have the moments of their distributions", () => {
   let ss = 0;
   let ps = 0;
   let bs = 0;
+  let gs = 0;
+  let gsmall = 0;
+  let ig = 0;
+  let ig2 = 0;
   for (let i = 0; i < n; i++) {
+    gs += rng.gamma(2.5, 0.5);
+    gsmall += rng.gamma(0.5, 1);
+    const v = rng.inverseGaussian(2, 3);
+    ig += v;
+    ig2 += v * v;
     const z = rng.normal();
     s += z;
     ss += z * z;
@@ -46,6 +55,10 @@ test("the generator's draws have the moments of their distributions", () => {
   expect(Math.abs(ps / n - 3.5)).toBeLessThan(4 * Math.sqrt(3.5 / n));
   expect(Math.abs(bs / n - 3)).toBeLessThan(4 * Math.sqrt(2.1 / n));
   expect(rng.poisson(250)).toBeGreaterThan(150);
+  expect(Math.abs(gs / n - 5)).toBeLessThan(4 * Math.sqrt(10 / n)); // mean shape/rate, variance shape/rate²
+  expect(Math.abs(gsmall / n - 0.5)).toBeLessThan(4 * Math.sqrt(0.5 / n));
+  expect(Math.abs(ig / n - 2)).toBeLessThan(4 * Math.sqrt(8 / 3 / n)); // mean μ, variance μ³/λ
+  expect(Math.abs(ig2 / n - 4 - 8 / 3)).toBeLessThan(0.5);
 });
 
 test("residuals: response = y − μ; Σ deviance residuals² = the GLMM's deviance; Pearson² sums to Σ w(y−μ)²/V(μ)", () => {

@@ -4,7 +4,8 @@
  *
  * Uniforms: xoshiro128** (Blackman & Vigna 2018) seeded through splitmix32; normals: Marsaglia's
  * polar method; Poisson: multiplication of uniforms for small means, Hörmann's PTRS (1993) for
- * large; binomial: inversion by the pmf recurrence. The streams are not R's: a seed reproduces our
+ * large; binomial: inversion by the pmf recurrence; gamma: Marsaglia & Tsang (2000); inverse
+ * Gaussian: Michael, Schucany & Haas (1976). The streams are not R's: a seed reproduces our
  * own draws, not R's set.seed().
  */
 
@@ -15,6 +16,10 @@ export interface Rng {
   normal(): number;
   poisson(mean: number): number;
   binomial(trials: number, prob: number): number;
+  /** Gamma with the given shape and rate (mean shape/rate). */
+  gamma(shape: number, rate: number): number;
+  /** Inverse Gaussian with mean μ and shape λ. */
+  inverseGaussian(mean: number, shape: number): number;
   /** An integer seed for a child generator (one per bootstrap replicate). */
   nextSeed(): number;
 }
@@ -113,7 +118,35 @@ export function makeRng(seed: number): Rng {
     return flip ? trials - k : k;
   }
 
-  return { uniform, normal, poisson, binomial, nextSeed: () => next32() };
+  /** Marsaglia & Tsang (2000); shape < 1 by the boost x·U^(1/shape). */
+  function gamma(shape: number, rate: number): number {
+    if (!(shape > 0) || !(rate > 0)) throw new RangeError(`gamma shape ${shape} and rate ${rate} must be positive`);
+    if (shape < 1) return gamma(shape + 1, rate) * Math.pow(uniform(), 1 / shape);
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      let x: number;
+      let v: number;
+      do {
+        x = normal();
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const u = uniform();
+      if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return (d * v) / rate;
+    }
+  }
+
+  /** Michael, Schucany & Haas (1976): a root of the χ²₁ transformation, chosen at random. */
+  function inverseGaussian(mean: number, shape: number): number {
+    if (!(mean > 0) || !(shape > 0)) throw new RangeError(`inverse Gaussian mean ${mean} and shape ${shape} must be positive`);
+    const z = normal();
+    const y = z * z;
+    const x = mean + (mean * mean * y) / (2 * shape) - (mean / (2 * shape)) * Math.sqrt(4 * mean * shape * y + mean * mean * y * y);
+    return uniform() <= mean / (mean + x) ? x : (mean * mean) / x;
+  }
+
+  return { uniform, normal, poisson, binomial, gamma, inverseGaussian, nextSeed: () => next32() };
 }
 
 function rotl(x: number, k: number): number {
