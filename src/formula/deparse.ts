@@ -13,6 +13,8 @@ const RESERVED = new Set([
   "TRUE", "FALSE", "NULL", "Inf", "NaN", "NA", "NA_integer_", "NA_real_", "NA_character_", "NA_complex_",
 ]);
 
+const R_CONSTANTS = new Set(["TRUE", "FALSE", "NULL", "Inf", "NaN", "NA", "NA_integer_", "NA_real_", "NA_character_", "NA_complex_"]);
+
 /** R's make.names rule (UTF-8 locale): starts with a letter, or a dot not followed by a digit; then letters, digits, `.`, `_`. */
 export function isSyntacticName(name: string): boolean {
   if (RESERVED.has(name) || /^\.\.[0-9]+$/.test(name) || name === "...") return false;
@@ -49,7 +51,8 @@ const SPACED = new Set(["+", "-", "*", "%in%", "|", "||"]);
 export function deparse(expr: Expr): string {
   switch (expr.kind) {
     case "name":
-      return deparseName(expr.name);
+      // An unquoted TRUE, NA, Inf… was parsed as R's constant, which deparses bare (`raw = TRUE`).
+      return !expr.quoted && R_CONSTANTS.has(expr.name) ? expr.name : deparseName(expr.name);
     case "number":
       // R keeps integer literals' suffix: 2L deparses as "2L", 1e3L as "1000L".
       return formatRNumber(expr.value) + (/L$/.test(expr.text) && Number.isInteger(expr.value) ? "L" : "");

@@ -60,3 +60,14 @@ describe("names", () => {
     expect(deparse(f.rhs)).toBe("`reaction time` + Days");
   });
 });
+
+describe("R constants", () => {
+  it("deparses an unquoted TRUE bare, as R's deparse of poly(z, 2, raw = TRUE)", async () => {
+    const { parseFormula } = await import("../../grammar/parser.js");
+    const f = parseFormula("y ~ poly(z, 2, raw = TRUE) + `TRUE`");
+    const { deparse } = await import("../../src/formula/deparse.js");
+    const rhs = f.rhs as import("../../grammar/ast.js").BinaryNode;
+    expect(deparse(rhs.left)).toBe("poly(z, 2, raw = TRUE)");
+    expect(deparse(rhs.right)).toBe("`TRUE`");
+  });
+});
