@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { run } from "../../src/cli/plot.js";
+import { lmer } from "../../src/lmer.js";
+import { readCsv } from "../../src/model/csv.js";
 import { caterpillarData, plotSvg, ppoints } from "../../src/result/plot/index.js";
 import { confint } from "../../src/result/confint/index.js";
 import { cbppFit, dyestuffFit, sleepstudyFit } from "./fits.js";
@@ -76,4 +78,13 @@ describe("the plot command", () => {
   test("a bad formula exits with 1", async () => {
     expect(await run([`${fixtures}data/sleepstudy.csv`, "Reaction ~ Dayz + (1 | Subject)", "--kind", "qq", "--out", join(dir, "y.svg")])).toBe(1);
   });
+});
+
+test("crossed random effects: one caterpillar per grouping factor in one document", () => {
+  const m = lmer("diameter ~ 1 + (1 | plate) + (1 | sample)", readCsv(`${fixtures}data/Penicillin.csv`));
+  const els = parseXml(plotSvg(m, "caterpillar"));
+  const levels = els.filter((e) => e.name === "g" && e.attributes.class === "interval");
+  expect(levels.length).toBe(24 + 6);
+  expect(els.filter((e) => e.name === "svg").length).toBe(3);
+  expect(intervals(plotSvg(m, "caterpillar", { group: "sample" })).length).toBe(6);
 });

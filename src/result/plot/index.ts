@@ -8,6 +8,7 @@ import type { OnProgress } from "../progress.js";
 import { caterpillarSvg, groupNames, PlotError } from "./caterpillar.js";
 import { qqSvg, residualsSvg } from "./diagnostics.js";
 import { profileSvg } from "./profile.js";
+import { stackSvgs } from "./svg.js";
 
 export { caterpillarSvg, caterpillarData, groupNames, PlotError } from "./caterpillar.js";
 export { qqSvg, residualsSvg, ppoints } from "./diagnostics.js";
@@ -17,7 +18,7 @@ export type PlotKind = "caterpillar" | "residuals" | "qq" | "profile";
 export const PLOT_KINDS: PlotKind[] = ["caterpillar", "residuals", "qq", "profile"];
 
 export interface PlotOptions {
-  /** Grouping factor for caterpillar and qq (default: the first). */
+  /** Grouping factor for caterpillar and qq (default: every grouping factor, one under another). */
   group?: string;
   /** A profile already computed (kind "profile"); computed when omitted. */
   profile?: Profile;
@@ -26,12 +27,14 @@ export interface PlotOptions {
 
 export function plotSvg(model: ModelInput, kind: PlotKind, options: PlotOptions = {}): string {
   const fit = fittedModelOf(model);
-  const group = options.group ?? groupNames(fit)[0];
+  const groups = options.group !== undefined ? [options.group] : groupNames(fit);
+  const perGroup = (draw: (group: string) => string, title: string) =>
+    groups.length === 1 ? draw(groups[0]) : stackSvgs(groups.map(draw), title);
   switch (kind) {
     case "caterpillar":
-      return caterpillarSvg(fit, group);
+      return perGroup((g) => caterpillarSvg(fit, g), "Conditional modes ± 1.96·SD");
     case "qq":
-      return qqSvg(fit, group);
+      return perGroup((g) => qqSvg(fit, g), "Normal Q-Q plots of the conditional modes");
     case "residuals":
       return residualsSvg(fit);
     case "profile":

@@ -107,3 +107,20 @@ export function svgDocument(width: number, height: number, body: string, title: 
     `<title>${escapeXml(title)}</title>\n<rect width="100%" height="100%" fill="white"/>\n${body}\n</svg>\n`
   );
 }
+
+/** Several SVG documents one above the other in one document (nested <svg> elements). */
+export function stackSvgs(docs: string[], title: string): string {
+  let y = 0;
+  let width = 0;
+  const body: string[] = [];
+  for (const doc of docs) {
+    const open = /^<svg [^>]*width="([\d.]+)" height="([\d.]+)"[^>]*>/.exec(doc);
+    if (!open) throw new Error("stackSvgs: not one of our SVG documents");
+    const w = Number(open[1]);
+    const h = Number(open[2]);
+    body.push(`<svg x="0" y="${num(y)}" width="${num(w)}" height="${num(h)}"${doc.slice(open[0].indexOf(" viewBox"), open[0].length)}${doc.slice(open[0].length).replace(/<\/svg>\s*$/, "")}</svg>`);
+    y += h;
+    width = Math.max(width, w);
+  }
+  return svgDocument(width, y, body.join("\n"), title);
+}
