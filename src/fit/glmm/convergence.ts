@@ -1,50 +1,153 @@
 /**
- * lme4's gradient convergence check (R/checkConv.R, check.conv.grad with tol 0.002): the scaled
- * gradient H^{-1/2}g — Newton's step in the Hessian's metric — or the raw gradient, whichever is
- * smaller per component, must be below the tolerance; parameters on their bounds are left out.
+ * lme4's convergence checks after a glmer fit (R/checkConv.R checkConv and checkHess, lme4 1.1-31,
+ * with glmerControl()'s defaults), giving its messages word for word:
+ *
+ *  - singular fit (θ with lower bound 0 below 1e-4): only "boundary (singular) fit: …", no others;
+ *  - gradient: the smaller of |H^{-1/2}g| (R's solve(chol(H), g)) and |g| per component must stay
+ *    below 0.002;
+ *  - Hessian (of the β block, then of all of (θ, β)), tolerance 1e-6: negative eigenvalues,
+ *    numerical singularity, a very large eigenvalue or a large eigenvalue ratio.
  */
 import { choleskyInPlace, NotPositiveDefiniteError } from "../../linalg/index.js";
 import type { Derivatives } from "./hessian.js";
 
 const GRAD_TOL = 0.002;
+const HESS_TOL = 1e-6;
+/** lme4's isSingular / check.conv.singular tolerance on θ entries with lower bound 0. */
+export const SINGULAR_TOL = 1e-4;
+export const SINGULAR_MESSAGE = "boundary (singular) fit: see help('isSingular')";
 
-/** A message in lme4's words when the gradient test fails, else null. */
-export function checkGradient(d: Derivatives, pars: Float64Array, lower: Float64Array): string | null {
-  const k = pars.length;
-  const free: number[] = [];
-  for (let i = 0; i < k; i++) if (!(i < lower.length && pars[i] === lower[i])) free.push(i);
-  const f = free.length;
-  if (f === 0) return null;
-  const h = new Float64Array(f * f);
-  const g = new Float64Array(f);
-  for (let b = 0; b < f; b++) {
-    g[b] = d.gradient[free[b]];
-    for (let a = 0; a < f; a++) h[a + b * f] = d.hessian[free[a] + free[b] * k];
+/** lme4's isSingular: a θ entry with lower bound 0 within 1e-4 of it. */
+export function isSingular(theta: ArrayLike<number>, lower: ArrayLike<number>): boolean {
+  for (let k = 0; k < theta.length; k++) if (lower[k] === 0 && theta[k] < SINGULAR_TOL) return true;
+  return false;
+}
+
+/** C's printf("%g"), as R's gettextf formats the gradient. */
+export function formatG(x: number): string {
+  if (x === 0 || !Number.isFinite(x)) return String(x);
+  const exp = Math.floor(Math.log10(Math.abs(x)));
+  if (exp < -4 || exp >= 6) {
+    const [mant, e] = x.toExponential(5).split("e");
+    const m = mant.includes(".") ? mant.replace(/0+$/, "").replace(/\.$/, "") : mant;
+    const en = Number(e);
+    return `${m}e${en < 0 ? "-" : "+"}${String(Math.abs(en)).padStart(2, "0")}`;
   }
+  return String(Number(x.toPrecision(6)));
+}
+
+/** The messages lme4's checkConv gives (empty when all is well). `derivs` is null for nAGQ = 0,
+ *  where lme4 computes no derivatives. */
+export function convergenceMessages(
+  derivs: Derivatives | null,
+  theta: ArrayLike<number>,
+  lower: ArrayLike<number>,
+): string[] {
+  if (isSingular(theta, lower)) return [SINGULAR_MESSAGE];
+  if (derivs === null) return [];
+  const k = derivs.gradient.length;
+  const nTheta = theta.length;
+  const out: string[] = [];
+  if (derivs.gradient.some((g) => Number.isNaN(g))) return ["Gradient contains NAs"];
+  const g = gradientMessage(derivs.hessian, derivs.gradient, k);
+  if (g) out.push(g);
+  if (k > nTheta) out.push(...hessianMessages(subMatrix(derivs.hessian, k, nTheta), k - nTheta, "fixed-effect"));
+  out.push(...hessianMessages(derivs.hessian, k, ""));
+  return out;
+}
+
+function gradientMessage(hessian: Float64Array, gradient: Float64Array, k: number): string | null {
+  const l = Float64Array.from(hessian);
   try {
-    choleskyInPlace(h, f);
+    choleskyInPlace(l, k);
   } catch (e) {
     if (e instanceof NotPositiveDefiniteError) return "unable to evaluate scaled gradient";
     throw e;
   }
-  // R's solve(chol(H), g): chol(H) = Lᵀ (upper), so solve Lᵀ s = g by back substitution
-  const s = Float64Array.from(g);
-  for (let i = f - 1; i >= 0; i--) {
+  // R's solve(chol(H), g): chol(H) = Lᵀ (upper), so back-substitute Lᵀ s = g
+  const s = Float64Array.from(gradient);
+  for (let i = k - 1; i >= 0; i--) {
     let v = s[i];
-    for (let r = i + 1; r < f; r++) v -= h[r + i * f] * s[r];
-    s[i] = v / h[i + i * f];
+    for (let r = i + 1; r < k; r++) v -= l[r + i * k] * s[r];
+    s[i] = v / l[i + i * k];
   }
   let worst = 0;
-  let which = 0;
-  for (let i = 0; i < f; i++) {
-    const mg = Math.min(Math.abs(s[i]), Math.abs(g[i]));
-    if (mg > worst) {
-      worst = mg;
-      which = free[i];
+  for (let i = 0; i < k; i++) {
+    const mg = Math.min(Math.abs(s[i]), Math.abs(gradient[i]));
+    if (Number.isNaN(mg)) return "unable to evaluate scaled gradient";
+    worst = Math.max(worst, mg);
+  }
+  if (worst <= GRAD_TOL) return null;
+  // lme4 takes which.max() of the (scalar) maximum, so it always names component 1
+  return `Model failed to converge with max|grad| = ${formatG(worst)} (tol = ${GRAD_TOL}, component 1)`;
+}
+
+/** lme4's checkHess. */
+function hessianMessages(h: Float64Array, k: number, hesstype: string): string[] {
+  const ev = symmetricEigenvalues(h, k);
+  if (ev === null) return ["Problem with Hessian check (infinite or missing values?)"];
+  const negative = ev.filter((e) => e < -HESS_TOL).length;
+  if (negative > 0) {
+    return [`Model failed to converge: degenerate ${hesstype} Hessian with ${negative} negative eigenvalues`];
+  }
+  const zero = ev.filter((e) => Math.abs(e) < HESS_TOL).length;
+  let cholOk = true;
+  try {
+    choleskyInPlace(Float64Array.from(h), k);
+  } catch (e) {
+    if (!(e instanceof NotPositiveDefiniteError)) throw e;
+    cholOk = false;
+  }
+  if (zero > 0 || !cholOk) return [`${hesstype} Hessian is numerically singular: parameters are not uniquely determined`];
+  const out: string[] = [];
+  const max = Math.max(...ev);
+  const min = Math.min(...ev);
+  if (max * HESS_TOL > 1) out.push("Model is nearly unidentifiable: very large eigenvalue\n - Rescale variables?");
+  if (min / max < HESS_TOL) out.push("Model is nearly unidentifiable: large eigenvalue ratio\n - Rescale variables?");
+  return out;
+}
+
+/** The trailing (k − from) × (k − from) block of a k × k column-major matrix. */
+function subMatrix(a: Float64Array, k: number, from: number): Float64Array {
+  const p = k - from;
+  const out = new Float64Array(p * p);
+  for (let j = 0; j < p; j++) for (let i = 0; i < p; i++) out[i + j * p] = a[from + i + (from + j) * k];
+  return out;
+}
+
+/** Eigenvalues of a small symmetric matrix by cyclic Jacobi rotations (Golub & Van Loan §8.5);
+ *  null if it has non-finite entries. */
+export function symmetricEigenvalues(a: Float64Array, k: number): number[] | null {
+  for (const v of a) if (!Number.isFinite(v)) return null;
+  const m = Float64Array.from(a);
+  // symmetrise, as R's eigen(symmetric = TRUE) reads only the lower triangle
+  for (let j = 0; j < k; j++) for (let i = j + 1; i < k; i++) m[j + i * k] = m[i + j * k];
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let j = 0; j < k; j++) for (let i = j + 1; i < k; i++) off += m[i + j * k] * m[i + j * k];
+    if (off < 1e-30) break;
+    for (let p = 0; p < k - 1; p++) {
+      for (let q = p + 1; q < k; q++) {
+        const apq = m[p + q * k];
+        if (apq === 0) continue;
+        const theta = (m[q + q * k] - m[p + p * k]) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let r = 0; r < k; r++) {
+          const mrp = m[r + p * k];
+          const mrq = m[r + q * k];
+          m[r + p * k] = c * mrp - s * mrq;
+          m[r + q * k] = s * mrp + c * mrq;
+        }
+        for (let r = 0; r < k; r++) {
+          const mpr = m[p + r * k];
+          const mqr = m[q + r * k];
+          m[p + r * k] = c * mpr - s * mqr;
+          m[q + r * k] = s * mpr + c * mqr;
+        }
+      }
     }
   }
-  if (worst > GRAD_TOL) {
-    return `Model failed to converge with max|grad| = ${worst.toPrecision(6)} (tol = ${GRAD_TOL}, component ${which + 1})`;
-  }
-  return null;
+  return Array.from({ length: k }, (_, i) => m[i + i * k]);
 }

@@ -13,11 +13,11 @@ import type { ModelMatrices } from "../../model/matrices.js";
 import { makeFamily } from "../family/index.js";
 import { bobyqa } from "../optimize/index.js";
 import { AgqDeviance, checkAgqApplicable } from "./agq.js";
-import { checkGradient } from "./convergence.js";
+import { convergenceMessages, SINGULAR_MESSAGE } from "./convergence.js";
 import { GlmmDeviance } from "./deviance.js";
 import { GlmmError } from "./errors.js";
 import { ghRule } from "./ghrule.js";
-import { deriv12, vcovFromHessian } from "./hessian.js";
+import { deriv12, vcovFromHessian, type Derivatives } from "./hessian.js";
 import { DEFAULT_PIRLS_OPTIONS, type PirlsOptions } from "./options.js";
 import { runStage1, runStage2 } from "./stages.js";
 
@@ -32,10 +32,6 @@ export interface GlmmOptions {
   /** PIRLS tolerances (defaults in options.ts). */
   pirls?: Partial<PirlsOptions>;
 }
-
-/** lme4's isSingular tolerance on θ entries with lower bound 0. */
-const SINGULAR_TOL = 1e-4;
-const SINGULAR_MESSAGE = "boundary (singular) fit: see help('isSingular')";
 
 export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
   const started = performance.now();
@@ -71,6 +67,7 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
   let beta: Float64Array;
   let objective: number;
   let vcov: Float64Array | null = null;
+  let derivs: Derivatives | null = null;
   if (nAGQ === 0) {
     theta = s1.theta;
     objective = dev.stage1(theta);
@@ -83,12 +80,7 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
       converged = false;
       messages.push(`convergence failure in the second stage: ${s2.message}`);
     }
-    const derivs = deriv12((x) => devfun(x), s2.pars, s2.fx);
-    const gradMessage = checkGradient(derivs, s2.pars, m.lower);
-    if (gradMessage) {
-      converged = false;
-      messages.push(gradMessage);
-    }
+    derivs = deriv12((x) => devfun(x), s2.pars, s2.fx);
     vcov = vcovFromHessian(derivs.hessian, nTheta, m.p);
     if (vcov === null) {
       messages.push(
@@ -108,7 +100,10 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
     vcov = dev.pirls.sys.unscaledVcov();
     for (let i = 0; i < vcov.length; i++) vcov[i] *= sigma * sigma;
   }
-  if (isSingular(theta, m.lower)) messages.push(SINGULAR_MESSAGE);
+  const convMessages = convergenceMessages(derivs, theta, m.lower);
+  // lme4's "converged" is the optimiser's own verdict plus checkConv finding nothing but singularity
+  if (convMessages.some((msg) => msg !== SINGULAR_MESSAGE)) converged = false;
+  messages.push(...convMessages);
 
   const sys = dev.pirls.sys;
   const ranef = sys.splitByTerm(Float64Array.from(dev.pirls.b));
@@ -134,12 +129,6 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
     messages,
     fitSeconds: (performance.now() - started) / 1000,
   };
-}
-
-/** lme4's isSingular: a θ entry with lower bound 0 within 1e-4 of it. */
-function isSingular(theta: Float64Array, lower: Float64Array): boolean {
-  for (let k = 0; k < theta.length; k++) if (lower[k] === 0 && theta[k] < SINGULAR_TOL) return true;
-  return false;
 }
 
 /** √diag of σ²·Λ(LLᵀ)⁻¹Λᵀ's blocks, level-major like ranef. */
