@@ -21,11 +21,11 @@ const usage = `usage: mixed-models plot <data.csv> "<formula>" --kind caterpilla
                          [--group g] [--reml | --ml] [--family f] [--link l] [--nagq k]
 
   Fits the model (as 'mixed-models fit' does) and writes a diagnostic plot as SVG:
-  caterpillar  conditional modes ± 1.96 conditional SD per level, sorted (one grouping factor)
+  caterpillar  conditional modes ± 1.96 conditional SD per level, sorted
   residuals    residuals against fitted values
-  qq           normal Q-Q plot of the conditional modes (one grouping factor)
+  qq           normal Q-Q plot of the conditional modes
   profile      profile zeta plot of every parameter (as lme4's xyplot(profile(m)))
-  --group g    the grouping factor for caterpillar and qq (default: the first)
+  --group g    the grouping factor for caterpillar and qq (default: all, one under another)
 `;
 
 export interface PlotArgs {
