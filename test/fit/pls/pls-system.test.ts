@@ -94,3 +94,17 @@ describe("PlsSystem basics", () => {
     expect(() => new PlsSystem({ ...model, reTerms: [] })).toThrow(NoRandomEffectsError);
   });
 });
+
+describe("PlsSystem without fixed effects (p = 0, as profiling a lone intercept needs)", () => {
+  it("log|L|², r² and u agree with the dense evaluation; log|R_X|² = 0", () => {
+    const m = syntheticModel(5, 200, [{ levels: 70, p: 1, correlated: true }, { levels: 20, p: 1, correlated: true }], 1);
+    const m0 = { ...m, X: new Float64Array(0), p: 0, xNames: [] };
+    const th = [0.5, 2];
+    const ref = denseReference(m0, th, m.weights, m.y);
+    const sys = new PlsSystem(m0).setTheta(th).updateL();
+    close(sys.logDetL2(), ref.logDetL2);
+    expect(sys.logDetRX2()).toBe(0);
+    close(sys.solve(), ref.pwrss);
+    ref.u.forEach((u, i) => close(sys.u[i], u, 1e-8));
+  });
+});

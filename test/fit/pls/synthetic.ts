@@ -22,7 +22,7 @@ export function syntheticModel(seed: number, n: number, defs: TermDef[], p = 3):
   for (let i = 0; i < n; i++) X[i] = 1;
   for (let j = 1; j < p; j++) for (let i = 0; i < n; i++) X[i + j * n] = rnd() * 4 - 2;
   const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) y[i] = 3 + X[i + n] + rnd() * 2;
+  for (let i = 0; i < n; i++) y[i] = 3 + (p > 1 ? X[i + n] : 0) + rnd() * 2;
   let thetaOffset = 0;
   const theta0: number[] = [], lower: number[] = [], thetaNames: string[] = [];
   const reTerms: ReMat[] = defs.map((d, k) => {
