@@ -49,6 +49,12 @@ export interface BobyqaWorkspace {
   glag: Float64Array;
   hcol: Float64Array;
   wcauchy: Float64Array;
+  /** RESCUE scratch: the two provisional steps per axis (Powell's PTSAUX), the provisional
+   *  point identifiers (PTSID), and its W (ndim + npt). */
+  aux1: Float64Array;
+  aux2: Float64Array;
+  ptsid: Float64Array;
+  rw: Float64Array;
   /** The point handed to f, in original coordinates. */
   x: Float64Array;
 }
@@ -66,6 +72,7 @@ export function allocateWorkspace(xl: Float64Array, xu: Float64Array, npt: numbe
     xnew: v(n), xalt: v(n), d: v(n), vlag: v(ndim), w: v(2 * ndim),
     gnew: v(n), xbdi: v(n), s: v(n), hs: v(n), hred: v(n),
     glag: v(n), hcol: v(npt), wcauchy: v(2 * n),
+    aux1: v(n), aux2: v(n), ptsid: v(npt), rw: v(ndim + npt),
     x: v(n),
   };
 }

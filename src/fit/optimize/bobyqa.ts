@@ -13,11 +13,9 @@
  * initialStep option) to the last bit; presets.ts gives lme4's settings for both.
  *
  * Departures from Powell's code, documented:
- *  - m (npt) is limited to [n+2, 2n+1], so the initial points lie on the coordinate axes.
+ *  - m (npt) is limited to [n+2, 2n+1], so the initial points (PRELIM, §2) and RESCUE's
+ *    provisional points (§7) lie on the coordinate axes.
  *  - n = 1 is allowed: the algorithm is unchanged (m = 3 then fully determines a quadratic).
- *  - RESCUE (§7), invoked when rounding errors have damaged H, is replaced by rebuilding the
- *    initial model (§2) around the best point with radius max(Δ, ρ) clipped to the bounds;
- *    this costs npt evaluations but is rarely needed (none of lme4's reference fits need it).
  *  - Coordinates with lower = upper are held fixed and removed from the problem.
  *  - f returning Infinity/NaN is replaced by a large finite value (see evaluator.ts).
  */
@@ -28,6 +26,7 @@ import { choosePointToReplace, lagrangeValues, type ReplacementChoice } from "./
 import { diagonalCurvature, moveGradient, predictedChange } from "./bobyqa-model.js";
 import { includePoint, maybeReplaceModel } from "./bobyqa-newpoint.js";
 import { initialModel, placeBase } from "./bobyqa-prelim.js";
+import { rescue } from "./bobyqa-rescue.js";
 import { shiftBase } from "./bobyqa-shift.js";
 import { trustRegionStep, type TrustRegionStep } from "./bobyqa-trsbox.js";
 import { updateH } from "./bobyqa-update.js";
@@ -135,7 +134,7 @@ const enum Step {
   UpdateGradient,
   TrustRegion,
   MaybeShift,
-  Rebuild,
+  Rescue,
   Geometry,
   Denominators,
   Evaluate,
@@ -160,7 +159,6 @@ function runBobyqa(
   const rhoend = Math.min(rhoendAsked, rhobeg);
   const ws = allocateWorkspace(lower, upper, npt);
   const { n, xopt, xnew, xalt, d, vlag, xpt } = ws;
-  const restartPoint = new Float64Array(n);
   const tr: TrustRegionStep = { dsq: 0, crvmin: 0 };
   const alt: AlternativeStep = { alpha: 0, cauchy: 0 };
   const choice: ReplacementChoice = { knew: -1, denom: 0, scaden: 0, biglsq: 0 };
@@ -235,26 +233,24 @@ function runBobyqa(
         step = ntrits === 0 ? Step.Geometry : Step.Denominators;
         break;
       }
-      case Step.Rebuild: {
-        // Replacement for RESCUE (§7): restart the model around the best point.
+      case Step.Rescue: {
+        // Rounding errors have damaged H: rebuild it around xopt (§7).
         nfsav = obj.count;
-        toOriginal(ws, xopt, 0);
-        restartPoint.set(ws.x);
-        const r = Math.min(Math.max(delta, rho), rhobeg, clampRhobeg(lower, upper, Infinity));
-        placeBase(ws, restartPoint, r);
-        if (!initialModel(ws, r, obj)) {
+        kbase = ws.kopt;
+        const ok = rescue(ws, delta, obj);
+        xoptsq = ws.kopt !== kbase ? setXopt(ws) : 0;
+        if (!ok) {
           outcome = maxEvalOutcome(obj);
           step = Step.Done;
           break;
         }
-        xoptsq = setXopt(ws);
-        kbase = 0;
         nresc = obj.count;
-        nfsav = obj.count;
-        diffa = diffb = diffc = 0;
-        itest = 0;
-        ntrits = 0;
-        step = Step.UpdateGradient;
+        if (nfsav < obj.count) {
+          nfsav = obj.count;
+          step = Step.UpdateGradient;
+        } else {
+          step = ntrits > 0 ? Step.TrustRegion : Step.Geometry;
+        }
         break;
       }
       case Step.Geometry: {
@@ -279,7 +275,7 @@ function runBobyqa(
             break;
           }
           if (denom <= 0.5 * vlag[knew] * vlag[knew]) {
-            step = obj.count > nresc ? Step.Rebuild : Step.Done;
+            step = obj.count > nresc ? Step.Rescue : Step.Done;
             if (step === Step.Done) outcome = roundoffOutcome(rho);
             break;
           }
@@ -288,7 +284,7 @@ function runBobyqa(
           knew = choice.knew;
           denom = choice.denom;
           if (choice.scaden <= 0.5 * choice.biglsq) {
-            step = obj.count > nresc ? Step.Rebuild : Step.Done;
+            step = obj.count > nresc ? Step.Rescue : Step.Done;
             if (step === Step.Done) outcome = roundoffOutcome(rho);
             break;
           }
