@@ -69,6 +69,12 @@ test("the profile is ζ = 0 at the estimate and monotone", () => {
   }
 });
 
+test("parm = \"theta_\" profiles only the variance parameters", () => {
+  const r = confint(dyestuffFit(), { method: "profile", parm: "theta_" });
+  expect(r.rows.map((x) => x.parm)).toEqual([".sig01", ".sigma"]);
+  expect(r.profile!.parameters.length).toBe(2);
+});
+
 test("percent labels as R's format.perc", () => {
   expect(percentLabels(0.95)).toEqual(["2.5 %", "97.5 %"]);
   expect(percentLabels(0.9)).toEqual(["5 %", "95 %"]);
@@ -113,6 +119,6 @@ test("a GLMM fitted by adaptive Gauss–Hermite is profiled on its AGQ deviance 
   const ref = JSON.parse(readFileSync(new URL("./fixtures/confint_cbpp_agq_lme4.json", import.meta.url), "utf8"));
   const g = glmer(ref.formula, readCsv(`${fixtures}data/${ref.data}`), { family: "binomial", nAGQ: ref.nAGQ });
   const which = [".sig01", "(Intercept)"];
-  const r = confint(g, { method: "profile", profile: { which } });
+  const r = confint(g, { method: "profile", parm: which });
   expectIntervals(r.rows, ref.profile.filter((x: RefRow) => which.includes(x.parm)), 0.01);
 });

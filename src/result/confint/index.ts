@@ -60,9 +60,10 @@ export function confint(model: ModelInput, options: ConfintOptions = {}): Confin
       return { method, level, rows: selectRows(rows, options.parm, nVar(rows)), warnings: [] };
     }
     case "profile": {
-      const prof = profile(fit, { ...options.profile, onProgress: options.onProgress });
-      const rows = confintFromProfile(prof, level);
-      return { method, level, rows: selectRows(rows, options.parm, nVar(rows)), profile: prof, warnings: prof.warnings };
+      // Profile only what was asked for (lme4 passes parm on as profile's which).
+      const which = options.parm === undefined ? options.profile?.which : Array.isArray(options.parm) ? options.parm : [options.parm];
+      const prof = profile(fit, { ...options.profile, ...(which ? { which } : {}), onProgress: options.onProgress });
+      return { method, level, rows: confintFromProfile(prof, level), profile: prof, warnings: prof.warnings };
     }
     case "boot": {
       const boot = parametricBootstrap(fit, { nsim: options.nsim, seed: options.seed, onProgress: options.onProgress });
