@@ -24,7 +24,7 @@ export function lmmResults(sys: PlsSystem, REML: boolean): LmmResults {
   // σ̂² = r²/n (ML) or r²/(n − p) (REML): JSS 2015 eqs. 33 and 40
   const sigma = Math.sqrt(r2 / (REML ? sys.n - sys.p : sys.n));
   const s2 = sigma * sigma;
-  const vcov = sys.unscaledVcov().map((v) => v * s2);
+  const vcov = sys.unscaledVcov().map((v) => v * s2); // JSS 2015 eq. 54
   const b = sys.b();
   const ranef = sys.splitByTerm(b);
   const condSD = sys.conditionalVarianceBlocks().map((blocks, k) => {

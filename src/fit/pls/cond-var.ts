@@ -1,6 +1,6 @@
 /**
- * Conditional variances of the random effects (lme4's condVar / postVar): the diagonal p_k × p_k
- * blocks of Λ (L_θ L_θᵀ)⁻¹ Λᵀ, to be scaled by σ². β is held at β̂, as in lme4.
+ * Conditional variances of the random effects (lme4's condVar / postVar; JSS 2015 eqs. 56–58):
+ * the diagonal p_k × p_k blocks of Λ (L_θ L_θᵀ)⁻¹ Λᵀ, to be scaled by σ². β is held at β̂, as in lme4.
  *
  * (L Lᵀ)⁻¹ = L⁻ᵀL⁻¹, so a diagonal block over index set S is (L⁻¹)[:, S]ᵀ (L⁻¹)[:, S]. For the
  * blocked L_θ = [L₁₁ 0; L₂₁ L₂₂], with M = L₂₂⁻¹ (dense, once):

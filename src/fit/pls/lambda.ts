@@ -1,6 +1,6 @@
 /**
- * Λ(θ): one p_k × p_k lower-triangular block per term, repeated for every level (JSS 2015 §3.1,
- * eq. 4: b = Λ_θ u). Stored flat, column-major per term, followed by a single 1 used as the
+ * Λ(θ): one p_k × p_k lower-triangular block per term, repeated for every level (JSS 2015
+ * eqs. 4 and 11: Σ = σ²ΛΛᵀ, B = ΛU). Stored flat, column-major per term, followed by a single 1 used as the
  * "Λ" of the X and y rows of the trailing block.
  */
 import type { ReMat } from "../../model/matrices.js";

@@ -125,7 +125,7 @@ export class PlsSystem {
     return this;
   }
 
-  /** log |L_θ|² (JSS 2015 eq. 18's factor, the random-effects block of L). */
+  /** log |L_θ|² (JSS 2015 eq. 18: the random-effects block of L). */
   logDetL2(): number {
     const { l1, p1, qRest, m } = this.structure;
     const { l11, l22 } = this.factor;
@@ -136,7 +136,7 @@ export class PlsSystem {
     return 2 * s;
   }
 
-  /** log |R_X|² (JSS 2015 eq. 19; REML criterion eq. 42). */
+  /** log |R_X|² (JSS 2015 eq. 18; REML criterion eq. 41). */
   logDetRX2(): number {
     const { qRest, m, p } = this.structure;
     const l22 = this.factor.l22;
@@ -146,7 +146,7 @@ export class PlsSystem {
   }
 
   /** Penalized weighted residual sum of squares r²(θ) at the joint optimum (u, β̂): the square of
-   *  L's last pivot (JSS 2015 eq. 32). Needs only updateL(). */
+   *  L's last pivot (JSS 2015 eq. 19). Needs only updateL(). */
   pwrss(): number {
     const { m } = this.structure;
     const r = this.factor.l22[m * m - 1];

@@ -2,7 +2,7 @@
  * Solves with the blocked factor of update-l.ts (no allocation).
  *
  * With L's rows ordered [Z, X, y] and its last row ℓ_y = (ℓ_yZ, ℓ_yX, r), the normal equations of the
- * PLS problem are solved by back substitution (JSS 2015 eqs. 19–20):
+ * PLS problem are solved by back substitution (JSS 2015 eqs. 17–18; the vignette's eqs. 51–52):
  *   R_X β̂ = c_β:      β̂ = L_XXᵀ⁻¹ ℓ_yX
  *   L_θᵀ u = c_u − R_ZX β:   u = L_ZZᵀ⁻¹ (ℓ_yZ − L_XZᵀ β)
  * The second line holds for any β, which is what a PIRLS step on u with β fixed needs.

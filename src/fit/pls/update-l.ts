@@ -2,11 +2,11 @@
  * updateL: the blocked Cholesky factor L(θ) of
  *
  *   Ω(θ) = ⎡ ΛᵀZᵀWZΛ + I   ΛᵀZᵀWX   ΛᵀZᵀWy ⎤
- *          ⎢ XᵀWZΛ         XᵀWX     XᵀWy   ⎥  = L Lᵀ        (JSS 2015 eqs. 16–18, with the
+ *          ⎢ XᵀWZΛ         XᵀWX     XᵀWy   ⎥  = L Lᵀ        (JSS 2015 eqs. 17–18, with the
  *          ⎣ yᵀWZΛ         yᵀWX     yᵀWy   ⎦                 response appended as in MixedModels.jl)
  *
- * so that L's Z block is L_θ (eq. 18), its X block is R_Xᵀ (eq. 19), and its last pivot is
- * r(θ) = √(penalised weighted RSS) (eq. 32). Works entirely on the stored cross-products; no
+ * so that L's Z block is L_θ and its X block R_Xᵀ (eq. 18), and its last pivot is
+ * r(θ) = √(penalised weighted RSS) (eq. 19). Works entirely on the stored cross-products; no
  * allocation.
  *   L₁₁ = chol(Λ₁ᵀA₁₁Λ₁ + I)                          level by level, p₁ × p₁
  *   L₂₁ = Λ₂ᵀA₂₁Λ₁ L₁₁⁻ᵀ                              on A₂₁'s sparse pattern
