@@ -56,9 +56,12 @@ export function runStage2(
   start.set(dev.pirls.sys.theta.subarray(0, nTheta));
   start.set(dev.pirls.beta, nTheta);
   const unsc = dev.pirls.sys.unscaledVcov();
+  // lme4 takes SE from R_X with σ = 1; for a family with a dispersion that mis-scales β by 1/σ
+  // (×160 for inverse.gaussian on sleepstudy), so we scale by the stage-1 σ as the fit reports it
+  const sigma = dev.family.estimatesScale ? Math.sqrt((dev.resp.pearsonSum() + dev.pirls.sqrLenU()) / m.n) : 1;
   for (let t = 0; t < nTheta; t++) scale[t] = 0.1;
   for (let j = 0; j < p; j++) {
-    const se = Math.sqrt(unsc[j + j * p]);
+    const se = sigma * Math.sqrt(unsc[j + j * p]);
     scale[nTheta + j] = Number.isFinite(se) && se > 0 ? Math.min(se, 10) : 1;
   }
   const lower = new Float64Array(k).fill(-Infinity);
