@@ -34,12 +34,14 @@ export const SINGULAR_MESSAGE = "boundary (singular) fit: see help('isSingular')
 
 export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   const t0 = performance.now();
+  checkDimensions(m, options.REML);
   const devfun = makeDevfun(m, { REML: options.REML });
-  devfun(m.theta0); // fails early, with a clear error, for a rank-deficient X or a constant y
   let evaluations = 0;
   const f = (theta: Float64Array): number => {
     evaluations++;
-    const d = guardedDeviance(devfun, theta);
+    // the first evaluation (at θ₀) throws, with a clear message, for a rank-deficient X or a
+    // response without residual variation; later ones treat a failed factorisation as +∞
+    const d = evaluations === 1 ? devfun(theta) : guardedDeviance(devfun, theta);
     options.onProgress?.(evaluations, d);
     return d;
   };
@@ -74,6 +76,24 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
     ...results,
     fitSeconds: (performance.now() - t0) / 1000,
   };
+}
+
+/** The fit cannot be made: the message says why. */
+export class LmmError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LmmError";
+  }
+}
+
+/** σ must be estimable: n > p (REML needs n − p > 0 degrees of freedom; ML n > 0). */
+function checkDimensions(m: ModelMatrices, REML: boolean): void {
+  if (m.n === 0) throw new LmmError("no observations to fit (0 rows after removing missing values)");
+  if (REML && m.n <= m.p) {
+    throw new LmmError(
+      `REML needs more observations (${m.n}) than fixed-effects columns (${m.p}); use fewer fixed effects or REML = false`,
+    );
+  }
 }
 
 /** The criterion, or +Infinity where Ω(θ) is numerically not positive definite (extreme θ). */
