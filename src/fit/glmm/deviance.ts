@@ -15,6 +15,20 @@ import type { PirlsOptions } from "./options.js";
 import { Pirls } from "./pirls.js";
 import { GlmResponse } from "./response.js";
 
+/** R's binomial initialize sets y to 0 where the weight (trial count) is 0, so a row with no
+ *  trials (0/0 = NaN) carries no information instead of poisoning the deviance. */
+function responseForFit(family: Family, y: Float64Array, wt: Float64Array): Float64Array {
+  if (family.name !== "binomial") return y;
+  let copy: Float64Array | null = null;
+  for (let i = 0; i < y.length; i++) {
+    if (wt[i] === 0 && y[i] !== 0) {
+      copy ??= Float64Array.from(y);
+      copy[i] = 0;
+    }
+  }
+  return copy ?? y;
+}
+
 export class GlmmDeviance {
   readonly resp: GlmResponse;
   readonly pirls: Pirls;
@@ -28,8 +42,9 @@ export class GlmmDeviance {
     readonly family: Family,
     options: PirlsOptions,
   ) {
-    family.checkResponse(m.y, m.weights);
-    this.resp = new GlmResponse(family, m.y, m.weights);
+    const y = responseForFit(family, m.y, m.weights);
+    family.checkResponse(y, m.weights);
+    this.resp = new GlmResponse(family, y, m.weights);
     this.pirls = new Pirls(m, this.resp, options);
     this.nTheta = m.theta0.length;
     this.p = m.p;
@@ -38,7 +53,7 @@ export class GlmmDeviance {
     // lme4's mkRespMod + the initial glmerLaplace call: η from the family's starting μ
     // (+ offset), then joint PIRLS at θ₀; its η is every later evaluation's start (lp0).
     const eta = new Float64Array(m.n);
-    initialEta(family, m.y, m.weights, eta);
+    initialEta(family, this.resp.y, m.weights, eta);
     for (let i = 0; i < m.n; i++) eta[i] += m.offset[i];
     this.pirls.setStart(eta);
     this.pirls.run(m.theta0);
