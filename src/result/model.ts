@@ -7,7 +7,7 @@ import type { FamilyName, FittedModel } from "../fit/fitted.js";
 import type { ModelMatrices } from "../model/matrices.js";
 import { ranefTables, type RanefTable } from "./ranef.js";
 import { computeResiduals, type ResidualType } from "./residuals.js";
-import { formatSummary, type SummaryInput } from "./summary.js";
+import { formatPrint, formatSummary, type SummaryInput } from "./summary.js";
 import { lmeDeparsedFormula } from "./formula-text.js";
 import { modelToJSON, type ModelJSON } from "./json.js";
 import { varCorrBlocks, varCorrRows, type VarCorrBlock, type VarCorrRow } from "./varcorr.js";
@@ -223,8 +223,13 @@ export class MixedModel {
     return formatSummary(this.summaryInput());
   }
 
+  /** The text of lme4's print(m): the short display. */
+  print(): string {
+    return formatPrint(this.summaryInput());
+  }
+
   toString(): string {
-    return this.summary();
+    return this.print();
   }
 
   /** The reference files' JSON shape (see json.ts). */

@@ -115,17 +115,18 @@ export function abbreviate(names: string[], minlength: number): string[] {
 
 /**
  * print() of a named vector whose entries are already formatted: names and values right-justified
- * to one common width, each followed by one space, as many per line as fit in the width.
+ * to one common width, each followed by `gap` spaces (print.gap), as many per line as fit.
  */
-export function printNamedVector(values: string[], names: string[], width = R_WIDTH): string {
+export function printNamedVector(values: string[], names: string[], width = R_WIDTH, gap = 1): string {
   const w = Math.max(...values.map((v) => v.length), ...names.map((n) => n.length));
-  const perLine = Math.max(1, Math.floor(width / (w + 1)));
+  const perLine = Math.max(1, Math.floor(width / (w + gap)));
+  const sep = " ".repeat(gap);
   let out = "";
   for (let start = 0; start < values.length; start += perLine) {
     const end = Math.min(values.length, start + perLine);
-    for (let k = start; k < end; k++) out += names[k].padStart(w) + " ";
+    for (let k = start; k < end; k++) out += names[k].padStart(w) + sep;
     out += "\n";
-    for (let k = start; k < end; k++) out += values[k].padStart(w) + " ";
+    for (let k = start; k < end; k++) out += values[k].padStart(w) + sep;
     out += "\n";
   }
   return out;

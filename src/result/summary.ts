@@ -95,11 +95,12 @@ function printCall(s: SummaryInput): string {
   return out;
 }
 
-/** .prt.aictab: the REML criterion, or the AIC/BIC/logLik/deviance/df.resid table, rounded to 0.1. */
-function printAICTable(s: SummaryInput): string {
-  if (s.REML) return catFill(["REML criterion at convergence:", formatNumber(roundR(s.objective, 1))]);
+/** .prt.aictab: the REML criterion, or the AIC/BIC/logLik/deviance/df.resid table, rounded to
+ *  `digits` decimals (1 in summary(), 4 in print()). */
+function printAICTable(s: SummaryInput, digits = 1): string {
+  if (s.REML) return catFill(["REML criterion at convergence:", formatNumber(roundR(s.objective, digits))]);
   const dfResid = s.nobs - s.df;
-  const rounded = [s.AIC, s.BIC, s.logLik, s.objective, dfResid].map((x) => roundR(x, 1));
+  const rounded = [s.AIC, s.BIC, s.logLik, s.objective, dfResid].map((x) => roundR(x, digits));
   const values = formatNumbers(rounded);
   values[4] = formatNumber(rounded[4]);
   return printNamedVector(values, ["AIC", "BIC", "logLik", "deviance", "df.resid"]);
@@ -115,8 +116,15 @@ function printResiduals(s: SummaryInput): string {
   );
 }
 
-/** lme4's formatVC(varcor, digits, comp = c("Variance", "Std.Dev.")). */
-export function formatVC(blocks: VarCorrBlock[], sigma: number, useScale: boolean, digits: number): string {
+/** lme4's formatVC(varcor, digits, comp): comp = c("Variance", "Std.Dev.") in summary(),
+ *  "Std.Dev." alone in print(). */
+export function formatVC(
+  blocks: VarCorrBlock[],
+  sigma: number,
+  useScale: boolean,
+  digits: number,
+  withVariance = true,
+): string {
   const sds: number[] = [];
   const groups: string[] = [];
   const names: string[] = [];
@@ -137,8 +145,8 @@ export function formatVC(blocks: VarCorrBlock[], sigma: number, useScale: boolea
     digits,
   );
   const stddevs = formatNumbers(sds, digits);
-  const colNames = ["Groups", "Name", "Variance", "Std.Dev."];
-  const cells = sds.map((_, r) => [groups[r], names[r], variances[r], stddevs[r]]);
+  const colNames = ["Groups", "Name", ...(withVariance ? ["Variance"] : []), "Std.Dev."];
+  const cells = sds.map((_, r) => [groups[r], names[r], ...(withVariance ? [variances[r]] : []), stddevs[r]]);
   const maxlen = Math.max(...blocks.map((b) => b.names.length), useScale ? 1 : 0);
   if (maxlen > 1) {
     const dig = Math.max(2, digits - 2);
@@ -272,19 +280,41 @@ function printFixefCorrelation(names: string[], vcov: ArrayLike<number>): string
   return "\nCorrelation of Fixed Effects:\n" + printCharMatrix({ rowNames, colNames, cells }, false);
 }
 
+/** lme4's .merMod.msgs note on dropped fixed-effect columns. */
+function droppedMessage(k: number): string {
+  return `fixed-effect model matrix is rank deficient so dropping ${k} column${k > 1 ? "s" : ""} / coefficient${k > 1 ? "s" : ""}`;
+}
+
+/** .prt.warn's first line. lme4's code is the optimiser's own; its gradient check ("Model failed
+ *  to converge …") only adds a message. Our fits report both as not converged, and name optimiser
+ *  failures "convergence: …" / "convergence failure …". */
+function optimizerLine(s: SummaryInput): string {
+  const optimizerFailed = s.messages.some((m) => /^convergence\b/i.test(m));
+  return `optimizer (${s.optimizer}) convergence code: ${optimizerFailed ? "1 " : "0 (OK)"}`;
+}
+
 function printWarnings(s: SummaryInput): string {
   let out = "";
-  if (s.droppedX.length > 0) {
-    const k = s.droppedX.length;
-    out += `fit warnings:\nfixed-effect model matrix is rank deficient so dropping ${k} column${k > 1 ? "s" : ""} / coefficient${k > 1 ? "s" : ""}\n`;
-  }
+  if (s.droppedX.length > 0) out += `fit warnings:\n${droppedMessage(s.droppedX.length)}\n`;
+  if (!s.converged || s.messages.length > 0) out += [optimizerLine(s), ...s.messages].join("\n") + "\n\n";
+  return out;
+}
+
+/**
+ * lme4's print.merMod, the short display: title, call, criterion to 4 decimals, the random-effect
+ * standard deviations (digits 4), the fixed effects as a named vector (print.gap 2), and a one-line
+ * note on convergence messages.
+ */
+export function formatPrint(s: SummaryInput): string {
+  let out = printTitle(s) + printFamily(s) + printCall(s) + printAICTable(s, 4);
+  out += "Random effects:\n" + formatVC(s.blocks, s.sigma, s.useScale, SUMMARY_DIGITS, false);
+  out += printGroups(s);
+  if (s.fixefNames.length > 0) {
+    out += "Fixed Effects:\n" + printNamedVector(formatNumbers(s.beta, SUMMARY_DIGITS), s.fixefNames, R_WIDTH, 2);
+  } else out += "No fixed effect coefficients\n";
+  if (s.droppedX.length > 0) out += "fit warnings:\n" + droppedMessage(s.droppedX.length) + "\n";
   if (!s.converged || s.messages.length > 0) {
-    // lme4's code is the optimiser's own; its gradient check ("Model failed to converge …")
-    // only adds a message. Our fits report both as not converged, and name optimiser failures
-    // "convergence: …" / "convergence failure …".
-    const optimizerFailed = s.messages.some((m) => /^convergence\b/i.test(m));
-    const code = optimizerFailed ? "1 " : "0 (OK)";
-    out += [`optimizer (${s.optimizer}) convergence code: ${code}`, ...s.messages].join("\n") + "\n\n";
+    out += `${optimizerLine(s)} ; 0 optimizer warnings; ${s.messages.length} lme4 warnings \n`;
   }
   return out;
 }
