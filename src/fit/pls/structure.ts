@@ -40,6 +40,12 @@ export interface BlockStructure {
    *  terms, then always the p X rows and the y row. Values are stored nnz × p₁ row-major. */
   colPtr: Int32Array;
   rowIdx: Int32Array;
+  /** The same pattern by trailing row: the positions q (into rowIdx) with rowIdx[q] = r are
+   *  byRowPos[byRowStart[r] .. byRowStart[r+1]), and posEnd[q] is the end of q's level in rowIdx —
+   *  so the Schur complement can be formed one column of L₂₂ at a time (update-l.ts). */
+  byRowStart: Int32Array;
+  byRowPos: Int32Array;
+  posEnd: Int32Array;
   /** Per data row i and term k ≥ 1: position in rowIdx of the first row of that row's level block
    *  of term k, at [i * (K − 1) + k − 1]. */
   rowPos: Int32Array;
@@ -107,9 +113,10 @@ export function analyzeStructure(mm: ModelMatrices, lamOffsets: Int32Array, lamO
   panels.push(m);
   const { colPtr, rowIdx } = offDiagonalPattern(met, nodeTerm, nodeOffset, levelStart, rLen, qRest, p);
   const rowPos = rowPositions(terms, n, colPtr, rowIdx, levelStart);
+  const { byRowStart, byRowPos, posEnd } = patternByRow(colPtr, rowIdx, m);
   return {
     n, p, l1, p1, q, qRest, m, levelStart, naturalIndex, panels: Int32Array.from(new Set(panels)),
-    colPtr, rowIdx, rowPos, rLen, rLamPtr,
+    colPtr, rowIdx, byRowStart, byRowPos, posEnd, rowPos, rLen, rLamPtr,
   };
 }
 
@@ -165,6 +172,24 @@ function offDiagonalPattern(
   const rowIdx = new Int32Array(nnz);
   for (let j = 0; j < l1; j++) rowIdx.set(lists[j], colPtr[j]);
   return { colPtr, rowIdx };
+}
+
+/** Transpose of the A₂₁ pattern (positions grouped by trailing row), and each position's level end. */
+function patternByRow(colPtr: Int32Array, rowIdx: Int32Array, m: number) {
+  const nnz = rowIdx.length;
+  const byRowStart = new Int32Array(m + 1);
+  for (let q = 0; q < nnz; q++) byRowStart[rowIdx[q] + 1]++;
+  for (let r = 0; r < m; r++) byRowStart[r + 1] += byRowStart[r];
+  const fill = byRowStart.slice(0, m);
+  const byRowPos = new Int32Array(nnz);
+  const posEnd = new Int32Array(nnz);
+  for (let j = 0; j + 1 < colPtr.length; j++) {
+    for (let q = colPtr[j]; q < colPtr[j + 1]; q++) {
+      byRowPos[fill[rowIdx[q]]++] = q;
+      posEnd[q] = colPtr[j + 1];
+    }
+  }
+  return { byRowStart, byRowPos, posEnd };
 }
 
 function rowPositions(terms: ReMat[], n: number, colPtr: Int32Array, rowIdx: Int32Array, levelStart: Int32Array[]): Int32Array {

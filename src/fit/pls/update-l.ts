@@ -168,31 +168,31 @@ function formTrailing(s: BlockStructure, a22: Float64Array, lam: LambdaStore, l2
   }
 }
 
-/** L₂₂ ← L₂₂ − L₂₁ L₂₁ᵀ (lower triangle), one first-term level at a time. */
+/**
+ * L₂₂ ← L₂₂ − L₂₁ L₂₁ᵀ (lower triangle). Column c of the product gathers, from every first-term
+ * level whose pattern holds row c, that level's entries at and below c times its entry at c; going
+ * column by column keeps the writes within one column of L₂₂ (cache-resident) while the reads come
+ * from the much smaller L₂₁.
+ */
 function subtractSchurComplement(s: BlockStructure, l21: Float64Array, l22: Float64Array): void {
-  const { l1, p1, m, colPtr, rowIdx } = s;
-  if (p1 === 1) {
-    for (let j = 0; j < l1; j++) {
-      const end = colPtr[j + 1];
-      for (let b = colPtr[j]; b < end; b++) {
+  const { p1, m, rowIdx, byRowStart, byRowPos, posEnd } = s;
+  for (let c = 0; c < m; c++) {
+    const col = c * m;
+    for (let t = byRowStart[c]; t < byRowStart[c + 1]; t++) {
+      const b = byRowPos[t];
+      const end = posEnd[b];
+      if (p1 === 1) {
         const vb = l21[b];
         if (vb === 0) continue;
-        const col = rowIdx[b] * m;
         for (let a = b; a < end; a++) l22[rowIdx[a] + col] -= l21[a] * vb;
-      }
-    }
-    return;
-  }
-  for (let j = 0; j < l1; j++) {
-    const end = colPtr[j + 1];
-    for (let b = colPtr[j]; b < end; b++) {
-      const col = rowIdx[b] * m;
-      const ob = b * p1;
-      for (let a = b; a < end; a++) {
-        const oa = a * p1;
-        let v = 0;
-        for (let c = 0; c < p1; c++) v += l21[oa + c] * l21[ob + c];
-        l22[rowIdx[a] + col] -= v;
+      } else {
+        const ob = b * p1;
+        for (let a = b; a < end; a++) {
+          const oa = a * p1;
+          let v = 0;
+          for (let k = 0; k < p1; k++) v += l21[oa + k] * l21[ob + k];
+          l22[rowIdx[a] + col] -= v;
+        }
       }
     }
   }
