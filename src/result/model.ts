@@ -102,6 +102,25 @@ export class MixedModel {
   get ranef(): Record<string, RanefTable> {
     return ranefTables(this.matrices.reTerms, this.fit.ranef, this.fit.condSD);
   }
+  /**
+   * coef(m): per grouping factor, each level's coefficients β + b (lme4's coef.merMod), columns in
+   * fixef order. As lme4, fails when a random-effect column has no fixed effect to align with.
+   */
+  get coef(): Record<string, { levels: string[]; coefficients: Record<string, number[]> }> {
+    const fixef = this.fixef;
+    const out: Record<string, { levels: string[]; coefficients: Record<string, number[]> }> = {};
+    for (const [group, table] of Object.entries(this.ranef)) {
+      const extra = Object.keys(table.modes).filter((c) => !(c in fixef));
+      if (extra.length > 0) {
+        throw new Error(`coef: unable to align random and fixed effects (${extra.join(", ")} of ${group} has no fixed effect)`);
+      }
+      const coefficients = Object.fromEntries(
+        Object.entries(fixef).map(([name, b]) => [name, table.levels.map((_, l) => b + (table.modes[name]?.[l] ?? 0))]),
+      );
+      out[group] = { levels: table.levels, coefficients };
+    }
+    return out;
+  }
   /** Fitted values μ. */
   get fitted(): Float64Array {
     return this.fit.mu;

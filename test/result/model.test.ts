@@ -57,6 +57,25 @@ describe.each(referenceIds())("fit object from lme4's numbers: %s", (id) => {
   });
 });
 
+describe("coef", () => {
+  it("is fixef + ranef per level (sleepstudy, both columns random)", () => {
+    const ref = readReference("sleepstudy_corr_reml");
+    const m = new MixedModel(referenceFit(ref), { formula: ref.formula });
+    const c = m.coef.Subject;
+    expect(c.levels).toEqual(ref.ranef.Subject.levels);
+    for (const name of ["(Intercept)", "Days"]) {
+      c.coefficients[name].forEach((v, l) => close(v, ref.fixef[name] + ref.ranef.Subject.modes[name][l], 1e-12));
+    }
+  });
+  it("leaves fixed-only columns at β (cake: random intercept only)", () => {
+    const ref = readReference("cake_factors_reml");
+    const m = new MixedModel(referenceFit(ref), { formula: ref.formula });
+    const c = m.coef["recipe:replicate"];
+    expect(Object.keys(c.coefficients)).toEqual(Object.keys(ref.fixef));
+    c.coefficients.temp.forEach((v) => expect(v).toBe(ref.fixef.temp));
+  });
+});
+
 describe("residuals", () => {
   it("Pearson residuals / σ for an LMM are (y − μ)/σ", () => {
     const ref = readReference("dyestuff_reml");
