@@ -233,7 +233,11 @@ export class MixedModel {
       converged: this.converged,
       // the optimiser lme4 would name for this fit (lmerControl / glmerControl defaults)
       optimizer: this.isGLMM ? "Nelder_Mead" : "nloptwrap",
-      messages: this.messages.filter((m) => !/rank deficient|dropping/.test(m)),
+      // lme4 prints its convergence checks here; construction notes (dropped rows or columns)
+      // are not among them (the dropped-columns note has its own "fit warnings:" line)
+      messages: this.messages.filter(
+        (m) => !/rank deficient|dropping/.test(m) && !this.matrices.messages.some((c) => c.replace(/\n+$/, "") === m),
+      ),
     };
   }
 
