@@ -16,7 +16,12 @@ export const binomial: FamilyDefinition = {
   // lme4's x1mx: μ(1−μ) bounded below by machine epsilon
   variance: (mu) => Math.max(DBL_EPSILON, mu * (1 - mu)),
   validmu: (mu) => Number.isFinite(mu) && mu > 0 && mu < 1,
-  devResid: (y, mu, wt) => 2 * wt * (yLogY(y, mu) + yLogY(1 - y, 1 - mu)),
+  // 2 wt (y log(y/μ) + (1−y) log((1−y)/(1−μ))); the 0/1 cases (every Bernoulli row) need one log
+  devResid: (y, mu, wt) => {
+    if (y === 0) return -2 * wt * Math.log(1 - mu);
+    if (y === 1) return -2 * wt * Math.log(mu);
+    return 2 * wt * (yLogY(y, mu) + yLogY(1 - y, 1 - mu));
+  },
   aic(y, n, mu, wt) {
     // m = n when any n > 1 (trial counts given), else the prior weights, as R's binomial()$aic
     let anyN = false;
