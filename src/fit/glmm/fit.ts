@@ -69,8 +69,9 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
   let vcov: Float64Array | null = null;
   let derivs: Derivatives | null = null;
   if (nAGQ === 0) {
+    // lme4 reports the optimiser's value, PIRLS started from the initial η (as runStage1 left it)
     theta = s1.theta;
-    objective = dev.stage1(theta);
+    objective = s1.fx;
     beta = Float64Array.from(dev.pirls.beta);
   } else {
     const agq = nAGQ > 1 ? new AgqDeviance(dev, ghRule(nAGQ)) : null;
