@@ -53,11 +53,33 @@ function factorPanel(a: Float64Array, n: number, offset: number, ld: number, j0:
   const rows = rowBuffer;
   const cnt = nonzeroRowsBelow(a, n, offset, ld, j0, jb, r0, rows);
   if (cnt === 0) return;
+  if (jb === 1) {
+    rankOneUpdate(a, offset, ld, j0, rows, cnt);
+    return;
+  }
   const pt = packBuffer;
   packRows(a, offset, ld, j0, jb, rows, cnt, pt);
   solvePackedRows(a, offset, ld, j0, jb, cnt, pt);
   unpackRows(a, offset, ld, j0, jb, rows, cnt, pt);
   updateTrailing(a, offset, ld, jb, rows, cnt, pt);
+}
+
+/** A one-column panel (common below a sparse order's final clique): scale its nonzero rows by the
+ *  pivot, then A[rows[i], rows[j]] −= x_i x_j directly, without packing. */
+function rankOneUpdate(a: Float64Array, offset: number, ld: number, j0: number, rows: Int32Array, cnt: number): void {
+  const x = packBuffer;
+  const cj = offset + j0 * ld;
+  const inv = 1 / a[cj + j0];
+  for (let r = 0; r < cnt; r++) {
+    const v = a[cj + rows[r]] * inv;
+    a[cj + rows[r]] = v;
+    x[r] = v;
+  }
+  for (let jj = 0; jj < cnt; jj++) {
+    const v = x[jj];
+    const c = offset + rows[jj] * ld;
+    for (let ii = jj; ii < cnt; ii++) a[c + rows[ii]] -= x[ii] * v;
+  }
 }
 
 /** Unblocked (column, left-looking) Cholesky of a small matrix; `base` only labels errors. */
@@ -116,7 +138,22 @@ function solvePackedRows(a: Float64Array, offset: number, ld: number, j0: number
     const ck = offset + (j0 + k) * ld + j0;
     for (let c = k; c < jb; c++) d[c * jb + k] = a[ck + c];
   }
-  for (let r = 0; r < cnt; r++) {
+  // four rows at a time: four independent substitution chains keep the multiply-adds pipelined
+  let r = 0;
+  for (; r + 3 < cnt; r += 4) {
+    const o0 = r * jb, o1 = o0 + jb, o2 = o1 + jb, o3 = o2 + jb;
+    for (let c = 0; c < jb; c++) {
+      const dc = c * jb;
+      let s0 = pt[o0 + c], s1 = pt[o1 + c], s2 = pt[o2 + c], s3 = pt[o3 + c];
+      for (let k = 0; k < c; k++) {
+        const dk = d[dc + k];
+        s0 -= pt[o0 + k] * dk; s1 -= pt[o1 + k] * dk; s2 -= pt[o2 + k] * dk; s3 -= pt[o3 + k] * dk;
+      }
+      const inv = 1 / d[dc + c];
+      pt[o0 + c] = s0 * inv; pt[o1 + c] = s1 * inv; pt[o2 + c] = s2 * inv; pt[o3 + c] = s3 * inv;
+    }
+  }
+  for (; r < cnt; r++) {
     const o = r * jb;
     for (let c = 0; c < jb; c++) {
       const dc = c * jb;
