@@ -137,19 +137,22 @@ function restartFromEdge(
 }
 
 /**
- * lme4's check.boundary (boundary.tol = 1e-5): θ entries within the tolerance of their lower bound
- * are set to it when that does not increase the deviance.
+ * lme4's check.boundary (boundary.tol = 1e-5): each θ entry strictly within the tolerance above its
+ * lower bound is, one at a time, set to the bound when that lowers the deviance.
  */
 function snapToBoundary(devfun: Devfun, m: ModelMatrices, opt: OptimizerResult): Float64Array {
   const theta = Float64Array.from(opt.x);
-  const snapped = Float64Array.from(theta);
-  let any = false;
+  let best = opt.fx;
   for (let i = 0; i < theta.length; i++) {
-    if (Number.isFinite(m.lower[i]) && theta[i] !== m.lower[i] && theta[i] - m.lower[i] < BOUNDARY_TOL) {
-      snapped[i] = m.lower[i];
-      any = true;
+    const gap = theta[i] - m.lower[i];
+    if (!(gap > 0 && gap < BOUNDARY_TOL)) continue;
+    const trial = Float64Array.from(theta);
+    trial[i] = m.lower[i];
+    const d = guardedDeviance(devfun, trial);
+    if (d < best) {
+      theta.set(trial);
+      best = d;
     }
   }
-  if (!any) return theta;
-  return guardedDeviance(devfun, snapped) <= guardedDeviance(devfun, theta) ? snapped : theta;
+  return theta;
 }
