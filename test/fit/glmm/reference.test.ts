@@ -28,10 +28,12 @@ describe("glmer fits against lme4 1.1-31", () => {
 
   it("seed_poisson: lme4's singular fit, on a ridge where only θ₂² + θ₃² is determined", () => {
     // With θ₁ = 0 (no intercept variance) the likelihood depends on θ only through θ₂² + θ₃², so
-    // the optimum is a circle; lme4's Nelder–Mead and our BOBYQA stop at different points of it
-    // (θ₃ = 0.011 vs ≈ 0), and the finite-difference Hessian — hence the standard errors — differ
-    // with that point. The SEs are checked at lme4's own (θ, β) in hessian.test.ts instead.
-    // (This is a local optimum: lme4 with optimizer = "Nelder_Mead" in both stages reaches
+    // the optimum is a circle; where the second-stage optimiser stops on it changes the
+    // finite-difference Hessian, hence the SEs — in lme4 itself: SE(Intercept) is 0.1020 with its
+    // default Nelder–Mead (θ₃ = 0.0113), 0.1017 with bobyqa (θ₃ = 0.0053) and 0.1342 with
+    // nloptwrap (θ₃ = 0.0026) (lme4 1.1-31, glmerControl(optimizer = c("bobyqa", …))). We stop at
+    // θ₃ ≈ 0.0003; the SEs are checked at lme4's own (θ, β) in hessian.test.ts instead.
+    // (This is also a local optimum: lme4 with optimizer = "Nelder_Mead" in both stages reaches
     // −2 log L = 611.012 at θ = (0.412, 0.109, 0.229); lme4's default, and we, follow minqa's
     // BOBYQA path in stage 1 into the boundary.)
     const ref = readReference("seed_poisson");
