@@ -40,6 +40,20 @@ export class NoRandomEffectsError extends Error {
   }
 }
 
+/** The dense trailing block would not fit in memory (two m × m double matrices). */
+export class TrailingBlockTooLargeError extends Error {
+  constructor(m: number) {
+    super(
+      `The random-effects terms after the first (the one with most levels) need a dense block of order ${m}, ` +
+        `more than the ${MAX_TRAILING_ORDER} this implementation supports: reduce the levels of the other grouping factors.`,
+    );
+    this.name = "TrailingBlockTooLargeError";
+  }
+}
+
+/** Largest trailing block: two m × m Float64Arrays (cross-products and factor), 1.6 GB at 10 000. */
+export const MAX_TRAILING_ORDER = 10_000;
+
 export class PlsSystem {
   readonly matrices: ModelMatrices;
   readonly structure: BlockStructure;
@@ -67,6 +81,9 @@ export class PlsSystem {
     if (m.reTerms.length === 0) throw new NoRandomEffectsError();
     this.matrices = m;
     this.lambda = makeLambdaStore(m.reTerms);
+    let order = m.p + 1;
+    for (let k = 1; k < m.reTerms.length; k++) order += m.reTerms[k].levels.length * m.reTerms[k].columnNames.length;
+    if (order > MAX_TRAILING_ORDER) throw new TrailingBlockTooLargeError(order);
     this.structure = analyzeStructure(m, this.lambda.offsets, this.lambda.one);
     this.n = m.n;
     this.p = m.p;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PlsSystem, NoRandomEffectsError } from "../../../src/fit/pls/pls-system.js";
+import { PlsSystem, NoRandomEffectsError, TrailingBlockTooLargeError } from "../../../src/fit/pls/pls-system.js";
 import { denseReference, lcg, syntheticModel } from "./synthetic.js";
 
 const close = (a: number, b: number, rel = 1e-9) => expect(Math.abs(a - b)).toBeLessThanOrEqual(rel * (1 + Math.abs(b)));
@@ -88,6 +88,11 @@ describe("PlsSystem basics", () => {
       for (let c = 0; c < pk; c++) v += lam[r + c * pk] * sys.u[c];
       close(b[r], v, 1e-12);
     }
+  });
+
+  it("a trailing block too large for memory is refused before allocating it", () => {
+    const big = syntheticModel(1, 12_000, [{ levels: 11_000, p: 1, correlated: true }, { levels: 10_500, p: 1, correlated: true }]);
+    expect(() => new PlsSystem(big)).toThrow(TrailingBlockTooLargeError);
   });
 
   it("a model without random effects is refused with a clear error", () => {
