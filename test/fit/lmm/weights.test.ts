@@ -37,3 +37,17 @@ describe("deviance of a REML fit is lme4's deviance(fit, REML = FALSE)", () => {
     expect(fit.objective).toBeCloseTo(ref.objective, 4);
   });
 });
+
+describe("an offset is subtracted from the response and added back to η, as lme4 does", () => {
+  it("sleepstudy with offset = 3·Days (lme4 1.1-31 values)", () => {
+    const m = buildMatrices("sleepstudy_corr_reml");
+    m.offset = Float64Array.from({ length: m.n }, (_, i) => 3 * m.X[m.n + i]);
+    const fit = fitLmm(m, { REML: true });
+    // lmer(Reaction ~ Days + (Days | Subject), offset = 3 * Days): the slope drops by exactly 3
+    expect(fit.objective).toBeCloseTo(1743.628271959952, 5);
+    expect(fit.beta[0]).toBeCloseTo(251.405104848485, 3);
+    expect(fit.beta[1]).toBeCloseTo(7.467285959596, 3);
+    expect(fit.sigma).toBeCloseTo(25.591795721568, 3);
+    [253.663655798523, 273.32991752367, 292.996179248817].forEach((v, i) => expect(fit.mu[i]).toBeCloseTo(v, 2));
+  });
+});
