@@ -3,6 +3,7 @@
  * check.boundary).
  */
 import { lme4MinqaOptions, type BobyqaOptions, type OptimizerResult } from "../optimize/index.js";
+import { lme4NelderMead } from "./lme4-nelder-mead.js";
 import type { GlmmDeviance } from "./deviance.js";
 
 type Optimizer = (f: (x: Float64Array) => number, x0: ArrayLike<number>, options: BobyqaOptions) => OptimizerResult;
@@ -111,4 +112,38 @@ function snapToBoundary(
   // re-evaluate so the deviance's state is that of the returned point
   const f = devfun(pars);
   return changed ? f : fx;
+}
+
+/**
+ * Stage 2 exactly as lme4 runs it: its own Nelder–Mead (lme4-nelder-mead.ts) on (θ, β) from
+ * stage 1's (θ, β), initial steps xst = 0.2·(0.1 for θ, min(SE(β), 10)) with SE from R_X at σ = 1,
+ * tolerances xt = 5e-4·xst (R/optimizer.R optwrap with adj = TRUE), then check.boundary.
+ */
+export function runStage2Lme4(
+  dev: GlmmDeviance,
+  devfun: (pars: ArrayLike<number>) => number,
+  progress: (fx: number) => void,
+): StageResult & { pars: Float64Array } {
+  const { m, nTheta, p } = dev;
+  const k = nTheta + p;
+  const start = new Float64Array(k);
+  start.set(dev.pirls.sys.theta.subarray(0, nTheta));
+  start.set(dev.pirls.beta, nTheta);
+  const unsc = dev.pirls.sys.unscaledVcov();
+  const xst = new Float64Array(k);
+  for (let t = 0; t < nTheta; t++) xst[t] = 0.2 * 0.1;
+  for (let j = 0; j < p; j++) xst[nTheta + j] = 0.2 * Math.min(Math.sqrt(unsc[j + j * p]), 10);
+  const xt = xst.map((v) => v * 5e-4);
+  const lower = new Float64Array(k).fill(-Infinity);
+  lower.set(m.lower.subarray(0, nTheta));
+  const f = (x: Float64Array): number => {
+    const v = devfun(x);
+    progress(v);
+    return v;
+  };
+  const r = lme4NelderMead(f, start, { lower, xst, xt });
+  const best = Float64Array.from(r.x);
+  let fx = devfun(best);
+  fx = snapToBoundary(best, fx, m.lower, nTheta, devfun);
+  return { pars: best, fx, converged: r.converged, message: r.message };
 }

@@ -26,19 +26,26 @@ describe("glmer fits against lme4 1.1-31", () => {
     });
   }
 
-  it("seed_poisson: lme4's singular fit, on a ridge where only θ₂² + θ₃² is determined", () => {
+  it("seed_poisson: lme4's singular fit, on a ridge where lme4's Nelder–Mead decides the point", () => {
     // With θ₁ = 0 (no intercept variance) the likelihood depends on θ only through θ₂² + θ₃², so
-    // the optimum is a circle; where the second-stage optimiser stops on it changes the
-    // finite-difference Hessian, hence the SEs — in lme4 itself: SE(Intercept) is 0.1020 with its
-    // default Nelder–Mead (θ₃ = 0.0113), 0.1017 with bobyqa (θ₃ = 0.0053) and 0.1342 with
-    // nloptwrap (θ₃ = 0.0026) (lme4 1.1-31, glmerControl(optimizer = c("bobyqa", …))). We stop at
-    // θ₃ ≈ 0.0003; the SEs are checked at lme4's own (θ, β) in hessian.test.ts instead.
+    // the optimum is a circle, and the finite-difference Hessian — hence the SEs — changes along
+    // it: in lme4 itself SE(Intercept) is 0.1020 with its default Nelder–Mead (θ₃ = 0.0113), 0.1017
+    // with bobyqa (θ₃ = 0.0053) and 0.1342 with nloptwrap (θ₃ = 0.0026) in the second stage
+    // (lme4 1.1-31). Stage 1 ends singular, so fitGlmm follows lme4's own Nelder–Mead here.
     // (This is also a local optimum: lme4 with optimizer = "Nelder_Mead" in both stages reaches
     // −2 log L = 611.012 at θ = (0.412, 0.109, 0.229); lme4's default, and we, follow minqa's
     // BOBYQA path in stage 1 into the boundary.)
     const ref = readReference("seed_poisson");
     const fit = fitGlmm(seedPoissonMatrices(), { family: "poisson" });
-    expectMatchesLme4(fit, ref, { stderr: false });
+    expectMatchesLme4(fit, ref);
     expect(Math.abs(fit.deviance - ref.lme4_deviance) / ref.lme4_deviance).toBeLessThan(1e-4);
+  });
+
+  it("stage2Optimizer: 'Nelder_Mead' follows lme4's second stage step for step (cbpp)", () => {
+    const ref = readReference("cbpp_binomial");
+    const fit = fitGlmm(cbppMatrices(), { family: "binomial", stage2Optimizer: "Nelder_Mead" });
+    expectMatchesLme4(fit, ref);
+    expect(Math.abs(fit.theta[0] - (ref.theta as number))).toBeLessThan(1e-7);
+    expect(Math.abs(fit.objective - ref.objective)).toBeLessThan(1e-8);
   });
 });
