@@ -13,6 +13,7 @@ import type { FamilyName } from "../fit/fitted.js";
 import { lmer } from "../lmer.js";
 import { glmer } from "../glmer.js";
 import type { MixedModel } from "../result/model.js";
+import { progressReporter } from "../result/progress.js";
 
 const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [--family f] [--link l] [--nagq k] [--json]
 
@@ -78,18 +79,22 @@ export function parseFitArgs(args: string[]): FitArgs | string {
   return { data: positional[0]!, formula: positional[1]!, REML, family, link, nAGQ, json };
 }
 
+type FitProgress = (evaluations: number, objective: number) => void;
+
 /** Fit the model the arguments describe (the CSV already read). */
-export function fitFromArgs(a: FitArgs, data: DataTable): MixedModel {
+export function fitFromArgs(a: FitArgs, data: DataTable, onProgress?: FitProgress): MixedModel {
   const dataFile = basename(a.data);
   const dataName = dataFile.replace(/\.[^.]*$/, "");
   const linear = a.family === "gaussian" && (a.link === null || a.link === "identity");
-  if (linear) return lmer(a.formula, data, { REML: a.REML ?? true, dataName, dataFile });
+  const progress = onProgress ? { onProgress } : {};
+  if (linear) return lmer(a.formula, data, { REML: a.REML ?? true, dataName, dataFile, ...progress });
   return glmer(a.formula, data, {
     family: a.family,
     nAGQ: a.nAGQ,
     ...(a.link !== null ? { link: a.link } : {}),
     dataName,
     dataFile,
+    ...progress,
   });
 }
 
@@ -111,13 +116,17 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   let model: MixedModel;
+  // A status line on stderr for fits longer than about a second, only on a terminal and never with --json.
+  const progress = progressReporter({ json: parsed.json, label: "fitting" });
   try {
     const data = readCsv(parsed.data);
-    model = fitFromArgs(parsed, data);
+    model = fitFromArgs(parsed, data, (evaluations, objective) => progress.onProgress({ kind: "fit", evaluations, objective }));
   } catch (e) {
+    progress.done();
     process.stderr.write(`${describeError(e)}\n`);
     return 1;
   }
+  progress.done();
   await writeOut(parsed.json ? JSON.stringify(model.toJSON(), null, 2) + "\n" : model.summary());
   return 0;
 }
