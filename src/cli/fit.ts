@@ -99,7 +99,7 @@ export function fitFromArgs(a: FitArgs, data: DataTable, onProgress?: FitProgres
 }
 
 /** The message for a failed fit: formula errors with their caret lines. */
-function describeError(e: unknown): string {
+export function describeError(e: unknown): string {
   const formulaError = e instanceof FormulaError ? e : e instanceof ModelError ? e.formulaError : undefined;
   if (formulaError) return formulaError.errors.map((x) => x.render()).join("\n\n");
   return `error: ${e instanceof Error ? e.message : String(e)}`;

@@ -6,16 +6,10 @@
  * failed fit, 2 usage error.
  */
 import { writeFileSync } from "node:fs";
-import { basename } from "node:path";
-import { FormulaError } from "../../grammar/errors.js";
-import { glmer } from "../glmer.js";
-import { lmer } from "../lmer.js";
 import { readCsv } from "../model/csv.js";
-import { ModelError } from "../model/errors.js";
-import type { MixedModel } from "../result/model.js";
 import { plotSvg, PLOT_KINDS, type PlotKind } from "../result/plot/index.js";
 import { progressReporter } from "../result/progress.js";
-import { parseFitArgs, type FitArgs } from "./fit.js";
+import { describeError, fitFromArgs, parseFitArgs, type FitArgs } from "./fit.js";
 
 const usage = `usage: mixed-models plot <data.csv> "<formula>" --kind caterpillar|residuals|qq|profile --out file.svg
                          [--group g] [--reml | --ml] [--family f] [--link l] [--nagq k]
@@ -60,12 +54,6 @@ export function parsePlotArgs(args: string[]): PlotArgs | string {
   return { fit, kind: kind as PlotKind, out, group };
 }
 
-function describeError(e: unknown): string {
-  const formulaError = e instanceof FormulaError ? e : e instanceof ModelError ? e.formulaError : undefined;
-  if (formulaError) return formulaError.errors.map((x) => x.render()).join("\n\n");
-  return `error: ${e instanceof Error ? e.message : String(e)}`;
-}
-
 export async function run(args: string[]): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
     process.stdout.write(usage);
@@ -81,13 +69,7 @@ export async function run(args: string[]): Promise<number> {
   const onFit = (evaluations: number, objective: number) => reporter.onProgress({ kind: "fit", evaluations, objective });
   let svg: string;
   try {
-    const data = readCsv(a.data);
-    const dataFile = basename(a.data);
-    const dataName = dataFile.replace(/\.[^.]*$/, "");
-    const linear = a.family === "gaussian" && (a.link === null || a.link === "identity");
-    const model: MixedModel = linear
-      ? lmer(a.formula, data, { REML: a.REML ?? true, dataName, dataFile, onProgress: onFit })
-      : glmer(a.formula, data, { family: a.family, nAGQ: a.nAGQ, ...(a.link !== null ? { link: a.link } : {}), dataName, dataFile, onProgress: onFit });
+    const model = fitFromArgs(a, readCsv(a.data), onFit);
     reporter.done();
     const profiling = progressReporter();
     svg = plotSvg(model, parsed.kind, { ...(parsed.group !== null ? { group: parsed.group } : {}), onProgress: profiling.onProgress });
