@@ -70,39 +70,11 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
   let converged = s1.converged;
   if (!s1.converged) messages.push(`convergence failure in the first (nAGQ = 0) stage: ${s1.message}`);
 
-  const nTheta = m.theta0.length;
-  let theta: Float64Array;
-  let beta: Float64Array;
-  let objective: number;
-  let vcov: Float64Array | null = null;
-  let derivs: Derivatives | null = null;
-  if (nAGQ === 0) {
-    // lme4 reports the optimiser's value, PIRLS started from the initial η (as runStage1 left it)
-    theta = s1.theta;
-    objective = s1.fx;
-    beta = Float64Array.from(dev.pirls.beta);
-  } else {
-    const agq = nAGQ > 1 ? new AgqDeviance(dev, ghRule(nAGQ)) : null;
-    const devfun = agq ? (x: ArrayLike<number>) => agq.evaluate(x) : (x: ArrayLike<number>) => dev.stage2(x);
-    const choice = options.stage2Optimizer ?? "auto";
-    const useLme4 = choice === "Nelder_Mead" || (choice === "auto" && isSingular(s1.theta, m.lower));
-    const s2 = useLme4 ? runStage2Lme4(dev, devfun, progress) : runStage2(dev, devfun, bobyqa, progress);
-    if (!s2.converged) {
-      converged = false;
-      messages.push(`convergence failure in the second stage: ${s2.message}`);
-    }
-    derivs = deriv12((x) => devfun(x), s2.pars, s2.fx);
-    vcov = vcovFromHessian(derivs.hessian, nTheta, m.p);
-    if (vcov === null) {
-      messages.push(
-        "variance-covariance matrix computed from finite-difference Hessian is\nnot positive definite or contains NA values: falling back to var-cov estimated from RX",
-      );
-    }
-    // leave the deviance's state at the optimum (deriv12 moved it)
-    objective = devfun(s2.pars);
-    theta = s2.pars.slice(0, nTheta);
-    beta = s2.pars.slice(nTheta);
-  }
+  const est = nAGQ === 0 ? firstStageEstimates(dev, s1) : secondStage(dev, nAGQ, s1.theta, options, progress);
+  if (!est.converged) converged = false;
+  messages.push(...est.messages);
+  const { theta, beta, objective, derivs } = est;
+  let vcov = est.vcov;
 
   const sigma = family.estimatesScale
     ? Math.sqrt((dev.resp.pearsonSum() + dev.pirls.sqrLenU()) / m.n)
@@ -152,4 +124,65 @@ function conditionalSDs(m: ModelMatrices, blocks: Float64Array[], sigma: number)
     }
     return out;
   });
+}
+
+interface Estimates {
+  theta: Float64Array;
+  beta: Float64Array;
+  objective: number;
+  /** vcov(β) from the Hessian; null to use the R_X-based one. */
+  vcov: Float64Array | null;
+  derivs: Derivatives | null;
+  converged: boolean;
+  messages: string[];
+}
+
+/** nAGQ = 0: lme4 reports stage 1's optimiser value, PIRLS started from the initial η (as
+ *  runStage1 left the deviance), with β from that PIRLS and vcov from R_X. */
+function firstStageEstimates(dev: GlmmDeviance, s1: { theta: Float64Array; fx: number }): Estimates {
+  return {
+    theta: s1.theta,
+    beta: Float64Array.from(dev.pirls.beta),
+    objective: s1.fx,
+    vcov: null,
+    derivs: null,
+    converged: true,
+    messages: [],
+  };
+}
+
+/** nAGQ ≥ 1: the second stage over (θ, β), then lme4's finite-difference Hessian there. */
+function secondStage(
+  dev: GlmmDeviance,
+  nAGQ: number,
+  theta1: Float64Array,
+  options: GlmmOptions,
+  progress: (fx: number) => void,
+): Estimates {
+  const { m, nTheta } = dev;
+  const messages: string[] = [];
+  const agq = nAGQ > 1 ? new AgqDeviance(dev, ghRule(nAGQ)) : null;
+  const devfun = agq ? (x: ArrayLike<number>) => agq.evaluate(x) : (x: ArrayLike<number>) => dev.stage2(x);
+  const choice = options.stage2Optimizer ?? "auto";
+  const useLme4 = choice === "Nelder_Mead" || (choice === "auto" && isSingular(theta1, m.lower));
+  const s2 = useLme4 ? runStage2Lme4(dev, devfun, progress) : runStage2(dev, devfun, bobyqa, progress);
+  if (!s2.converged) messages.push(`convergence failure in the second stage: ${s2.message}`);
+  const derivs = deriv12((x) => devfun(x), s2.pars, s2.fx);
+  const vcov = vcovFromHessian(derivs.hessian, nTheta, m.p);
+  if (vcov === null) {
+    messages.push(
+      "variance-covariance matrix computed from finite-difference Hessian is\nnot positive definite or contains NA values: falling back to var-cov estimated from RX",
+    );
+  }
+  // leave the deviance's state at the optimum (deriv12 moved it)
+  const objective = devfun(s2.pars);
+  return {
+    theta: s2.pars.slice(0, nTheta),
+    beta: s2.pars.slice(nTheta),
+    objective,
+    vcov,
+    derivs,
+    converged: s2.converged,
+    messages,
+  };
 }
