@@ -36,7 +36,10 @@ export interface GlmmOptions {
    * The second stage's optimiser. "Nelder_Mead" is lme4's own (its default), step for step;
    * "bobyqa" reaches the same optimum in fewer evaluations. "auto" (default) uses BOBYQA unless
    * stage 1 ends on the boundary (a singular fit), where the optimum can be a ridge of equal
-   * deviance and lme4's answer is the point its Nelder–Mead stops at.
+   * deviance and lme4's answer is the point its Nelder–Mead stops at, or the family has a
+   * dispersion parameter, whose aic (dispersion estimated from the deviance) magnifies the PIRLS
+   * tolerance into noise of ~1e-4 in the deviance, so that only lme4's own path lands where lme4's
+   * Hessian — and so its standard errors — are.
    */
   stage2Optimizer?: "auto" | "bobyqa" | "Nelder_Mead";
 }
@@ -164,7 +167,8 @@ function secondStage(
   const agq = nAGQ > 1 ? new AgqDeviance(dev, ghRule(nAGQ)) : null;
   const devfun = agq ? (x: ArrayLike<number>) => agq.evaluate(x) : (x: ArrayLike<number>) => dev.stage2(x);
   const choice = options.stage2Optimizer ?? "auto";
-  const useLme4 = choice === "Nelder_Mead" || (choice === "auto" && isSingular(theta1, m.lower));
+  const useLme4 =
+    choice === "Nelder_Mead" || (choice === "auto" && (isSingular(theta1, m.lower) || dev.family.estimatesScale));
   const s2 = useLme4 ? runStage2Lme4(dev, devfun, progress) : runStage2(dev, devfun, bobyqa, progress);
   if (!s2.converged) messages.push(`convergence failure in the second stage: ${s2.message}`);
   const derivs = deriv12((x) => devfun(x), s2.pars, s2.fx);

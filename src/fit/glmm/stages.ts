@@ -40,9 +40,10 @@ export function runStage1(
 /**
  * Stage 2: (θ, β) together from stage 1's (θ, β), u by PIRLS at fixed β. lme4 uses Nelder–Mead
  * with initial steps 0.02 for θ and 0.2·SE(β) (SE from R_X, capped at 10); we use BOBYQA in the
- * coordinates x = (pars − start)/scale with scale = (0.1, SE), so its initial radius 0.2 is those
- * same steps and one radius suits every coordinate; ρ_end = 1e-4 is then 1e-4 SE in β and 1e-5
- * in θ. Then lme4's check.boundary: a θ within 1e-5 of its bound is put on it when that does not
+ * coordinates x = (pars − start)/scale with scale = (0.1, SE), so one radius suits every
+ * coordinate: ρ_beg = 0.1 (steps of 0.01 in θ and 0.1 SE in β; stage 1's (θ, β) is that close,
+ * and it takes ~20% fewer evaluations than 0.2 on VerbAgg), ρ_end = 1e-4 (1e-4 SE in β, 1e-5 in θ).
+ * Then lme4's check.boundary: a θ within 1e-5 of its bound is put on it when that does not
  * increase the deviance.
  */
 export function runStage2(
@@ -80,7 +81,7 @@ export function runStage2(
     progress(v);
     return v;
   };
-  const r = optimizer(f, new Float64Array(k), { lower, rhobeg: 0.2, rhoend: 1e-4 });
+  const r = optimizer(f, new Float64Array(k), { lower, rhobeg: 0.1, rhoend: 1e-4 });
   const best = Float64Array.from(toPars(r.x));
   let fx = devfun(best);
   fx = snapToBoundary(best, fx, m.lower, nTheta, devfun);
