@@ -5,17 +5,21 @@
 import type { FittedModel } from "../fitted.js";
 import type { ModelMatrices } from "../../model/matrices.js";
 import { bobyqa } from "../optimize/bobyqa.js";
+import { lme4NloptwrapOptions } from "../optimize/presets.js";
+import type { BobyqaOptions } from "../optimize/types.js";
 import type { OptimizerResult } from "../optimize/types.js";
 import { NotPositiveDefiniteError } from "../../linalg/errors.js";
 import { makeDevfun, objective, type Devfun } from "./profiled-deviance.js";
 import { lmmResults } from "./results.js";
+import { lme4StartTheta } from "./start.js";
 
 export interface FitLmmOptions {
   REML: boolean;
   /** Called after every evaluation of the objective with the count and the value. */
   onProgress?: (evaluations: number, objective: number) => void;
-  /** Optimiser settings (defaults: ρ_beg 0.2, ρ_end 1e-6, ftolAbs 1e-8 as lme4's nloptwrap,
-   *  at most 10 000 evaluations). */
+  /** Optimiser settings. By default lme4's own (nloptwrap's BOBYQA: NLopt's initial steps and
+   *  rescaling, xtol_rel 1e-4, ftol_abs 1e-8, 2n+1 points, at most 100 000 evaluations), so the fit
+   *  follows lme4's iterates; a given rhobeg replaces NLopt's initial steps by one radius. */
   rhobeg?: number;
   rhoend?: number;
   ftolAbs?: number;
@@ -27,8 +31,6 @@ const SINGULAR_TOL = 1e-4;
 /** lme4's optimizeLmer boundary.tol and its restart_edge step (btol). */
 const BOUNDARY_TOL = 1e-5;
 const EDGE_STEP = 1e-5;
-/** lme4's nloptwrap default ftol_abs: stop once an improvement of the criterion is below it. */
-const FTOL_ABS = 1e-8;
 
 export const SINGULAR_MESSAGE = "boundary (singular) fit: see help('isSingular')";
 
@@ -46,12 +48,9 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
     return d;
   };
   const upper = new Float64Array(m.lower.length).fill(Infinity);
-  const run = (x0: ArrayLike<number>) =>
-    bobyqa(f, x0, {
-      lower: m.lower, upper, rhobeg: options.rhobeg, rhoend: options.rhoend,
-      ftolAbs: options.ftolAbs ?? FTOL_ABS, maxEval: options.maxEval,
-    });
-  let opt = run(m.theta0);
+  // lme4's optwrap recomputes NLopt's initial steps from each start (the restart's too)
+  const run = (x0: ArrayLike<number>) => bobyqa(f, x0, optimizerOptions(x0, m.lower, upper, options));
+  let opt = run(lme4StartTheta(m));
   opt = restartFromEdge(devfun, m, opt, run);
   const theta = snapToBoundary(devfun, m, opt);
 
@@ -76,6 +75,21 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
     ...results,
     fitSeconds: (performance.now() - t0) / 1000,
   };
+}
+
+/** lme4's nloptwrap settings for this start, with any of the caller's overrides. */
+function optimizerOptions(
+  x0: ArrayLike<number>, lower: ArrayLike<number>, upper: ArrayLike<number>, options: FitLmmOptions,
+): BobyqaOptions {
+  const o = lme4NloptwrapOptions(x0, lower, upper);
+  if (options.rhobeg !== undefined) {
+    o.initialStep = undefined;
+    o.rhobeg = options.rhobeg;
+    o.rhoend = Math.min(options.rhoend ?? 1e-6, options.rhobeg);
+  } else if (options.rhoend !== undefined) o.rhoend = options.rhoend;
+  if (options.ftolAbs !== undefined) o.ftolAbs = options.ftolAbs;
+  if (options.maxEval !== undefined) o.maxEval = options.maxEval;
+  return o;
 }
 
 /** The fit cannot be made: the message says why. */
