@@ -25,6 +25,9 @@ export interface Link {
   linkinv(eta: number): number;
   /** dμ/dη at η. */
   muEta(eta: number): number;
+  /** dμ/dη from μ = g⁻¹(η) when that is exact without another exp (log: μ),
+   *  equal to muEta(η) to rounding; PIRLS uses it on its hot path. */
+  muEtaFromMu?(mu: number): number;
   /** Whether η is in the link's domain (R's valideta, elementwise). */
   valideta(eta: number): boolean;
 }
@@ -44,6 +47,7 @@ const logit: Link = {
     const opE = 1 + e;
     return Math.max(EPS, e / (opE * opE));
   },
+  // (no muEtaFromMu: 1 − μ loses precision as μ → 1; lme4 computes dlogis from η)
   valideta: always,
 };
 
@@ -86,6 +90,7 @@ const log: Link = {
   linkfun: (mu) => Math.log(mu),
   linkinv: (eta) => Math.max(EPS, Math.exp(eta)),
   muEta: (eta) => Math.max(EPS, Math.exp(eta)),
+  muEtaFromMu: (mu) => mu,
   valideta: always,
 };
 

@@ -61,10 +61,13 @@ export class GlmResponse {
    *  with `offset` the part of η not being solved for. */
   updateWorking(offset: Float64Array): void {
     const { link, variance } = this.family;
+    const { eta, mu, y, wt, w, z } = this;
+    const fromMu = link.muEtaFromMu;
     for (let i = 0; i < this.n; i++) {
-      const d = link.muEta(this.eta[i]);
-      this.w[i] = (d * d * this.wt[i]) / variance(this.mu[i]);
-      this.z[i] = this.eta[i] - offset[i] + (this.y[i] - this.mu[i]) / d;
+      const m = mu[i];
+      const d = fromMu ? fromMu(m) : link.muEta(eta[i]);
+      w[i] = (d * d * wt[i]) / variance(m);
+      z[i] = eta[i] - offset[i] + (y[i] - m) / d;
     }
   }
 

@@ -90,6 +90,12 @@ describe("links against R's make.link", () => {
     expect(logit.muEta(800)).toBeGreaterThan(0);
     expect(makeLink("log").linkinv(-1000)).toBeGreaterThan(0);
   });
+  it("muEtaFromMu (the hot-path shortcut) equals mu.eta to rounding", () => {
+    for (const name of ["log"]) {
+      const link = makeLink(name);
+      [-30, -2.5, -0.3, 0.7, 1.9, 30].forEach((eta) => expectClose(link.muEtaFromMu!(link.linkinv(eta)), link.muEta(eta), 1e-12));
+    }
+  });
   it("an unknown link is a FamilyError naming the known ones", () => {
     expect(() => makeLink("foo")).toThrow(FamilyError);
     expect(() => makeLink("foo")).toThrow(/"foo" link not recognised; known links are "logit"/);
