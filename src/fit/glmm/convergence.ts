@@ -5,8 +5,10 @@
  *  - singular fit (θ with lower bound 0 below 1e-4): only "boundary (singular) fit: …", no others;
  *  - gradient: the smaller of |H^{-1/2}g| (R's solve(chol(H), g)) and |g| per component must stay
  *    below 0.002;
- *  - Hessian (of the β block, then of all of (θ, β)), tolerance 1e-6: negative eigenvalues,
- *    numerical singularity, a very large eigenvalue or a large eigenvalue ratio.
+ *  - Hessian of (θ, β), tolerance 1e-6: negative eigenvalues, numerical singularity, a very
+ *    large eigenvalue or a large eigenvalue ratio. (checkConv would first check the β block
+ *    alone, but glmer passes the bounds of all of (θ, β) as the θ bounds, so that check never
+ *    runs for a GLMM; we follow glmer.)
  */
 import { choleskyInPlace, NotPositiveDefiniteError } from "../../linalg/index.js";
 import type { Derivatives } from "./hessian.js";
@@ -46,12 +48,10 @@ export function convergenceMessages(
   if (isSingular(theta, lower)) return [SINGULAR_MESSAGE];
   if (derivs === null) return [];
   const k = derivs.gradient.length;
-  const nTheta = theta.length;
   const out: string[] = [];
   if (derivs.gradient.some((g) => Number.isNaN(g))) return ["Gradient contains NAs"];
   const g = gradientMessage(derivs.hessian, derivs.gradient, k);
   if (g) out.push(g);
-  if (k > nTheta) out.push(...hessianMessages(subMatrix(derivs.hessian, k, nTheta), k - nTheta, "fixed-effect"));
   out.push(...hessianMessages(derivs.hessian, k, ""));
   return out;
 }
@@ -104,14 +104,6 @@ function hessianMessages(h: Float64Array, k: number, hesstype: string): string[]
   const min = Math.min(...ev);
   if (max * HESS_TOL > 1) out.push("Model is nearly unidentifiable: very large eigenvalue\n - Rescale variables?");
   if (min / max < HESS_TOL) out.push("Model is nearly unidentifiable: large eigenvalue ratio\n - Rescale variables?");
-  return out;
-}
-
-/** The trailing (k − from) × (k − from) block of a k × k column-major matrix. */
-function subMatrix(a: Float64Array, k: number, from: number): Float64Array {
-  const p = k - from;
-  const out = new Float64Array(p * p);
-  for (let j = 0; j < p; j++) for (let i = 0; i < p; i++) out[i + j * p] = a[from + i + (from + j) * k];
   return out;
 }
 

@@ -53,3 +53,29 @@ describe("families with a dispersion parameter, log link, on sleepstudy, against
     });
   }
 });
+
+describe("Gamma with its canonical inverse link: lme4's numbers and its convergence warnings", () => {
+  it("sleepstudy", () => {
+    // lme4 1.1-31: glmer(Reaction ~ Days + (1 | Subject), sleepstudy, family = Gamma)
+    const m = compileModel("Reaction ~ Days + (1 | Subject)", readCsv(`${DATA}sleepstudy.csv`), { family: "Gamma" });
+    const fit = fitGlmm(m, { family: "Gamma" });
+    expect(fit.link).toBe("inverse");
+    expect(Math.abs(fit.objective - 1731.19713858091)).toBeLessThan(1e-3);
+    expect(Math.abs(fit.theta[0] / 0.00265959961767689 - 1)).toBeLessThan(0.01);
+    const fixef = [0.00404876058323473, -0.000115968059571599];
+    const se = [0.000163439068913671, 9.20418178851732e-6];
+    fixef.forEach((b, j) => {
+      expect(Math.abs(fit.beta[j] - b)).toBeLessThanOrEqual(0.01 * se[j]);
+      expect(Math.abs(Math.sqrt(fit.vcov[j * 3]) / se[j] - 1)).toBeLessThanOrEqual(0.01);
+    });
+    expect(Math.abs(fit.sigma / 0.102823441576376 - 1)).toBeLessThan(1e-3);
+    expect(fit.converged).toBe(false);
+    // lme4: "Model failed to converge with max|grad| = 0.0641719 (tol = 0.002, component 1)" and
+    // "Model is nearly unidentifiable: very large eigenvalue\n - Rescale variables?"
+    expect(fit.messages).toHaveLength(2);
+    const grad = /^Model failed to converge with max\|grad\| = ([0-9.e+-]+) \(tol = 0\.002, component 1\)$/.exec(fit.messages[0]);
+    expect(grad).not.toBeNull();
+    expect(Math.abs(Number(grad![1]) / 0.0641719 - 1)).toBeLessThan(0.05);
+    expect(fit.messages[1]).toBe("Model is nearly unidentifiable: very large eigenvalue\n - Rescale variables?");
+  });
+});
