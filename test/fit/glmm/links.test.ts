@@ -43,6 +43,17 @@ const CASES: Lme4Fit[] = [
     se: [0.210922612214482, 0.284889760354957, 0.306310508578283, 0.409045645402353],
   },
   {
+    formula: "cbind(incidence, size - incidence) ~ factor(period) + (1 | herd)",
+    data: "cbpp.csv",
+    family: "binomial",
+    link: "cauchit",
+    nAGQ: 1,
+    objective: 181.602810474981,
+    theta: 1.14044606334151,
+    fixef: [-1.66110002933099, -2.29687045691564, -2.37536175829758, -5.10128219063812],
+    se: [0.446478569084354, 0.955137083261453, 1.10672387930871, 2.5696167165829],
+  },
+  {
     formula: "y ~ Days + (0 + Days | Subject)",
     data: "seed_poisson.csv",
     family: "poisson",
