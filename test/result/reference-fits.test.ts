@@ -18,6 +18,14 @@ import { FIXTURES, boxed, num, readReference, readSummary, referenceIds, sameUpT
 
 const slow = process.env.MIXED_MODELS_SLOW === "1";
 
+/** Relative tolerance of the printed-summary comparison where lme4's own digits are not stable:
+ *  VerbAgg's Hessian-based SEs differ by up to 1% between two lme4 runs; seed_poisson is a
+ *  singular fit on a ridge of the deviance, where the Hessian-based SE depends on where the
+ *  optimiser stops along the ridge (lme4 itself gives SE(Intercept) 0.1017–0.1342 with different
+ *  optimisers; we print 0.1018 against its 0.1020, within the 1% checked above, and the p-value
+ *  amplifies that 0.2% to 2%: 0.0144 against 0.0147). */
+const SUMMARY_TOLERANCE: Record<string, number> = { verbagg_bernoulli: 1e-2, seed_poisson: 2.5e-2 };
+
 function fitReference(ref: any): MixedModel {
   const data = readCsv(join(FIXTURES, "data", ref.data));
   const dataName = ref.data.replace(/\.csv$/, "");
@@ -31,13 +39,6 @@ describe.each(referenceIds())("lmer/glmer on %s", (id) => {
   run("agrees with lme4", () => {
     const m = fitReference(ref);
     expect(m.objective).toBeLessThanOrEqual(ref.objective + 1e-3);
-    if (m.objective < ref.objective - 0.01) {
-      // A clearly better optimum than lme4's: lme4 stopped at a local optimum on the boundary
-      // (seed_poisson: lme4 reports 615.32 with θ₁ = 0; started from our θ, lme4 itself reaches
-      // 611.0121, our value), so its estimates are not the target. Only the count checks apply.
-      expect(m.nobs).toBe(ref.nobs);
-      return;
-    }
     expect(m.nobs).toBe(ref.nobs);
     expect(m.ngroups).toEqual(ref.ngroups);
     expect(m.singular).toBe(ref.singular);
@@ -68,7 +69,7 @@ describe.each(referenceIds())("lmer/glmer on %s", (id) => {
     const got = m.summary().split("\n");
     const text = readSummary(id).split("\n");
     expect(got.length).toBe(text.length);
-    const bad = text.map((line, i) => [i, got[i], line]).filter(([, g, w]) => !sameUpToLastDigit(g as string, w as string, id === "verbagg_bernoulli" ? 1e-2 : 1e-3));
+    const bad = text.map((line, i) => [i, got[i], line]).filter(([, g, w]) => !sameUpToLastDigit(g as string, w as string, SUMMARY_TOLERANCE[id] ?? 1e-3));
     expect(bad).toEqual([]);
   });
 });
