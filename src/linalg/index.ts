@@ -5,4 +5,5 @@ export { choleskyInPlace, choleskyUnblocked } from "./cholesky.js";
 export { forwardSolveInPlace } from "./forward-solve.js";
 export { backSolveTransposeInPlace } from "./back-solve.js";
 export { invertLower } from "./invert-lower.js";
+export { selectedInverse } from "./selected-inverse.js";
 export { NotPositiveDefiniteError } from "./errors.js";
