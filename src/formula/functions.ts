@@ -9,6 +9,8 @@ export interface FunctionSignature {
   named: readonly string[];
   /** Where it may appear: `response` only on the left of `~` (cbind), `term` anywhere. */
   where: "term" | "response";
+  /** False for R's less common math functions and aliases, left out of the "known functions" hint. */
+  listed?: false;
 }
 
 export const KNOWN_FUNCTIONS: Readonly<Record<string, FunctionSignature>> = {
@@ -19,7 +21,18 @@ export const KNOWN_FUNCTIONS: Readonly<Record<string, FunctionSignature>> = {
   sqrt: { minArgs: 1, maxArgs: 1, named: [], where: "term" },
   abs: { minArgs: 1, maxArgs: 1, named: [], where: "term" },
   I: { minArgs: 1, maxArgs: 1, named: [], where: "term" },
+  log1p: { minArgs: 1, maxArgs: 1, named: [], where: "term", listed: false },
+  expm1: { minArgs: 1, maxArgs: 1, named: [], where: "term", listed: false },
+  sin: { minArgs: 1, maxArgs: 1, named: [], where: "term", listed: false },
+  cos: { minArgs: 1, maxArgs: 1, named: [], where: "term", listed: false },
+  tan: { minArgs: 1, maxArgs: 1, named: [], where: "term", listed: false },
+  floor: { minArgs: 1, maxArgs: 1, named: [], where: "term", listed: false },
+  ceiling: { minArgs: 1, maxArgs: 1, named: [], where: "term", listed: false },
+  trunc: { minArgs: 1, maxArgs: 1, named: [], where: "term", listed: false },
+  sign: { minArgs: 1, maxArgs: 1, named: [], where: "term", listed: false },
+  round: { minArgs: 1, maxArgs: 2, named: ["digits"], where: "term", listed: false },
   factor: { minArgs: 1, maxArgs: 1, named: [], where: "term" },
+  "as.factor": { minArgs: 1, maxArgs: 1, named: [], where: "term", listed: false },
   "as.numeric": { minArgs: 1, maxArgs: 1, named: [], where: "term" },
   scale: { minArgs: 1, maxArgs: 3, named: ["center", "scale"], where: "term" },
   offset: { minArgs: 1, maxArgs: 1, named: [], where: "term" },

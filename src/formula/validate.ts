@@ -158,11 +158,12 @@ class Validator {
     if (!sig) {
       const known = Object.keys(KNOWN_FUNCTIONS);
       const close = closestName(e.fn, known);
+      const listed = known.filter((k) => KNOWN_FUNCTIONS[k]!.listed !== false);
       this.problems.push({
         message: `unknown function '${e.fn}'`,
         start: e.start,
         end: fnEnd,
-        hint: (close ? `did you mean '${close}'? ` : "") + `known functions: ${known.join(", ")}`,
+        hint: (close ? `did you mean '${close}'? ` : "") + `known functions: ${listed.join(", ")}`,
       });
     } else {
       const positional = e.args.filter((_, i) => !e.argNames?.[i]).length;

@@ -132,6 +132,22 @@ const CALLS: Record<string, CallHandler> = {
   exp: (args, whole, ctx) => unary(args, whole, ctx, Math.exp),
   sqrt: (args, whole, ctx) => unary(args, whole, ctx, Math.sqrt, "negative"),
   abs: (args, whole, ctx) => unary(args, whole, ctx, Math.abs),
+  log1p: (args, whole, ctx) => unary(args, whole, ctx, Math.log1p, "too small (≤ -1)"),
+  expm1: (args, whole, ctx) => unary(args, whole, ctx, Math.expm1),
+  sin: (args, whole, ctx) => unary(args, whole, ctx, Math.sin),
+  cos: (args, whole, ctx) => unary(args, whole, ctx, Math.cos),
+  tan: (args, whole, ctx) => unary(args, whole, ctx, Math.tan),
+  floor: (args, whole, ctx) => unary(args, whole, ctx, Math.floor),
+  ceiling: (args, whole, ctx) => unary(args, whole, ctx, Math.ceil),
+  trunc: (args, whole, ctx) => unary(args, whole, ctx, Math.trunc),
+  sign: (args, whole, ctx) => unary(args, whole, ctx, Math.sign),
+  round: (args, whole, ctx) => {
+    expectArgs(args, 1, 2, whole, ctx);
+    const a = matchArgs(whole, ["x", "digits"], ctx);
+    if (!a.has("x")) throw new ModelError(`'${ctx.label(whole)}' needs the value to round`, ctx.label(whole));
+    const digits = a.has("digits") ? constantOf(a.get("digits")!, whole, ctx) : 0;
+    return checkedMath(a.get("x")!, whole, ctx, (v) => roundHalfEven(v, digits));
+  },
   I: (args, whole, ctx) => {
     expectArgs(args, 1, 1, whole, ctx);
     return evaluate(args[0]!, ctx);
@@ -258,6 +274,19 @@ function checkedMath(arg: Expr, whole: Expr, ctx: EvalContext, f: (a: number) =>
     out[i] = y;
   }
   return { kind: "numeric", values: out };
+}
+
+/**
+ * R's round(x, digits): IEC 60559 rounding, a tie goes to the even neighbour (round(2.5) = 2,
+ * round(-0.5) = -0); ties are judged on the decimal value R prints, x·10^digits to 15 digits.
+ */
+function roundHalfEven(x: number, digits: number): number {
+  if (!Number.isFinite(x)) return x;
+  const p = Math.pow(10, digits);
+  const y = Number((x * p).toPrecision(15));
+  const f = Math.floor(y);
+  const r = y - f === 0.5 ? (f % 2 === 0 ? f : f + 1) : Math.round(y);
+  return r / p;
 }
 
 /** scale()'s center / scale argument: TRUE (estimate), FALSE (leave), or a number to use. */

@@ -1,0 +1,81 @@
+/**
+ * The extra robustness corpus (test/fixtures/extra: cases-extra.R, lme4 1.1.31's answers):
+ * every case fitted through the public lmer()/glmer() from its CSV and compared with lme4 by
+ * conformance.ts's tolerances. A case in KNOWN_DISAGREEMENTS must show exactly the listed
+ * disagreements (and its specific check), nothing more, so that a fix — or a new regression —
+ * shows up here.
+ */
+import { describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { glmer, lmer, readCsv } from "../../src/index.js";
+import type { MixedModel } from "../../src/index.js";
+import { EXTRA, disagreements, extraReferenceIds, readExtraReference, type Reference } from "./conformance.js";
+
+function fitReference(ref: Reference): MixedModel {
+  const data = readCsv(join(EXTRA, "data", ref.data));
+  if (ref.family === "gaussian" && ref.link === "identity") return lmer(ref.formula, data, { REML: ref.REML });
+  return glmer(ref.formula, data, { family: ref.family, link: ref.link, nAGQ: ref.nAGQ });
+}
+
+interface KnownDisagreement {
+  /** Why we differ from lme4, and whose code it concerns. */
+  reason: string;
+  /** The keys of disagreements() this case shows. */
+  keys: string[];
+  /** The specific deviation, asserted on the fit. */
+  check: (m: MixedModel, ref: Reference) => void;
+}
+
+const KNOWN_DISAGREEMENTS: Record<string, KnownDisagreement> = {
+  cake_recipe_noint_vector: {
+    reason: "lme4 stops 1.4e-4 short of the boundary θ₆ = 0 (src/fit/lmm: ours is the better optimum)",
+    keys: ["singular"],
+    check: (m, ref) => {
+      // A flat REML criterion along θ₆: ours reaches the boundary, lme4's BOBYQA stops at
+      // θ₆ = 1.37e-4, just above isSingular's 1e-4, with a criterion 8e-8 higher.
+      expect(m.objective).toBeLessThanOrEqual(ref.objective);
+      expect(m.theta[5]).toBeLessThan(1e-4);
+      expect(ref.theta[5]).toBeGreaterThan(1e-4);
+    },
+  },
+  cake_recipe_uncorr_vector: {
+    reason: "(recipe || replicate): the intercept SD is unidentified next to the recipe block; lme4 stops at 0.05, ours 0.001 (src/fit/lmm: ours lower)",
+    keys: ["varcorr replicate/(Intercept)"],
+    check: (m, ref) => {
+      // lme4 expands (recipe || replicate) to (1 | replicate) + (0 + recipe | replicate): the
+      // intercept is in the span of the recipe indicators, so the criterion barely moves with it.
+      expect(m.objective).toBeLessThanOrEqual(ref.objective);
+      const sd = m.varCorr.find((r) => r.group === "replicate" && r.var1 === "(Intercept)")!.sdcor;
+      expect(sd).toBeLessThan(0.06);
+      expect(ref.varcorr[0].sdcor).toBeLessThan(0.06);
+    },
+  },
+  grouse_unscaled_year: {
+    reason: "unscaled YEAR (96–98): our GLMM optimum is 4.9e-4 above lme4's, β off by 2% of its SE (src/fit/glmm stops early)",
+    keys: ["fixef (Intercept)", "fixef YEAR"],
+    check: (m, ref) => {
+      // lme4's own deviance function at our (θ, β) gives our objective, 2856.10516; lme4 (bobyqa
+      // or Nelder–Mead with tight tolerances) reaches 2856.10467. The intercept and YEAR slope are
+      // nearly collinear (YEAR ≈ 97 ± 1), so a small gap in deviance is a visible gap in β.
+      const gap = m.objective - ref.objective;
+      expect(gap).toBeGreaterThan(1e-4);
+      expect(gap).toBeLessThan(1e-3);
+      for (const k of ["(Intercept)", "YEAR"]) expect(Math.abs(m.fixef[k]! - ref.fixef[k])).toBeLessThan(0.05 * ref.stderr[k]);
+    },
+  },
+};
+
+describe.each(extraReferenceIds())("extra case %s", (id) => {
+  const ref = readExtraReference(id);
+  const known = KNOWN_DISAGREEMENTS[id];
+  it(known ? `differs from lme4 only as known: ${known.reason}` : "agrees with lme4", () => {
+    const m = fitReference(ref);
+    const found = disagreements(m, ref);
+    if (!known) {
+      expect(found).toEqual([]);
+      return;
+    }
+    expect(found.map((d) => d.key)).toEqual(known.keys);
+    known.check(m, ref);
+  });
+});
