@@ -3,7 +3,8 @@
  * check.boundary).
  */
 import { lme4MinqaOptions, type BobyqaOptions, type OptimizerResult } from "../optimize/index.js";
-import { lme4NelderMead } from "./lme4-nelder-mead.js";
+import { nelderMead } from "../optimize/nelder-mead.js";
+import { lme4NelderMeadOptions } from "../optimize/presets.js";
 import type { GlmmDeviance } from "./deviance.js";
 
 type Optimizer = (f: (x: Float64Array) => number, x0: ArrayLike<number>, options: BobyqaOptions) => OptimizerResult;
@@ -116,7 +117,7 @@ function snapToBoundary(
 }
 
 /**
- * Stage 2 exactly as lme4 runs it: its own Nelder–Mead (lme4-nelder-mead.ts) on (θ, β) from
+ * Stage 2 exactly as lme4 runs it: its own Nelder–Mead (optimize/nelder-mead.ts with lme4's settings) on (θ, β) from
  * stage 1's (θ, β), initial steps xst = 0.2·(0.1 for θ, min(SE(β), 10)) with SE from R_X at σ = 1,
  * tolerances xt = 5e-4·xst (R/optimizer.R optwrap with adj = TRUE), then check.boundary.
  */
@@ -131,18 +132,14 @@ export function runStage2Lme4(
   start.set(dev.pirls.sys.theta.subarray(0, nTheta));
   start.set(dev.pirls.beta, nTheta);
   const unsc = dev.pirls.sys.unscaledVcov();
-  const xst = new Float64Array(k);
-  for (let t = 0; t < nTheta; t++) xst[t] = 0.2 * 0.1;
-  for (let j = 0; j < p; j++) xst[nTheta + j] = 0.2 * Math.min(Math.sqrt(unsc[j + j * p]), 10);
-  const xt = xst.map((v) => v * 5e-4);
-  const lower = new Float64Array(k).fill(-Infinity);
-  lower.set(m.lower.subarray(0, nTheta));
+  const betaSD = new Float64Array(p);
+  for (let j = 0; j < p; j++) betaSD[j] = Math.sqrt(unsc[j + j * p]);
   const f = (x: Float64Array): number => {
     const v = devfun(x);
     progress(v);
     return v;
   };
-  const r = lme4NelderMead(f, start, { lower, xst, xt });
+  const r = nelderMead(f, start, lme4NelderMeadOptions(m.lower.subarray(0, nTheta), betaSD));
   const best = Float64Array.from(r.x);
   let fx = devfun(best);
   fx = snapToBoundary(best, fx, m.lower, nTheta, devfun);
