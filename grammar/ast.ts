@@ -26,6 +26,13 @@ export interface NumberNode extends Span {
   text: string;
 }
 
+/** A string constant `"B"` or `'B'` (only as a call argument): `value` unescaped, `text` as written. */
+export interface StringNode extends Span {
+  kind: "string";
+  value: string;
+  text: string;
+}
+
 /** A call `fn(arg, …)`: `log(x)`, `I(Days^2)`, `cbind(s, n - s)`, `poly(x, 2)`. */
 export interface CallNode extends Span {
   kind: "call";
@@ -40,7 +47,12 @@ export interface CallNode extends Span {
  * arguments (`I(a + b)`, `log(x / 2)`) the same nodes mean arithmetic. `|` and `||` are the
  * random-effect bars and only occur inside parentheses.
  */
-export type BinaryOp = "+" | "-" | "*" | "/" | "^" | ":" | "%in%" | "|" | "||";
+export type BinaryOp = "+" | "-" | "*" | "/" | "^" | ":" | "%in%" | "|" | "||" | ComparisonOp | "&";
+
+/** R's comparisons; with `&`, meaningful only inside a call's arguments (`I(Days > 4)`). */
+export type ComparisonOp = "==" | "!=" | "<" | ">" | "<=" | ">=";
+
+export const COMPARISON_OPS: readonly ComparisonOp[] = ["==", "!=", "<", ">", "<=", ">="];
 
 export interface BinaryNode extends Span {
   kind: "binary";
@@ -67,7 +79,7 @@ export interface DotNode extends Span {
   kind: "dot";
 }
 
-export type Expr = NameNode | NumberNode | CallNode | BinaryNode | UnaryNode | ParenNode | DotNode;
+export type Expr = NameNode | NumberNode | StringNode | CallNode | BinaryNode | UnaryNode | ParenNode | DotNode;
 
 /** `lhs ~ rhs`, or one-sided `~ rhs` (lhs null). */
 export interface FormulaNode extends Span {

@@ -1,8 +1,10 @@
 /**
  * The formula parser: a chevrotain CstParser whose rules encode R's operator precedence (R
  * Language Definition §3.1.4, `?Syntax`), loosest first:
- *   `~`  <  `|` `||`  <  `+` `-`  <  `*` `/`  <  `%in%` (%op%)  <  `:`  <  unary `-` `+`  <  `^`.
- * The grammar only recognises shapes; meaning (bars only inside parentheses, known functions,
+ *   `~`  <  `|` `||`  <  `&`  <  `==` `!=` `<` `>` `<=` `>=`  <  `+` `-`  <  `*` `/`  <  `%in%` (%op%)
+ *   <  `:`  <  unary `-` `+`  <  `^`.
+ * The three loosest binary levels share one rule (`expr`); the AST builder applies their
+ * precedence. The grammar only recognises shapes; meaning (bars only inside parentheses, known functions,
  * integer powers) is checked on the AST by src/formula/validate.ts. grammar/formula.ebnf is the
  * same grammar written out.
  */
@@ -15,7 +17,10 @@ import {
   Caret,
   Colon,
   Comma,
+  CompareOp,
+  Ampersand,
   Equals,
+  StringLiteral,
   Identifier,
   LParen,
   MultiplicativeOp,
@@ -39,11 +44,18 @@ export class FormulaParser extends CstParser {
     this.SUBRULE2(this.expr, { LABEL: "rhs" });
   });
 
-  /** expr := sum { ("|" | "||") sum } — the bars bind loosest. */
+  /**
+   * expr := sum { ("|" | "||" | "&" | comparison) sum } — the bars bind loosest, then `&`, then
+   * the comparisons (grammar/visitor.ts folds the chain by these levels, as R's parser does).
+   */
   public expr = this.RULE("expr", () => {
     this.SUBRULE(this.sum);
     this.MANY(() => {
-      this.CONSUME(BarOp);
+      this.OR([
+        { ALT: () => this.CONSUME(BarOp) },
+        { ALT: () => this.CONSUME(Ampersand) },
+        { ALT: () => this.CONSUME(CompareOp) },
+      ]);
       this.SUBRULE2(this.sum);
     });
   });
@@ -106,10 +118,11 @@ export class FormulaParser extends CstParser {
     });
   });
 
-  /** atom := number | name [ "(" [ args ] ")" ] | backquoted | "(" expr ")" */
+  /** atom := number | string | name [ "(" [ args ] ")" ] | backquoted | "(" expr ")" */
   public atom = this.RULE("atom", () => {
     this.OR([
       { ALT: () => this.CONSUME(NumberLiteral) },
+      { ALT: () => this.CONSUME(StringLiteral) },
       { ALT: () => this.SUBRULE(this.nameOrCall) },
       { ALT: () => this.CONSUME(BackquotedName) },
       { ALT: () => this.SUBRULE(this.parenthesised) },

@@ -33,7 +33,7 @@ export function lexingProblem(e: ILexingError, text: string): FormulaProblem {
   const ch = text.slice(e.offset, e.offset + Math.max(1, e.length));
   const first = ch[0] ?? "";
   let hint = "formulas are made of names, numbers, calls such as log(x), and the operators ~ + - * / : ^ %in% | ||";
-  if (first === '"' || first === "'") hint = "strings have no place in a formula; write names with spaces in backquotes, e.g. `reaction time`";
+  if (first === '"' || first === "'") hint = `a string needs its closing ${first} (strings are call arguments such as relevel(f, "B")); write names with spaces in backquotes, e.g. \`reaction time\``;
   else if (first === "%") hint = "an operator between % signs must be closed, e.g. a %in% b";
   else if (first === "`") hint = "a backquoted name needs a closing backquote";
   return { message: `unexpected character '${first}'`, start: e.offset, end: e.offset + 1, hint };

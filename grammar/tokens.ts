@@ -2,7 +2,7 @@
  * The formula lexer: every token of R's formula language in one `allTokens` list.
  *
  * Order matters: chevrotain takes the FIRST pattern that matches, so `||` precedes `|`, `%in%`
- * precedes the general `%op%`, and numbers precede names (`.5` is a number, `.x` a name).
+ * precedes the general `%op%`, `==` precedes `=`, `<=` precedes `<`, and numbers precede names (`.5` is a number, `.x` a name).
  * Operator families share a category so the parser can consume "any additive operator" at once.
  */
 import { createToken, Lexer, type TokenType } from "chevrotain";
@@ -14,6 +14,8 @@ export const AdditiveOp = createToken({ name: "AdditiveOp", pattern: Lexer.NA })
 export const MultiplicativeOp = createToken({ name: "MultiplicativeOp", pattern: Lexer.NA });
 export const SpecialOp = createToken({ name: "SpecialOp", pattern: Lexer.NA });
 export const BarOp = createToken({ name: "BarOp", pattern: Lexer.NA });
+/** Comparisons, only meaningful inside a call's arguments: `I(Days > 4)`, `I(recipe == "A")`. */
+export const CompareOp = createToken({ name: "CompareOp", pattern: Lexer.NA });
 
 export const Tilde = createToken({ name: "Tilde", pattern: /~/, label: "'~'" });
 export const DoubleBar = createToken({ name: "DoubleBar", pattern: /\|\|/, categories: [BarOp], label: "'||'" });
@@ -31,6 +33,20 @@ export const LParen = createToken({ name: "LParen", pattern: /\(/, label: "'('" 
 export const RParen = createToken({ name: "RParen", pattern: /\)/, label: "')'" });
 export const Comma = createToken({ name: "Comma", pattern: /,/, label: "','" });
 export const Equals = createToken({ name: "Equals", pattern: /=/, label: "'='" });
+export const EqualEqual = createToken({ name: "EqualEqual", pattern: /==/, categories: [CompareOp], label: "'=='" });
+export const NotEqual = createToken({ name: "NotEqual", pattern: /!=/, categories: [CompareOp], label: "'!='" });
+export const LessEqual = createToken({ name: "LessEqual", pattern: /<=/, categories: [CompareOp], label: "'<='" });
+export const GreaterEqual = createToken({ name: "GreaterEqual", pattern: />=/, categories: [CompareOp], label: "'>='" });
+export const Less = createToken({ name: "Less", pattern: /</, categories: [CompareOp], label: "'<'" });
+export const Greater = createToken({ name: "Greater", pattern: />/, categories: [CompareOp], label: "'>'" });
+/** Element-wise logical and, inside a call's arguments: `I(x > 1 & x < 5)`. */
+export const Ampersand = createToken({ name: "Ampersand", pattern: /&/, label: "'&'" });
+/** String constants, inside a call's arguments: `relevel(recipe, "B")`, `I(Sex == 'Female')`. */
+export const StringLiteral = createToken({
+  name: "StringLiteral",
+  pattern: /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/,
+  label: "string",
+});
 
 /** R numeric constants: `1`, `2.5`, `.5`, `1e-3`, `3L`, `0x1F`. */
 export const NumberLiteral = createToken({
@@ -72,7 +88,15 @@ export const allTokens: TokenType[] = [
   LParen,
   RParen,
   Comma,
+  EqualEqual,
+  NotEqual,
+  LessEqual,
+  GreaterEqual,
+  Less,
+  Greater,
+  Ampersand,
   Equals,
+  StringLiteral,
   NumberLiteral,
   BackquotedName,
   Identifier,
@@ -80,6 +104,7 @@ export const allTokens: TokenType[] = [
   MultiplicativeOp,
   SpecialOp,
   BarOp,
+  CompareOp,
 ];
 
 export const formulaLexer = new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });

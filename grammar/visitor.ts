@@ -3,7 +3,7 @@
  * its source span. Left-associative chains (`a + b - c`) fold to the left as R's parser does.
  */
 import type { CstNode, IToken } from "chevrotain";
-import type { BinaryOp, CallNode, Expr, FormulaNode } from "./ast.js";
+import type { BinaryOp, CallNode, ComparisonOp, Expr, FormulaNode } from "./ast.js";
 import type { FormulaProblem } from "./errors.js";
 import { formulaParser } from "./rules.js";
 
@@ -24,6 +24,12 @@ function nodes(ch: Children, key: string): CstNode[] {
 function numberValue(text: string): number {
   const t = text.endsWith("L") ? text.slice(0, -1) : text;
   return Number(t);
+}
+
+/** The characters of an R string constant: quotes removed, backslash escapes (\\n, \\t, \\", \\\\) read. */
+function unescapeString(text: string): string {
+  const escapes: Record<string, string> = { n: "\n", t: "\t", r: "\r", "0": "\0" };
+  return text.slice(1, -1).replace(/\\(.)/g, (_, c: string) => escapes[c] ?? c);
 }
 
 export class AstBuilder extends BaseVisitor {
@@ -53,8 +59,40 @@ export class AstBuilder extends BaseVisitor {
     return acc;
   }
 
+  /**
+   * `a OP b OP c …` over the three loosest levels (bars < `&` < comparisons), folded as R's
+   * parser does: bars and `&` to the left; a comparison does not chain (`a < b < c` is an R
+   * syntax error).
+   */
   expr(ch: Children): Expr {
-    return this.chain(nodes(ch, "sum"), tokens(ch, "BarOp"), (t) => (t.image === "||" ? "||" : "|"));
+    const operands = nodes(ch, "sum").map((n) => this.visit(n) as Expr);
+    const ops = [...tokens(ch, "BarOp"), ...tokens(ch, "Ampersand"), ...tokens(ch, "CompareOp")].sort((a, b) => a.startOffset - b.startOffset);
+    return this.foldByLevel(operands, ops);
+  }
+
+  private foldByLevel(operands: Expr[], ops: IToken[]): Expr {
+    if (ops.length === 0) return operands[0]!;
+    const level = (t: IToken) => (t.image === "|" || t.image === "||" ? 0 : t.image === "&" ? 1 : 2);
+    const loosest = Math.min(...ops.map(level));
+    // Left-associative: split at the last operator of the loosest level.
+    let k = ops.length - 1;
+    while (level(ops[k]!) !== loosest) k--;
+    const tok = ops[k]!;
+    if (loosest === 2) {
+      const first = ops.findIndex((t) => level(t) === 2);
+      if (first !== k) {
+        this.problems.push({
+          message: `comparisons cannot be chained: '${ops[first]!.image}' and '${tok.image}'`,
+          start: tok.startOffset,
+          end: tokenEnd(tok),
+          hint: "join two comparisons with '&', e.g. I(x > 1 & x < 5)",
+        });
+      }
+    }
+    const left = this.foldByLevel(operands.slice(0, k + 1), ops.slice(0, k));
+    const right = this.foldByLevel(operands.slice(k + 1), ops.slice(k + 1));
+    const op: BinaryOp = loosest === 0 ? (tok.image === "||" ? "||" : "|") : loosest === 1 ? "&" : (tok.image as ComparisonOp);
+    return { kind: "binary", op, left, right, start: left.start, end: right.end };
   }
 
   sum(ch: Children): Expr {
@@ -101,6 +139,8 @@ export class AstBuilder extends BaseVisitor {
   atom(ch: Children): Expr {
     const num = tokens(ch, "NumberLiteral")[0];
     if (num) return { kind: "number", value: numberValue(num.image), text: num.image, start: num.startOffset, end: tokenEnd(num) };
+    const str = tokens(ch, "StringLiteral")[0];
+    if (str) return { kind: "string", value: unescapeString(str.image), text: str.image, start: str.startOffset, end: tokenEnd(str) };
     const quoted = tokens(ch, "BackquotedName")[0];
     if (quoted) {
       return { kind: "name", name: quoted.image.slice(1, -1), quoted: true, start: quoted.startOffset, end: tokenEnd(quoted) };

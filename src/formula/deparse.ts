@@ -45,8 +45,14 @@ export function formatRNumber(x: number): string {
   return sign + (fixed.length <= sci.length ? fixed : sci);
 }
 
-// R's deparse spaces `+ - *`, %op% and the bars, but not `/`, `^` or `:` (R's deparse.c binary-op table).
-const SPACED = new Set(["+", "-", "*", "%in%", "|", "||"]);
+// R's deparse spaces `+ - *`, %op%, the bars, `&` and the comparisons, but not `/`, `^` or `:` (R's deparse.c binary-op table).
+const SPACED = new Set(["+", "-", "*", "%in%", "|", "||", "&", "==", "!=", "<", ">", "<=", ">="]);
+
+/** A string constant as R deparses it: double quotes, with `"` `\\` and control characters escaped. */
+function deparseString(value: string): string {
+  const escapes: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r" };
+  return '"' + value.replace(/["\\\n\t\r]/g, (c) => escapes[c]!) + '"';
+}
 
 export function deparse(expr: Expr): string {
   switch (expr.kind) {
@@ -58,6 +64,8 @@ export function deparse(expr: Expr): string {
       return formatRNumber(expr.value) + (/L$/.test(expr.text) && Number.isInteger(expr.value) ? "L" : "");
     case "dot":
       return ".";
+    case "string":
+      return deparseString(expr.value);
     case "paren":
       return "(" + deparse(expr.inner) + ")";
     case "unary":

@@ -10,7 +10,7 @@
  * Duplicates collapse keeping the first (TrimRepeats), then terms are ordered by their number of
  * variables, stably (TermCode's reordering), and each label lists variables in appearance order.
  */
-import type { Expr, NameNode } from "../../grammar/ast.js";
+import { COMPARISON_OPS, type Expr, type NameNode } from "../../grammar/ast.js";
 import type { FormulaProblem } from "../../grammar/errors.js";
 import { deparse, isSyntacticName } from "./deparse.js";
 import type { Term } from "./terms.js";
@@ -105,7 +105,18 @@ class Encoder {
       case "unary":
         return e.op === "-" ? this.deleteTerms([], e.operand) : this.encode(e.operand);
       case "binary":
+        // R's terms() takes an operator it does not know as a formula operator (`x > 3`, `a & b`)
+        // as a whole variable, labelled by its deparse ("x > 3"; model.matrix names "x > 3TRUE").
+        if (e.op === "&" || (COMPARISON_OPS as readonly string[]).includes(e.op)) return [this.vars.install(e)];
         return this.encodeBinary(e.op, e.left, e.right);
+      case "string":
+        this.problems.push({
+          message: `the string ${e.text} cannot be a term`,
+          start: e.start,
+          end: e.end,
+          hint: "strings are arguments of calls, e.g. relevel(recipe, \"B\") or I(Sex == \"Female\"); write a column name with spaces in backquotes",
+        });
+        return [];
     }
   }
 

@@ -4,6 +4,7 @@
  * any row is removed (so scale() and poly() see all non-missing rows, as in R).
  */
 import type { CallNode, Expr } from "../../grammar/ast.js";
+import { compare, isComparison, logicalAnd } from "./compare.js";
 import { ModelError } from "./errors.js";
 import type { NumericColumn } from "./data.js";
 import { numericOf, type CallParameters, type EvalContext, type Value } from "./values.js";
@@ -18,6 +19,9 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
       return lookupColumn(e.name, ctx);
     case "number":
       return { kind: "numeric", values: new Float64Array(ctx.table.n).fill(e.value) };
+    case "string":
+      // A character constant, recycled over the rows (R: a one-level factor once in the frame).
+      return { kind: "factor", codes: new Int32Array(ctx.table.n), levels: [e.value] };
     case "paren":
       return evaluate(e.inner, ctx);
     case "unary": {
@@ -25,6 +29,8 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
       return e.op === "-" ? mapNumeric(v, (a) => -a) : { kind: "numeric", values: v };
     }
     case "binary":
+      if (e.op === "&") return logicalAnd(e.left, e.right, ctx);
+      if (isComparison(e.op)) return compare(e.op, e.left, e.right, e, ctx);
       return arithmetic(e.op, e.left, e.right, e, ctx);
     case "call":
       return call(e, ctx);
@@ -156,6 +162,14 @@ const CALLS: Record<string, CallHandler> = {
     expectArgs(args, 1, 1, whole, ctx);
     return { kind: "numeric", values: numericOf(evaluate(args[0]!, ctx), args[0]!, ctx) };
   },
+  relevel: (args, whole, ctx) => {
+    expectArgs(args, 1, 2, whole, ctx);
+    const a = matchArgs(whole, ["x", "ref"], ctx);
+    const xe = a.get("x");
+    const ref = a.get("ref");
+    if (!xe || !ref) throw new ModelError(`'${ctx.label(whole)}' needs a factor and the reference level, e.g. relevel(recipe, "B")`, ctx.label(whole));
+    return relevelFactor(evaluate(xe, ctx), ref, whole, ctx);
+  },
   factor: (args, whole, ctx) => {
     expectArgs(args, 1, 1, whole, ctx);
     return asFactor(evaluate(args[0]!, ctx), args[0]!, ctx);
@@ -221,6 +235,23 @@ const CALLS: Record<string, CallHandler> = {
   },
 };
 CALLS["as.factor"] = CALLS.factor!;
+
+/**
+ * R's relevel(x, ref): the factor with level `ref` (a level name, or a 1-based position) moved
+ * first, so treatment contrasts compare against it; the other levels keep their order.
+ */
+function relevelFactor(v: Value, ref: Expr, whole: Expr, ctx: EvalContext): Value {
+  if (v.kind !== "factor") throw new ModelError(`'${ctx.label(whole)}': relevel() needs a factor, and '${ctx.label(whole.kind === "call" ? whole.args[0]! : whole)}' is not one`, ctx.label(whole));
+  const k = ref.kind === "string" ? v.levels.indexOf(ref.value) : constantOf(ref, whole, ctx) - 1;
+  if (!(k >= 0 && k < v.levels.length) || !Number.isInteger(k)) {
+    throw new ModelError(`'${ctx.label(whole)}': ${ctx.label(ref)} is not a level of the factor (levels: ${v.levels.join(", ")})`, ctx.label(whole));
+  }
+  const order = [k, ...v.levels.map((_, i) => i).filter((i) => i !== k)];
+  const newCode = new Int32Array(v.levels.length);
+  order.forEach((old, j) => (newCode[old] = j));
+  const codes = Int32Array.from(v.codes, (c) => (c < 0 ? c : newCode[c]!));
+  return { kind: "factor", codes, levels: order.map((i) => v.levels[i]!) };
+}
 
 function call(whole: CallNode, ctx: EvalContext): Value {
   const fn = whole.fn;

@@ -42,7 +42,22 @@ export interface EvalContext {
 /** The numeric values of a one-column value; factors are not numbers (R: "not meaningful for factors"). */
 export function numericOf(v: Value, e: Expr, ctx: EvalContext): Float64Array {
   if (v.kind === "numeric") return v.values;
+  if (v.kind === "factor" && isLogical(v)) return logicalAsNumbers(v);
   if (v.kind === "matrix" && v.ncol === 1) return v.values;
   const what = v.kind === "factor" ? "a factor" : `a ${v.ncol}-column matrix`;
   throw new ModelError(`'${ctx.label(e)}' is ${what}, but a number is needed here`, ctx.label(e));
+}
+
+/**
+ * A logical (TRUE/FALSE column, or a comparison's result) is kept as a factor with levels among
+ * "FALSE", "TRUE" — what model.matrix makes of it (`xTRUE`). A character column can never have
+ * such levels only (read.csv reads it as logical), so the levels identify a logical.
+ */
+export function isLogical(v: Value): boolean {
+  return v.kind === "factor" && v.levels.length > 0 && v.levels.every((l) => l === "FALSE" || l === "TRUE");
+}
+
+/** R's as.numeric of a logical: FALSE 0, TRUE 1, NA missing. */
+export function logicalAsNumbers(v: FactorColumn): Float64Array {
+  return Float64Array.from(v.codes, (c) => (c < 0 ? NaN : v.levels[c] === "TRUE" ? 1 : 0));
 }
