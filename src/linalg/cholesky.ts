@@ -11,11 +11,25 @@
  * in registers. Only the lower triangle (with the diagonal) is read or written.
  */
 import { NotPositiveDefiniteError } from "./errors.js";
+import { simdKernel, type SimdKernel } from "./simd-kernel.js";
 
 /** Largest panel: the packed panel (n × NB doubles) stays in L2 cache for n up to a few thousand. */
 const NB = 48;
 
-let packBuffer = new Float64Array(0);
+let packBuffer: Float64Array = new Float64Array(0);
+/** The WebAssembly SIMD update kernel (its memory holds packBuffer), or null: JavaScript kernel. */
+let kernel: SimdKernel | null = null;
+/** Whether to use the SIMD kernel when the runtime has one (tests switch it off to compare). */
+let useSimd = true;
+
+/** Use (true, the default) or bypass the WebAssembly SIMD update kernel; returns whether it is
+ *  available. Results agree either way to rounding. */
+export function setSimdKernel(on: boolean): boolean {
+  useSimd = on;
+  packBuffer = new Float64Array(0);
+  kernel = null;
+  return simdKernel(1, 1) !== null;
+}
 let rowBuffer = new Int32Array(0);
 let flagBuffer = new Uint8Array(0);
 const diagBuffer = new Float64Array(NB * NB);
@@ -32,7 +46,11 @@ export function choleskyInPlace(a: Float64Array, n: number, offset = 0, ld = n, 
     choleskyUnblocked(a, n, offset, ld, 0);
     return;
   }
-  if (packBuffer.length < n * NB) packBuffer = new Float64Array(n * NB);
+  if (packBuffer.length < n * NB) {
+    // the SIMD kernel's out area holds one column pair's dot products: 16 doubles per 4 rows
+    kernel = useSimd ? simdKernel(n * NB, 16 * Math.ceil(n / 4) + 16) : null;
+    packBuffer = kernel ? kernel.pack : new Float64Array(n * NB);
+  }
   if (rowBuffer.length < n) {
     rowBuffer = new Int32Array(n);
     flagBuffer = new Uint8Array(n);
@@ -58,10 +76,13 @@ function factorPanel(a: Float64Array, n: number, offset: number, ld: number, j0:
     return;
   }
   const pt = packBuffer;
-  packRows(a, offset, ld, j0, jb, rows, cnt, pt);
-  solvePackedRows(a, offset, ld, j0, jb, cnt, pt);
-  unpackRows(a, offset, ld, j0, jb, rows, cnt, pt);
-  updateTrailing(a, offset, ld, jb, rows, cnt, pt);
+  // packed rows have an even stride (a zero column pads an odd panel) for the two-lane kernel
+  const st = jb + (jb & 1);
+  packRows(a, offset, ld, j0, jb, st, rows, cnt, pt);
+  solvePackedRows(a, offset, ld, j0, jb, st, cnt, pt);
+  unpackRows(a, offset, ld, j0, jb, st, rows, cnt, pt);
+  if (kernel) updateTrailingSimd(a, offset, ld, st, rows, cnt, pt, kernel);
+  else updateTrailing(a, offset, ld, st, rows, cnt, pt);
 }
 
 /** A one-column panel (common below a sparse order's final clique): scale its nonzero rows by the
@@ -115,23 +136,30 @@ function nonzeroRowsBelow(a: Float64Array, n: number, offset: number, ld: number
   return cnt;
 }
 
-/** Copy the panel's entries on `rows` into `pt`, row-major with stride jb. */
-function packRows(a: Float64Array, offset: number, ld: number, j0: number, jb: number, rows: Int32Array, cnt: number, pt: Float64Array): void {
+/** Copy the panel's entries on `rows` into `pt`, row-major with stride st (≥ jb; zero-padded). */
+function packRows(
+  a: Float64Array, offset: number, ld: number, j0: number, jb: number, st: number, rows: Int32Array, cnt: number, pt: Float64Array,
+): void {
   for (let k = 0; k < jb; k++) {
     const ck = offset + (j0 + k) * ld;
-    for (let r = 0; r < cnt; r++) pt[r * jb + k] = a[ck + rows[r]];
+    for (let r = 0; r < cnt; r++) pt[r * st + k] = a[ck + rows[r]];
   }
+  for (let k = jb; k < st; k++) for (let r = 0; r < cnt; r++) pt[r * st + k] = 0;
 }
 
-function unpackRows(a: Float64Array, offset: number, ld: number, j0: number, jb: number, rows: Int32Array, cnt: number, pt: Float64Array): void {
+function unpackRows(
+  a: Float64Array, offset: number, ld: number, j0: number, jb: number, st: number, rows: Int32Array, cnt: number, pt: Float64Array,
+): void {
   for (let k = 0; k < jb; k++) {
     const ck = offset + (j0 + k) * ld;
-    for (let r = 0; r < cnt; r++) a[ck + rows[r]] = pt[r * jb + k];
+    for (let r = 0; r < cnt; r++) a[ck + rows[r]] = pt[r * st + k];
   }
 }
 
 /** Each packed row x ← x L_d⁻ᵀ (L_d the factored diagonal block), i.e. solve L_d xᵀ = xᵀ. */
-function solvePackedRows(a: Float64Array, offset: number, ld: number, j0: number, jb: number, cnt: number, pt: Float64Array): void {
+function solvePackedRows(
+  a: Float64Array, offset: number, ld: number, j0: number, jb: number, st: number, cnt: number, pt: Float64Array,
+): void {
   // L_d copied row-major so each substitution step is a contiguous dot product
   const d = diagBuffer;
   for (let k = 0; k < jb; k++) {
@@ -141,7 +169,7 @@ function solvePackedRows(a: Float64Array, offset: number, ld: number, j0: number
   // four rows at a time: four independent substitution chains keep the multiply-adds pipelined
   let r = 0;
   for (; r + 3 < cnt; r += 4) {
-    const o0 = r * jb, o1 = o0 + jb, o2 = o1 + jb, o3 = o2 + jb;
+    const o0 = r * st, o1 = o0 + st, o2 = o1 + st, o3 = o2 + st;
     for (let c = 0; c < jb; c++) {
       const dc = c * jb;
       let s0 = pt[o0 + c], s1 = pt[o1 + c], s2 = pt[o2 + c], s3 = pt[o3 + c];
@@ -154,13 +182,66 @@ function solvePackedRows(a: Float64Array, offset: number, ld: number, j0: number
     }
   }
   for (; r < cnt; r++) {
-    const o = r * jb;
+    const o = r * st;
     for (let c = 0; c < jb; c++) {
       const dc = c * jb;
       let s = pt[o + c];
       for (let k = 0; k < c; k++) s -= pt[o + k] * d[dc + k];
       pt[o + c] = s / d[dc + c];
     }
+  }
+}
+
+/** A[rows[i], rows[j]] −= ⟨P_i, P_j⟩ for j ≤ i < cnt (SYRK on the panel's nonzero rows), the
+ *  dot products by the WebAssembly kernel eight rows × two columns at a time (each summed in k
+ *  order, as updateTrailing sums it); the leftover rows and a last odd column here. */
+function updateTrailingSimd(
+  a: Float64Array, offset: number, ld: number, st: number, rows: Int32Array, cnt: number, pt: Float64Array, kern: SimdKernel,
+): void {
+  // the row-pair-interleaved copy the kernel reads its rows from
+  const q = kern.interleaved;
+  for (let r = 0; r + 1 < cnt; r += 2) {
+    // pair r/2 starts at (r/2)·2·st = r·st
+    const o = r * st;
+    for (let k = 0; k < st; k++) {
+      q[o + 2 * k] = pt[o + k];
+      q[o + 2 * k + 1] = pt[o + st + k];
+    }
+  }
+  const out = kern.out;
+  let j = 0;
+  for (; j + 1 < cnt; j += 2) {
+    const iEnd = j + ((cnt - j) & ~7);
+    const c0 = offset + rows[j] * ld;
+    const c1 = offset + rows[j + 1] * ld;
+    if (iEnd > j) kern.colPair(st, j, iEnd);
+    for (let i = j, o = 0; i < iEnd; i += 8, o += 16) {
+      for (let h = 0; h < 8; h++) {
+        const oh = o + 2 * (h >> 1) + (h & 1);
+        const r = rows[i + h];
+        a[c0 + r] -= out[oh];
+        // column j+1 from row j+1 down (row j is above its diagonal)
+        if (i + h > j) a[c1 + r] -= out[oh + 8];
+      }
+    }
+    const pj0 = j * st;
+    const pj1 = pj0 + st;
+    for (let i = iEnd; i < cnt; i++) {
+      const p0 = i * st;
+      let s0 = 0, s1 = 0;
+      for (let k = 0; k < st; k++) {
+        const x = pt[p0 + k];
+        s0 += x * pt[pj0 + k]; s1 += x * pt[pj1 + k];
+      }
+      a[c0 + rows[i]] -= s0;
+      if (i > j) a[c1 + rows[i]] -= s1;
+    }
+  }
+  if (j < cnt) {
+    const pj = j * st;
+    let s = 0;
+    for (let k = 0; k < st; k++) s += pt[pj + k] * pt[pj + k];
+    a[offset + rows[j] * ld + rows[j]] -= s;
   }
 }
 
