@@ -7,7 +7,7 @@
 import type { FittedModel } from "../fit/fitted.js";
 import { fitLmm } from "../fit/lmm/index.js";
 import { pchisqUpper } from "./confint/distributions.js";
-import { lmeDeparsedFormula } from "./formula-text.js";
+import { lmeDeparsedFormula, rDeparsedFormula } from "./formula-text.js";
 import { MixedModel } from "./model.js";
 import { isLinearMixedModel } from "./profile/problem.js";
 import { formatNumbers, formatPval, roundR, zapsmall } from "./rformat.js";
@@ -113,7 +113,9 @@ export function anova(...args: (AnovaModel | Record<string, AnovaModel>)[]): Ano
   for (const i of order) {
     const m = entries[i][1];
     const formula = m instanceof MixedModel ? m.formula : (m.matrices.plan as { formula?: string }).formula ?? "";
-    heading.push(`${entries[i][0]}: ${lmeDeparsedFormula(formula)}`);
+    // glmer keeps `||` in its formula; lmer expands it (see MixedModel.summaryInput)
+    const glmm = m instanceof MixedModel && m.isGLMM;
+    heading.push(`${entries[i][0]}: ${glmm ? rDeparsedFormula(formula) : lmeDeparsedFormula(formula)}`);
   }
   return { rows, refitted, messages: refitted ? [REFIT_MESSAGE] : [], heading, fits: order.map((i) => fits[i]) };
 }

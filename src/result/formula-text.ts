@@ -65,6 +65,11 @@ function expandDoubleVert(lhs: string, group: string): string {
   return "(" + pieces.map((t) => `(${t} | ${group})`).join(" + ") + ")";
 }
 
+/** The formula as R deparses it, `||` kept (glmer's "Formula:" line). */
+export function rDeparsedFormula(formula: string): string {
+  return rDeparse(formula);
+}
+
 function rDeparse(formula: string): string {
   try {
     return deparseFormula(parseFormula(formula));

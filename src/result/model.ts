@@ -8,7 +8,7 @@ import type { ModelMatrices } from "../model/matrices.js";
 import { ranefTables, type RanefTable } from "./ranef.js";
 import { computeResiduals, type ResidualType } from "./residuals.js";
 import { formatPrint, formatSummary, type SummaryInput } from "./summary.js";
-import { lmeDeparsedFormula } from "./formula-text.js";
+import { lmeDeparsedFormula, rDeparsedFormula } from "./formula-text.js";
 import { modelToJSON, type ModelJSON } from "./json.js";
 import { varCorrBlocks, varCorrRows, type VarCorrBlock, type VarCorrRow } from "./varcorr.js";
 
@@ -212,7 +212,9 @@ export class MixedModel {
       isGLMM: this.isGLMM,
       REML: this.REML,
       nAGQ: this.nAGQ,
-      formula: lmeDeparsedFormula(this.formula),
+      // lmer() keeps the formula after expandDoubleVerts, glmer() the call's own (lme4 1.1.31:
+      // lmer's mkMerMod gets mc$formula <- lmod$formula, glmer's the unmodified call).
+      formula: this.isGLMM ? rDeparsedFormula(this.formula) : lmeDeparsedFormula(this.formula),
       dataName: this.dataName,
       weightsName: this.weightsName,
       objective: this.objective,

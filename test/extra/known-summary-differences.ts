@@ -1,0 +1,32 @@
+/**
+ * Extra cases whose summary() differs from lme4's printed summary in known lines (1-based line
+ * numbers of lme4's text), with the reason. The first three and the grouse cases are the fits in
+ * extra-cases.test.ts's KNOWN_DISAGREEMENTS or where lme4 itself stopped early; the rest are
+ * numbers that move with the last digits of the optimum.
+ */
+export const KNOWN_SUMMARY_DIFFERENCES: Record<string, { reason: string; lines: number[] }> = {
+  cake_recipe_noint_vector: {
+    reason: "ours reaches the singular boundary lme4 stops 1.4e-4 short of: we add the 'boundary (singular) fit' note",
+    lines: [27, 28, 29, 30],
+  },
+  cake_recipe_uncorr_vector: {
+    reason: "the unidentified intercept SD: 0.001 (ours) vs 0.05 (lme4), on a flat criterion",
+    lines: [13],
+  },
+  cake_slope_by_rep: {
+    reason: "lme4 stops early (max|grad| 0.39, its warning); our ML deviance is 0.029 lower, so the SDs, SEs, residual quantiles and the warning differ",
+    lines: [11, 15, 16, 22, 25, 32, 33, 34, 35],
+  },
+  grouse_unscaled_year: {
+    reason: "our GLMM optimum is 4.9e-4 above lme4's (src/fit/glmm), β off by 2% of its SE; our convergence check then adds a max|grad| warning",
+    lines: [21, 22, 23, 32, 33, 34, 36],
+  },
+  grouse_year_location: {
+    reason: "lme4's max|grad| warning: 0.00242 at its optimum vs 0.00224 at ours (both above the 0.002 tolerance)",
+    lines: [35],
+  },
+  verbagg_mode_btype: {
+    reason: "SE 0.13888 vs 0.13895 (finite-difference Hessian, 0.05%) moves the tiny p-value 8.21e-06 vs 8.30e-06",
+    lines: [26],
+  },
+};
