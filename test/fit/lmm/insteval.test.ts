@@ -11,6 +11,8 @@ describe.skipIf(!process.env.LMM_INSTEVAL)("fitLmm on InstEval", () => {
     const fit = fitLmm(buildMatrices("insteval_crossed_ml"), { REML: false });
     expectMatchesReference(fit, ref);
     expect(fit.converged).toBe(true);
+    // lme4 1.1 (nloptwrap, mkLmerDevfun's moment start): m@optinfo$feval is 79
+    expect(fit.evaluations).toBe(79);
     console.log(`InstEval: ${fit.evaluations} evaluations, ${fit.fitSeconds.toFixed(2)} s`);
   });
 });
