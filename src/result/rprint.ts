@@ -170,8 +170,12 @@ export function printCharMatrix(m: CharMatrix, right: boolean, width = R_WIDTH):
   return out;
 }
 
-/** R's binary operators after which deparse() may break a long line (PP_BINARY, not PP_BINARY2). */
-const BREAKING_OPERATORS = new Set(["~", "+", "-", "*", "|", "||", "&", "&&"]);
+/**
+ * R's binary operators after which deparse() may break a long line: PP_BINARY in R's names.c
+ * (the comparisons included), and user %op%s, which deparse.c lays out as PP_BINARY; not
+ * PP_BINARY2 (`/`, `^`, `:`).
+ */
+const BREAKING_OPERATORS = new Set(["~", "+", "-", "*", "|", "||", "&", "&&", "==", "!=", "<", ">", "<=", ">=", "%in%"]);
 
 /**
  * deparse() of a formula as R lays it out: after a binary operator, once the line is longer than
