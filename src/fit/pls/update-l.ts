@@ -26,6 +26,8 @@ export interface Factor {
   tmp: Float64Array;
   /** The later terms' part of u in trailing order (scratch of solve.ts). */
   uTrailing: Float64Array;
+  /** Per trailing index, its Λ diagonal entry (scratch of formTrailing). */
+  lamRow: Float64Array;
 }
 
 export function allocateFactor(s: BlockStructure): Factor {
@@ -35,13 +37,14 @@ export function allocateFactor(s: BlockStructure): Factor {
     l22: new Float64Array(s.m * s.m),
     tmp: new Float64Array(s.p1),
     uTrailing: new Float64Array(s.qRest),
+    lamRow: new Float64Array(s.m),
   };
 }
 
 export function updateL(s: BlockStructure, a: CrossProducts, lam: LambdaStore, f: Factor): void {
   factorFirstTermBlocks(s, a.a11, lam, f.l11);
   formOffDiagonal(s, a.a21, lam, f);
-  formTrailing(s, a.a22, lam, f.l22);
+  formTrailing(s, a.a22, lam, f.l22, f.lamRow);
   subtractSchurComplement(s, f.l21, f.l22);
   choleskyInPlace(f.l22, s.m, 0, s.m, s.panels);
 }
@@ -125,9 +128,24 @@ function formOffDiagonal(s: BlockStructure, a21: Float64Array, lam: LambdaStore,
 }
 
 /** Lower triangle of Λ₂ᵀ A₂₂ Λ₂ + I_Z into l22 (Λ₂ = blockdiag(Λ_k per level, …, I_{p+1})). */
-function formTrailing(s: BlockStructure, a22: Float64Array, lam: LambdaStore, l22: Float64Array): void {
+function formTrailing(s: BlockStructure, a22: Float64Array, lam: LambdaStore, l22: Float64Array, lamRow: Float64Array): void {
   const { m, qRest, rLen, rLamPtr } = s;
   const L = lam.values;
+  let allScalar = true;
+  for (let i = 0; i < m; i++) {
+    if (rLen[i] !== 1) allScalar = false;
+    lamRow[i] = L[rLamPtr[i]];
+  }
+  if (allScalar) {
+    // scalar terms only (Λ₂ diagonal): entry (i, j) is λ_i λ_j A₂₂[i, j]
+    for (let j = 0; j < m; j++) {
+      const cj = j * m;
+      const lamj = lamRow[j];
+      for (let i = j; i < m; i++) l22[i + cj] = lamRow[i] * lamj * a22[i + cj];
+      if (j < qRest) l22[j + cj] += 1;
+    }
+    return;
+  }
   for (let j = 0; j < m; j++) {
     const lj = rLen[j];
     const pj = rLamPtr[j];
