@@ -20,7 +20,7 @@ export function parseCsv(input: string): DataTable {
   if (rows.length === 0) throw new ModelError("CSV: no header line");
   const header = rows[0]!.map((h) => h.trim());
   const n = rows.length - 1;
-  const names = uniqueNames(header);
+  const names = uniqueNames(header.map(syntacticName));
   const columns = new Map<string, Column>();
   names.forEach((name, j) => {
     const raw = new Array<string>(n);
@@ -30,7 +30,10 @@ export function parseCsv(input: string): DataTable {
   return { n, names, columns };
 }
 
-/** Read a CSV file (read.csv's conventions: header line, comma separated, `NA` and blanks missing). */
+/**
+ * Read a CSV file (read.csv's conventions: header line made syntactic as check.names does,
+ * comma separated, `NA` and blanks missing).
+ */
 export function readCsv(path: string): DataTable {
   let text: string;
   try {
@@ -39,6 +42,23 @@ export function readCsv(path: string): DataTable {
     throw new ModelError(`cannot read '${path}': ${(e as Error).message}`);
   }
   return parseCsv(text);
+}
+
+const RESERVED = new Set([
+  "if", "else", "repeat", "while", "function", "for", "next", "break", "in",
+  "TRUE", "FALSE", "NULL", "Inf", "NaN", "NA", "NA_integer_", "NA_real_", "NA_character_", "NA_complex_",
+]);
+
+/**
+ * read.csv's check.names (R's make.names in a UTF-8 locale): characters other than letters,
+ * digits, `.` and `_` become `.`; a name not starting with a letter or a dot-not-before-a-digit
+ * gets an `X` in front; a reserved word gets a `.` after ("my y" → "my.y", "1b" → "X1b",
+ * "" → "X", "if" → "if.").
+ */
+export function syntacticName(h: string): string {
+  let s = h.replace(/[^\p{L}\p{N}._]/gu, ".");
+  if (!/^(?:\p{L}|\.(?![0-9]))/u.test(s)) s = "X" + s;
+  return RESERVED.has(s) ? s + "." : s;
 }
 
 // read.csv makes duplicate names unique (make.unique): x, x.1, x.2.
