@@ -66,7 +66,7 @@ export function accumulateCrossProducts(
       const zb = wi * z1[z1o + b];
       for (let a = 0; a < p1; a++) a11[ao + a + b * p1] += z1[z1o + a] * zb;
     }
-    // this row's trailing entries: other terms' columns, X, y
+    // this row's trailing entries: other terms' columns (the first cntZ), X, y
     let cnt = 0;
     for (let k = 1; k < K; k++) {
       const t = terms[k];
@@ -80,6 +80,7 @@ export function accumulateCrossProducts(
         cnt++;
       }
     }
+    const cntZ = cnt;
     const xPos = colPtr[l + 1] - p - 1;
     for (let c = 0; c < p; c++) {
       idx[cnt] = qRest + c;
@@ -91,11 +92,13 @@ export function accumulateCrossProducts(
     val[cnt] = z[i];
     pos[cnt] = xPos + p;
     cnt++;
-    // A₂₁ (row-major nnz × p₁) and the lower triangle of A₂₂
+    // A₂₁ (row-major nnz × p₁), and the pairs of A₂₂'s lower triangle with a Z entry; the [X, y]
+    // block is summed column by column below
     for (let a = 0; a < cnt; a++) {
       const wv = wi * val[a];
       const o = pos[a] * p1;
       for (let c = 0; c < p1; c++) a21[o + c] += wv * z1[z1o + c];
+      if (a >= cntZ) continue;
       // the later terms' levels need not be in ascending trailing order: keep to the lower triangle
       const ia = idx[a];
       for (let b = a; b < cnt; b++) {
@@ -105,4 +108,30 @@ export function accumulateCrossProducts(
       }
     }
   }
+  fixedBlock(mm, s, w, z, a22);
+}
+
+/** [X, y]ᵀW[X, y] into A₂₂'s last p + 1 rows and columns: contiguous column dot products, each
+ *  term (wᵢ·u_i)·v_i added in row order — the same operations, in the same order, as a row pass. */
+function fixedBlock(mm: ModelMatrices, s: BlockStructure, w: Float64Array, z: Float64Array, a22: Float64Array): void {
+  const { n, p, m, qRest } = s;
+  const X = mm.X;
+  for (let ca = 0; ca <= p; ca++) {
+    for (let cb = ca; cb <= p; cb++) {
+      a22[qRest + cb + (qRest + ca) * m] = ca < p
+        ? weightedDot(w, X, ca * n, cb < p ? X : z, cb < p ? cb * n : 0, n)
+        : weightedDot(w, z, 0, z, 0, n);
+    }
+  }
+}
+
+/** Σᵢ (wᵢ·u[uo+i])·v[vo+i] over rows with wᵢ ≠ 0, in row order. */
+function weightedDot(w: Float64Array, u: Float64Array, uo: number, v: Float64Array, vo: number, n: number): number {
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w[i];
+    if (wi === 0) continue;
+    acc += wi * u[uo + i] * v[vo + i];
+  }
+  return acc;
 }
