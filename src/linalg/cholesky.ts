@@ -99,7 +99,14 @@ function rankOneUpdate(a: Float64Array, offset: number, ld: number, j0: number, 
   for (let jj = 0; jj < cnt; jj++) {
     const v = x[jj];
     const c = offset + rows[jj] * ld;
-    for (let ii = jj; ii < cnt; ii++) a[c + rows[ii]] -= x[ii] * v;
+    // four rows at a time: independent loads and stores in flight
+    let ii = jj;
+    for (; ii + 3 < cnt; ii += 4) {
+      const r0 = c + rows[ii], r1 = c + rows[ii + 1], r2 = c + rows[ii + 2], r3 = c + rows[ii + 3];
+      const y0 = x[ii] * v, y1 = x[ii + 1] * v, y2 = x[ii + 2] * v, y3 = x[ii + 3] * v;
+      a[r0] -= y0; a[r1] -= y1; a[r2] -= y2; a[r3] -= y3;
+    }
+    for (; ii < cnt; ii++) a[c + rows[ii]] -= x[ii] * v;
   }
 }
 

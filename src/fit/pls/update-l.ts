@@ -202,7 +202,14 @@ function subtractSchurComplement(s: BlockStructure, l21: Float64Array, l22: Floa
       if (p1 === 1) {
         const vb = l21[b];
         if (vb === 0) continue;
-        for (let a = b; a < end; a++) l22[rowIdx[a] + col] -= l21[a] * vb;
+        // four rows at a time: independent loads and stores in flight (rows differ within a level)
+        let a = b;
+        for (; a + 3 < end; a += 4) {
+          const r0 = rowIdx[a] + col, r1 = rowIdx[a + 1] + col, r2 = rowIdx[a + 2] + col, r3 = rowIdx[a + 3] + col;
+          const x0 = l21[a] * vb, x1 = l21[a + 1] * vb, x2 = l21[a + 2] * vb, x3 = l21[a + 3] * vb;
+          l22[r0] -= x0; l22[r1] -= x1; l22[r2] -= x2; l22[r3] -= x3;
+        }
+        for (; a < end; a++) l22[rowIdx[a] + col] -= l21[a] * vb;
       } else {
         const ob = b * p1;
         for (let a = b; a < end; a++) {
