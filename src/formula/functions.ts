@@ -32,6 +32,7 @@ export const KNOWN_FUNCTIONS: Readonly<Record<string, FunctionSignature>> = {
   sign: { minArgs: 1, maxArgs: 1, named: [], where: "term", listed: false },
   round: { minArgs: 1, maxArgs: 2, named: ["digits"], where: "term", listed: false },
   factor: { minArgs: 1, maxArgs: 1, named: [], where: "term" },
+  ordered: { minArgs: 1, maxArgs: 1, named: [], where: "term", listed: false },
   relevel: { minArgs: 1, maxArgs: 2, named: ["ref"], where: "term", listed: false },
   "as.factor": { minArgs: 1, maxArgs: 1, named: [], where: "term", listed: false },
   "as.numeric": { minArgs: 1, maxArgs: 1, named: [], where: "term" },

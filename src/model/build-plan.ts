@@ -36,7 +36,7 @@ export function buildPlan(
   const shapeOf = (v: string): VariableShape => {
     const value = frame.variables.get(v);
     if (!value) throw new ModelError(`internal: variable '${v}' is not in the model frame`, v);
-    if (value.kind === "factor") return { type: "factor", levels: value.levels };
+    if (value.kind === "factor") return value.ordered ? { type: "factor", levels: value.levels, ordered: true } : { type: "factor", levels: value.levels };
     if (value.kind === "matrix") {
       return { type: "matrix", columns: value.colnames ?? Array.from({ length: value.ncol }, (_, k) => String(k + 1)) };
     }

@@ -9,13 +9,14 @@
  * the products of its variables' columns with the first variable varying fastest.
  */
 import { ModelError } from "./errors.js";
+import { orthogonalPolynomial } from "./poly.js";
 import type { ColumnPiece, ColumnPlan } from "./plan.js";
 
 /** What coding needs to know about a variable. */
 export type VariableShape =
   | { type: "numeric" }
   | { type: "matrix"; columns: string[] }
-  | { type: "factor"; levels: string[] };
+  | { type: "factor"; levels: string[]; ordered?: boolean };
 
 /** A term as a list of variable names in R's variable order, with its label. */
 export interface CodedTerm {
@@ -70,12 +71,32 @@ function piecesOf(v: string, shape: VariableShape, code: Code | undefined): { pi
           name: v + level,
         }));
       }
+      if (shape.ordered) return polyContrastPieces(v, levels);
       return levels.slice(1).map((level, k) => ({
         piece: { coding: "contrast", variable: v, level, levelIndex: k + 1, baseline: levels[0]! },
         name: v + level,
       }));
     }
   }
+}
+
+/** contr.poly's column names: .L, .Q, .C, then ^4, ^5, … */
+function polySuffix(degree: number): string {
+  return degree <= 3 ? [".L", ".Q", ".C"][degree - 1]! : `^${degree}`;
+}
+
+/**
+ * R's contr.poly(k): the orthonormal polynomials of degrees 1 … k−1 in the scores 1 … k — exactly
+ * poly(1:k, k − 1), whose three-term recurrence (Kennedy & Gentle 1980 §7.2) poly.ts implements.
+ */
+function polyContrastPieces(v: string, levels: string[]): { piece: ColumnPiece; name: string }[] {
+  const k = levels.length;
+  const { values } = orthogonalPolynomial(Float64Array.from({ length: k }, (_, i) => i + 1), k - 1, v);
+  return Array.from({ length: k - 1 }, (_, d) => {
+    const suffix = polySuffix(d + 1);
+    const column = Array.from(values.subarray(d * k, (d + 1) * k));
+    return { piece: { coding: "poly-contrast", variable: v, degree: d + 1, suffix, levels, values: column }, name: v + suffix };
+  });
 }
 
 /** The columns of a model matrix `~ terms` (with or without intercept), in R's order and names. */

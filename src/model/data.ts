@@ -18,6 +18,8 @@ export interface FactorColumn {
   /** 0-based level index per row, −1 for missing. */
   codes: Int32Array;
   levels: string[];
+  /** An ordered factor (R's ordered()): coded by polynomial contrasts (contr.poly). */
+  ordered?: boolean;
 }
 
 export type Column = NumericColumn | FactorColumn;

@@ -19,18 +19,22 @@ function pieceText(p: ColumnPiece): string {
       return `[${p.variable} = ${p.level}]`;
     case "indicator":
       return `[${p.variable} = ${p.level}]`;
+    case "poly-contrast":
+      return `${p.variable}${p.suffix}`;
   }
 }
 
 function columnText(c: ColumnPlan): string {
   if (c.pieces.length === 0) return "1 in every row";
-  const coding = c.pieces
-    .filter((p) => p.coding === "contrast" || p.coding === "indicator")
-    .map((p) =>
-      p.coding === "contrast"
-        ? `treatment contrast of ${p.variable}: ${p.level} vs baseline ${p.baseline}`
-        : `indicator of ${p.variable} level ${p.level}`,
-    );
+  const coding = c.pieces.flatMap((p) =>
+    p.coding === "contrast"
+      ? [`treatment contrast of ${p.variable}: ${p.level} vs baseline ${p.baseline}`]
+      : p.coding === "indicator"
+        ? [`indicator of ${p.variable} level ${p.level}`]
+        : p.coding === "poly-contrast"
+          ? [`polynomial contrast of degree ${p.degree} over the ordered levels of ${p.variable} (contr.poly)`]
+          : [],
+  );
   return c.pieces.map(pieceText).join(" × ") + (coding.length ? `   (${coding.join("; ")})` : "");
 }
 

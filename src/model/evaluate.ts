@@ -170,6 +170,10 @@ const CALLS: Record<string, CallHandler> = {
     if (!xe || !ref) throw new ModelError(`'${ctx.label(whole)}' needs a factor and the reference level, e.g. relevel(recipe, "B")`, ctx.label(whole));
     return relevelFactor(evaluate(xe, ctx), ref, whole, ctx);
   },
+  ordered: (args, whole, ctx) => {
+    expectArgs(args, 1, 1, whole, ctx);
+    return { ...asFactor(evaluate(args[0]!, ctx), args[0]!, ctx), ordered: true };
+  },
   factor: (args, whole, ctx) => {
     expectArgs(args, 1, 1, whole, ctx);
     return asFactor(evaluate(args[0]!, ctx), args[0]!, ctx);

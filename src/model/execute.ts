@@ -104,6 +104,11 @@ function multiplyPiece(col: Float64Array, piece: ColumnPiece, v: Value, n: numbe
       for (let i = 0; i < n; i++) col[i]! *= x[base + i]!;
       return;
     }
+    case "poly-contrast": {
+      const codes = (v as FactorColumn).codes;
+      for (let i = 0; i < n; i++) col[i]! *= piece.values[codes[i]!]!;
+      return;
+    }
     case "contrast":
     case "indicator": {
       const codes = (v as FactorColumn).codes;

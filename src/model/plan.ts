@@ -39,7 +39,12 @@ export type ColumnPiece =
   /** Treatment contrast: 1 where the variable is `level`, 0 elsewhere (including `baseline`). */
   | { coding: "contrast"; variable: string; level: string; levelIndex: number; baseline: string }
   /** Indicator of `level` (a factor coded by all its levels, R's "full dummy" coding). */
-  | { coding: "indicator"; variable: string; level: string; levelIndex: number };
+  | { coding: "indicator"; variable: string; level: string; levelIndex: number }
+  /**
+   * Polynomial contrast of an ordered factor (R's contr.poly): `values[k]` for level `levels[k]`,
+   * the degree-`degree` orthonormal polynomial in the level ranks; `suffix` is .L, .Q, .C, ^4, ….
+   */
+  | { coding: "poly-contrast"; variable: string; degree: number; suffix: string; levels: string[]; values: number[] };
 
 export interface ColumnPlan {
   /** R's column name: `(Intercept)`, `recipeB:temp`, `poly(x, 2)1`. */

@@ -27,7 +27,7 @@ export function subsetRows(v: Value, rows: Int32Array): Value {
   });
   const codes = new Int32Array(m);
   for (let i = 0; i < m; i++) codes[i] = remap[v.codes[rows[i]!]!]!;
-  return { kind: "factor", codes, levels };
+  return v.ordered ? { kind: "factor", codes, levels, ordered: true } : { kind: "factor", codes, levels };
 }
 
 /** Whether row i of a value is missing. */

@@ -114,6 +114,13 @@ export function newDataDesign(fit: FittedModel, data: DataInput | DataTable, off
         const v = valueOf(piece.variable);
         if (v.kind !== "matrix") throw new PredictError(`'${piece.variable}' must give a matrix for the new data, as it did in the fit`);
         for (let i = 0; i < n; i++) out[i] *= v.values[piece.column * n + i];
+      } else if (piece.coding === "poly-contrast") {
+        const labels = labelsOf(piece.variable);
+        for (let i = 0; i < n; i++) {
+          const k = piece.levels.indexOf(labels[i]);
+          if (labels[i] !== "" && k < 0) throw new PredictError(`factor ${piece.variable} has new level ${labels[i]} in the new data (row ${i + 1}); the fit's levels are ${piece.levels.join(", ")}`);
+          out[i] *= k < 0 ? NaN : piece.values[k];
+        }
       } else {
         const labels = labelsOf(piece.variable);
         const known = plan.variables.find((v) => v.name === piece.variable)?.levels;
