@@ -36,4 +36,18 @@ describe("accumulateCrossProducts: the all-scalar pass equals the general row pa
     accumulateCrossProducts(model, s, w2, z, general, generalScratch);
     expect(Array.from(fast.a22)).toEqual(Array.from(general.a22));
   });
+
+  it("the [X, y] block is Σᵢ (wᵢuᵢ)vᵢ summed in row order, exactly", () => {
+    const a = allocateCrossProducts(s);
+    accumulateCrossProducts(model, s, w, z, a, allocateRowScratch(model));
+    const { n, p, m, qRest } = s;
+    const column = (c: number) => (c < p ? model.X.subarray(c * n, c * n + n) : z);
+    for (let ca = 0; ca <= p; ca++)
+      for (let cb = ca; cb <= p; cb++) {
+        const u = column(ca), v = column(cb);
+        let acc = 0;
+        for (let i = 0; i < n; i++) if (w[i] !== 0) acc += w[i] * u[i] * v[i];
+        expect(a.a22[qRest + cb + (qRest + ca) * m]).toBe(acc);
+      }
+  });
 });
