@@ -69,7 +69,9 @@ class Validator {
   private walkBinary(e: BinaryNode, w: Walk): void {
     const inner = { ...w, inParens: false };
     if (e.op === "|" || e.op === "||") return this.checkBar(e, w);
-    if (w.ctx === "arith" && (e.op === ":" || e.op === "%in%")) {
+    // `c(9, 0:8)`: inside c() a colon is R's integer sequence (factor levels)
+    const sequence = e.op === ":" && w.call === "c";
+    if (w.ctx === "arith" && (e.op === ":" || e.op === "%in%") && !sequence) {
       const [start, end] = this.operatorSpan(e);
       this.problems.push({
         message: `'${e.op}' is a formula operator and cannot be used ${w.call ? `inside ${w.call}()` : "in the response"}`,

@@ -6,7 +6,7 @@
 import type { CallNode, Expr } from "../../grammar/ast.js";
 import { compare, isComparison, logicalAnd } from "./compare.js";
 import { ModelError } from "./errors.js";
-import type { NumericColumn } from "./data.js";
+import type { FactorColumn, NumericColumn } from "./data.js";
 import { numericOf, type CallParameters, type EvalContext, type Value } from "./values.js";
 import { asFactor } from "./factor.js";
 import { orthogonalPolynomial, polynomialFromCoefs } from "./poly.js";
@@ -175,8 +175,20 @@ const CALLS: Record<string, CallHandler> = {
     return { ...asFactor(evaluate(args[0]!, ctx), args[0]!, ctx), ordered: true };
   },
   factor: (args, whole, ctx) => {
-    expectArgs(args, 1, 1, whole, ctx);
-    return asFactor(evaluate(args[0]!, ctx), args[0]!, ctx);
+    expectArgs(args, 1, 3, whole, ctx);
+    const a = matchArgs(whole, ["x", "levels", "labels"], ctx);
+    const xe = a.get("x");
+    if (!xe) throw new ModelError(`'${ctx.label(whole)}' needs the variable to make a factor of`, ctx.label(whole));
+    const f = asFactor(evaluate(xe, ctx), xe, ctx);
+    if (!a.has("levels") && !a.has("labels")) return f;
+    const levels = a.has("levels") ? constantLabels(a.get("levels")!, whole, ctx) : f.levels;
+    const labels = a.has("labels") ? constantLabels(a.get("labels")!, whole, ctx) : levels;
+    return withLevels(f, levels, labels, whole, ctx);
+  },
+  c: (args, whole, ctx) => {
+    // c(x) is x; longer c(…) only has a meaning as factor()'s levels or labels.
+    if (args.length === 1) return evaluate(args[0]!, ctx);
+    throw new ModelError(`'${ctx.label(whole)}': c(…) can only give the levels or labels of factor()`, ctx.label(whole));
   },
   "as.numeric": (args, whole, ctx) => {
     expectArgs(args, 1, 1, whole, ctx);
@@ -239,6 +251,49 @@ const CALLS: Record<string, CallHandler> = {
   },
 };
 CALLS["as.factor"] = CALLS.factor!;
+
+/**
+ * The labels of a constant vector argument: `c(225, 175)`, `c("b", "a")`, or one value, as R's
+ * as.character gives them (numbers printed to 15 significant digits).
+ */
+function constantLabels(e: Expr, whole: Expr, ctx: EvalContext): string[] {
+  const items = e.kind === "call" && e.fn === "c" ? e.args : [e];
+  return items.flatMap((item) => {
+    if (item.kind === "string") return [item.value];
+    if (item.kind === "binary" && item.op === ":") return sequenceOf(item.left, item.right, whole, ctx).map(formatRNumber);
+    return [formatRNumber(constantOf(item, whole, ctx))];
+  });
+}
+
+/** R's `from:to`: from, from ± 1, … while not past `to`. */
+function sequenceOf(fromE: Expr, toE: Expr, whole: Expr, ctx: EvalContext): number[] {
+  const from = constantOf(fromE, whole, ctx);
+  const to = constantOf(toE, whole, ctx);
+  const step = from <= to ? 1 : -1;
+  const out: number[] = [];
+  for (let v = from; step > 0 ? v <= to + 1e-10 : v >= to - 1e-10; v += step) out.push(v);
+  return out;
+}
+
+/**
+ * R's factor(x, levels, labels): x as text matched against `levels` (a value not among them is
+ * missing), the levels then named by `labels`, one per level.
+ */
+function withLevels(f: FactorColumn, levels: string[], labels: string[], whole: Expr, ctx: EvalContext): FactorColumn {
+  if (labels.length !== levels.length) {
+    throw new ModelError(`'${ctx.label(whole)}': ${labels.length} labels for ${levels.length} levels`, ctx.label(whole));
+  }
+  if (new Set(labels).size !== labels.length) {
+    throw new ModelError(`'${ctx.label(whole)}': the labels must differ from each other`, ctx.label(whole));
+  }
+  const position = new Map<string, number>();
+  levels.forEach((l, k) => {
+    if (!position.has(l)) position.set(l, k);
+  });
+  const remap = Int32Array.from(f.levels, (l) => position.get(l) ?? -1);
+  const codes = Int32Array.from(f.codes, (c) => (c < 0 ? -1 : remap[c]!));
+  return { kind: "factor", codes, levels: [...labels] };
+}
 
 /**
  * R's relevel(x, ref): the factor with level `ref` (a level name, or a 1-based position) moved

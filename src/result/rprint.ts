@@ -178,8 +178,9 @@ export function printCharMatrix(m: CharMatrix, right: boolean, width = R_WIDTH):
 const BREAKING_OPERATORS = new Set(["~", "+", "-", "*", "|", "||", "&", "&&", "==", "!=", "<", ">", "<=", ">=", "%in%"]);
 
 /**
- * deparse() of a formula as R lays it out: after a binary operator, once the line is longer than
- * width.cutoff (60) characters, continue on a new line indented four spaces. `text` must be
+ * deparse() of a formula as R lays it out: after a binary operator or an argument's comma, once
+ * the line is longer than width.cutoff (60) characters, continue on a new line indented four
+ * spaces. `text` must be
  * formatted as R deparses (single spaces around operators).
  */
 export function deparseLines(text: string, cutoff = 60): string[] {
@@ -188,7 +189,10 @@ export function deparseLines(text: string, cutoff = 60): string[] {
   let line = "";
   tokens.forEach((tok, k) => {
     line += (k > 0 ? " " : "") + tok;
-    if (BREAKING_OPERATORS.has(tok) && k < tokens.length - 1 && line.length + 1 > cutoff) {
+    // deparse.c breaks after a binary operator (PP_BINARY) and after the ", " between a call's
+    // arguments (args2buff), once the line is past the cutoff
+    const breakable = BREAKING_OPERATORS.has(tok) || tok.endsWith(",");
+    if (breakable && k < tokens.length - 1 && line.length + 1 > cutoff) {
       lines.push(line + " ");
       line = "   ";
     }
