@@ -75,7 +75,8 @@ export class PlsSystem {
   private readonly scratch: RowScratch;
   private readonly w: Float64Array;
   private readonly z: Float64Array;
-  private sumLogW = 0;
+  /** Σ log wᵢ, computed when first asked after the weights change (PIRLS never asks). */
+  private sumLogW: number | null = null;
 
   constructor(m: ModelMatrices) {
     if (m.reTerms.length === 0) throw new NoRandomEffectsError();
@@ -126,6 +127,11 @@ export class PlsSystem {
 
   /** Σ log wᵢ over the current weights (lme4's ldW, subtracted in the LMM objective). */
   sumLogWeights(): number {
+    if (this.sumLogW === null) {
+      let s = 0;
+      for (let i = 0; i < this.n; i++) if (this.w[i] > 0) s += Math.log(this.w[i]);
+      this.sumLogW = s;
+    }
     return this.sumLogW;
   }
 
@@ -252,8 +258,6 @@ export class PlsSystem {
 
   private accumulate(): void {
     accumulateCrossProducts(this.matrices, this.structure, this.w, this.z, this.cross, this.scratch);
-    let s = 0;
-    for (let i = 0; i < this.n; i++) if (this.w[i] > 0) s += Math.log(this.w[i]);
-    this.sumLogW = s;
+    this.sumLogW = null;
   }
 }
