@@ -48,7 +48,8 @@ export function choleskyInPlace(a: Float64Array, n: number, offset = 0, ld = n, 
   }
   if (packBuffer.length < n * NB) {
     // the SIMD kernel's out area holds one column pair's dot products: 16 doubles per 4 rows
-    kernel = useSimd ? simdKernel(n * NB, 16 * Math.ceil(n / 4) + 16) : null;
+    // (n + 8) rows: the kernel's last block of eight may run past the panel's rows
+    kernel = useSimd ? simdKernel((n + 8) * NB, 16 * Math.ceil(n / 4) + 32) : null;
     packBuffer = kernel ? kernel.pack : new Float64Array(n * NB);
   }
   if (rowBuffer.length < n) {
@@ -205,9 +206,10 @@ function solvePackedRows(
 function updateTrailingSimd(
   a: Float64Array, offset: number, ld: number, st: number, rows: Int32Array, cnt: number, pt: Float64Array, kern: SimdKernel,
 ): void {
-  // the row-pair-interleaved copy the kernel reads its rows from
+  // the row-pair-interleaved copy the kernel reads its rows from; an odd last row's partner is
+  // whatever follows it in pt (its lane is computed but never used)
   const q = kern.interleaved;
-  for (let r = 0; r + 1 < cnt; r += 2) {
+  for (let r = 0; r < cnt; r += 2) {
     // pair r/2 starts at (r/2)·2·st = r·st
     const o = r * st;
     for (let k = 0; k < st; k++) {
@@ -218,30 +220,28 @@ function updateTrailingSimd(
   const out = kern.out;
   let j = 0;
   for (; j + 1 < cnt; j += 2) {
-    const iEnd = j + ((cnt - j) & ~7);
+    // whole blocks of eight rows, the last one running past cnt: rows ≥ cnt are computed, not used
+    kern.colPair(st, j, j + ((cnt - j + 7) & ~7));
     const c0 = offset + rows[j] * ld;
     const c1 = offset + rows[j + 1] * ld;
-    if (iEnd > j) kern.colPair(st, j, iEnd);
-    for (let i = j, o = 0; i < iEnd; i += 8, o += 16) {
-      for (let h = 0; h < 8; h++) {
-        const oh = o + 2 * (h >> 1) + (h & 1);
+    // out[o + h] and out[o + 8 + h]: row i + h against columns j and j + 1
+    for (let i = j, o = 0; i < cnt; i += 8, o += 16) {
+      if (i !== j && i + 8 <= cnt) {
+        const r0 = rows[i], r1 = rows[i + 1], r2 = rows[i + 2], r3 = rows[i + 3];
+        const r4 = rows[i + 4], r5 = rows[i + 5], r6 = rows[i + 6], r7 = rows[i + 7];
+        a[c0 + r0] -= out[o]; a[c0 + r1] -= out[o + 1]; a[c0 + r2] -= out[o + 2]; a[c0 + r3] -= out[o + 3];
+        a[c0 + r4] -= out[o + 4]; a[c0 + r5] -= out[o + 5]; a[c0 + r6] -= out[o + 6]; a[c0 + r7] -= out[o + 7];
+        a[c1 + r0] -= out[o + 8]; a[c1 + r1] -= out[o + 9]; a[c1 + r2] -= out[o + 10]; a[c1 + r3] -= out[o + 11];
+        a[c1 + r4] -= out[o + 12]; a[c1 + r5] -= out[o + 13]; a[c1 + r6] -= out[o + 14]; a[c1 + r7] -= out[o + 15];
+        continue;
+      }
+      const hEnd = Math.min(8, cnt - i);
+      for (let h = 0; h < hEnd; h++) {
         const r = rows[i + h];
-        a[c0 + r] -= out[oh];
+        a[c0 + r] -= out[o + h];
         // column j+1 from row j+1 down (row j is above its diagonal)
-        if (i + h > j) a[c1 + r] -= out[oh + 8];
+        if (i + h > j) a[c1 + r] -= out[o + 8 + h];
       }
-    }
-    const pj0 = j * st;
-    const pj1 = pj0 + st;
-    for (let i = iEnd; i < cnt; i++) {
-      const p0 = i * st;
-      let s0 = 0, s1 = 0;
-      for (let k = 0; k < st; k++) {
-        const x = pt[p0 + k];
-        s0 += x * pt[pj0 + k]; s1 += x * pt[pj1 + k];
-      }
-      a[c0 + rows[i]] -= s0;
-      if (i > j) a[c1 + rows[i]] -= s1;
     }
   }
   if (j < cnt) {

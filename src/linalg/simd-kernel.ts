@@ -19,7 +19,7 @@ export interface SimdKernel {
   readonly pack: Float64Array;
   /** The same rows interleaved by pairs: row r, column k at (⌊r/2⌋·st + k)·2 + (r mod 2). */
   readonly interleaved: Float64Array;
-  /** Output: out[16·b + 2·(rp + 4c) + h] = ⟨P_i, P_{j+c}⟩ for i = j + 8b + 2rp + h. */
+  /** Output: out[16·b + 8c + h] = ⟨P_i, P_{j+c}⟩ for i = j + 8b + h (h = 0 … 7). */
   readonly out: Float64Array;
   /** Fill `out` for rows j … iEnd − 1 (j even, iEnd − j a multiple of 8) and columns j, j + 1. */
   colPair(st: number, j: number, iEnd: number): void;
