@@ -170,6 +170,14 @@ const CALLS: Record<string, CallHandler> = {
     if (!xe || !ref) throw new ModelError(`'${ctx.label(whole)}' needs a factor and the reference level, e.g. relevel(recipe, "B")`, ctx.label(whole));
     return relevelFactor(evaluate(xe, ctx), ref, whole, ctx);
   },
+  interaction: (args, whole, ctx) => {
+    expectArgs(args, 2, Infinity, whole, ctx);
+    const factorArgs = args.filter((_, i) => whole.argNames?.[i] !== "sep");
+    const sepArg = args.find((_, i) => whole.argNames?.[i] === "sep");
+    const sep = sepArg === undefined ? "." : sepArg.kind === "string" ? sepArg.value : null;
+    if (sep === null) throw new ModelError(`'${ctx.label(whole)}': sep must be a string`, ctx.label(whole));
+    return lexFactorProduct(factorArgs.map((a) => asFactor(evaluate(a, ctx), a, ctx)), sep);
+  },
   ordered: (args, whole, ctx) => {
     expectArgs(args, 1, 1, whole, ctx);
     return { ...asFactor(evaluate(args[0]!, ctx), args[0]!, ctx), ordered: true };
@@ -293,6 +301,38 @@ function withLevels(f: FactorColumn, levels: string[], labels: string[], whole: 
   const remap = Int32Array.from(f.levels, (l) => position.get(l) ?? -1);
   const codes = Int32Array.from(f.codes, (c) => (c < 0 ? -1 : remap[c]!));
   return { kind: "factor", codes, levels: [...labels] };
+}
+
+/**
+ * R's interaction(f1, f2, …) (lex.order = FALSE): levels "a.x" for every combination, the FIRST
+ * factor varying fastest; combinations that never occur are dropped later by the model frame
+ * (drop.unused.levels), as lme4's frame does.
+ */
+function lexFactorProduct(factors: FactorColumn[], sep: string): FactorColumn {
+  const n = factors[0]!.codes.length;
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let code = 0;
+    let stride = 1;
+    for (const f of factors) {
+      const c = f.codes[i]!;
+      if (c < 0) {
+        code = -1;
+        break;
+      }
+      code += c * stride;
+      stride *= f.levels.length;
+    }
+    codes[i] = code;
+  }
+  let levels = [""];
+  let first = true;
+  for (const f of factors) {
+    // the new factor's levels vary slowest: prepend the existing (faster) ones
+    levels = f.levels.flatMap((l) => levels.map((prev) => (first ? l : prev + sep + l)));
+    first = false;
+  }
+  return { kind: "factor", codes, levels };
 }
 
 /**
