@@ -9,6 +9,7 @@
  * Since the deviance is −2 log L, the observed information over (θ, β) is H/2 and
  * vcov(β) = [(H/2)⁻¹]_ββ, which is what lme4's `solve(h)[β, β]` symmetrised as h + hᵀ computes.
  */
+import { LuDecomposition, Matrix } from "ml-matrix";
 import { choleskyInPlace, NotPositiveDefiniteError } from "../../linalg/index.js";
 
 export interface Derivatives {
@@ -50,41 +51,16 @@ export function deriv12(f: (x: Float64Array) => number, x: ArrayLike<number>, fx
   return { gradient, hessian, evaluations };
 }
 
-/** Inverse of a small dense matrix (k × k, column-major) by Gauss–Jordan elimination with partial
- *  pivoting; null when it is singular. */
+/** Inverse of a small dense matrix (k × k, column-major) through ml-matrix's LU decomposition
+ *  with partial pivoting (as R's solve()); null when it is singular. */
 export function invertDense(a: Float64Array, k: number): Float64Array | null {
-  const m = Float64Array.from(a);
+  const m = new Matrix(k, k);
+  for (let j = 0; j < k; j++) for (let i = 0; i < k; i++) m.set(i, j, a[i + j * k]);
+  const lu = new LuDecomposition(m);
+  if (lu.isSingular()) return null;
+  const solved = lu.solve(Matrix.eye(k));
   const inv = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) inv[i + i * k] = 1;
-  for (let c = 0; c < k; c++) {
-    let piv = c;
-    for (let r = c + 1; r < k; r++) if (Math.abs(m[r + c * k]) > Math.abs(m[piv + c * k])) piv = r;
-    const pv = m[piv + c * k];
-    if (pv === 0 || !Number.isFinite(pv)) return null;
-    if (piv !== c) {
-      for (let j = 0; j < k; j++) {
-        let t = m[c + j * k];
-        m[c + j * k] = m[piv + j * k];
-        m[piv + j * k] = t;
-        t = inv[c + j * k];
-        inv[c + j * k] = inv[piv + j * k];
-        inv[piv + j * k] = t;
-      }
-    }
-    for (let j = 0; j < k; j++) {
-      m[c + j * k] /= pv;
-      inv[c + j * k] /= pv;
-    }
-    for (let r = 0; r < k; r++) {
-      if (r === c) continue;
-      const fct = m[r + c * k];
-      if (fct === 0) continue;
-      for (let j = 0; j < k; j++) {
-        m[r + j * k] -= fct * m[c + j * k];
-        inv[r + j * k] -= fct * inv[c + j * k];
-      }
-    }
-  }
+  for (let j = 0; j < k; j++) for (let i = 0; i < k; i++) inv[i + j * k] = solved.get(i, j);
   return inv;
 }
 
