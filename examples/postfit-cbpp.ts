@@ -7,10 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { glmer, readCsv } from "../src/index.js";
-import { confint, formatConfint } from "../src/result/confint/index.js";
-import { plotSvg } from "../src/result/plot/index.js";
-import { predict } from "../src/result/predict.js";
+import { glmer, readCsv, confint, formatConfint, plotSvg, predict } from "../src/index.js";
 
 const file = fileURLToPath(new URL("../../test/fixtures/data/cbpp.csv", import.meta.url));
 const outDir = fileURLToPath(new URL("../../out/", import.meta.url));

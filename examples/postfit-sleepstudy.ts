@@ -6,12 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { lmer, readCsv } from "../src/index.js";
-import { anova, formatAnova } from "../src/result/anova.js";
-import { confint, formatConfint } from "../src/result/confint/index.js";
-import { plotSvg } from "../src/result/plot/index.js";
-import { predict } from "../src/result/predict.js";
-import { progressReporter } from "../src/result/progress.js";
+import { lmer, readCsv, anova, formatAnova, confint, formatConfint, plotSvg, predict, progressReporter } from "../src/index.js";
 
 const file = fileURLToPath(new URL("../../test/fixtures/data/sleepstudy.csv", import.meta.url));
 const outDir = fileURLToPath(new URL("../../out/", import.meta.url));

@@ -22,3 +22,5 @@ export { predict, PredictError, type PredictOptions } from "./result/predict.js"
 export { simulate, SimulateError, type SimulateOptions } from "./result/simulate.js";
 export { profile, type Profile, type ProfileOptions } from "./result/profile/index.js";
 export { plotSvg, PLOT_KINDS, type PlotKind, type PlotOptions } from "./result/plot/index.js";
+export { progressReporter, type ProgressEvent, type OnProgress } from "./result/progress.js";
+export { planModel, describePlan } from "./model/index.js";
