@@ -37,6 +37,14 @@ export const KNOWN_SUMMARY_DIFFERENCES: Record<string, { reason: string; lines: 
     reason: "labBeta -0.01979 vs -0.01977 (1e-4 of its SE) moves a 4th digit and its p-value 0.90255 vs 0.90264",
     lines: [23],
   },
+  bodyweight_gamma: {
+    reason: "lme4 warns the Hessian is nearly singular (Rescale variables?); our Hessian-based SEs differ by 0.2%, which changes the z column's printed decimals",
+    lines: [22, 24],
+  },
+  bodyweight_slope: {
+    reason: "lme4 warns max|grad| 0.0059 at its optimum; our LMM fits carry no gradient check (src/fit/lmm), and our REML criterion is 1.5e-5 higher",
+    lines: [30, 31, 32, 33],
+  },
   verbagg_mode_btype: {
     reason: "SE 0.13888 vs 0.13895 (finite-difference Hessian, 0.05%) moves the tiny p-value 8.21e-06 vs 8.30e-06",
     lines: [26],
