@@ -79,11 +79,21 @@ function factorPanel(a: Float64Array, n: number, offset: number, ld: number, j0:
   const pt = packBuffer;
   // packed rows have an even stride (a zero column pads an odd panel) for the two-lane kernel
   const st = jb + (jb & 1);
+  if (kernel) {
+    // the same steps on the row-pair-interleaved copy, solve and update in WebAssembly
+    const q = kernel.interleaved;
+    packInterleaved(a, offset, ld, j0, jb, st, rows, cnt, q);
+    loadDiagonalBlock(a, offset, ld, j0, jb, kernel.diag, kernel.invDiag);
+    // solvePackedRows' blocks of four rows multiply by 1/d, its leftover rows divide by d
+    kernel.solvePairs(st, jb, (cnt + 1) >> 1, (cnt >> 2) * 2);
+    unpackInterleaved(a, offset, ld, j0, jb, st, rows, cnt, q);
+    updateTrailingSimd(a, offset, ld, st, rows, cnt, kernel);
+    return;
+  }
   packRows(a, offset, ld, j0, jb, st, rows, cnt, pt);
   solvePackedRows(a, offset, ld, j0, jb, st, cnt, pt);
   unpackRows(a, offset, ld, j0, jb, st, rows, cnt, pt);
-  if (kernel) updateTrailingSimd(a, offset, ld, st, rows, cnt, pt, kernel);
-  else updateTrailing(a, offset, ld, st, rows, cnt, pt);
+  updateTrailing(a, offset, ld, st, rows, cnt, pt);
 }
 
 /** A one-column panel (common below a sparse order's final clique): scale its nonzero rows by the
@@ -164,6 +174,40 @@ function unpackRows(
   }
 }
 
+/** Pack as packRows does, but rows r and r+1 side by side: (row r, column k) at
+ *  ⌊r/2⌋·2·st + 2k + (r mod 2). An odd last row's partner lane is left as it is (never used). */
+function packInterleaved(
+  a: Float64Array, offset: number, ld: number, j0: number, jb: number, st: number, rows: Int32Array, cnt: number, q: Float64Array,
+): void {
+  for (let k = 0; k < jb; k++) {
+    const ck = offset + (j0 + k) * ld;
+    for (let r = 0; r < cnt; r++) q[(r >> 1) * 2 * st + 2 * k + (r & 1)] = a[ck + rows[r]];
+  }
+  if (st > jb) for (let r = 0; r < cnt + 1; r += 2) {
+    const o = (r >> 1) * 2 * st + 2 * jb;
+    q[o] = 0;
+    q[o + 1] = 0;
+  }
+}
+
+function unpackInterleaved(
+  a: Float64Array, offset: number, ld: number, j0: number, jb: number, st: number, rows: Int32Array, cnt: number, q: Float64Array,
+): void {
+  for (let k = 0; k < jb; k++) {
+    const ck = offset + (j0 + k) * ld;
+    for (let r = 0; r < cnt; r++) a[ck + rows[r]] = q[(r >> 1) * 2 * st + 2 * k + (r & 1)];
+  }
+}
+
+/** L_d row-major (L_d[c, k] at c·jb + k) and 1/L_d[c, c], for the WebAssembly solve. */
+function loadDiagonalBlock(a: Float64Array, offset: number, ld: number, j0: number, jb: number, d: Float64Array, inv: Float64Array): void {
+  for (let k = 0; k < jb; k++) {
+    const ck = offset + (j0 + k) * ld + j0;
+    for (let c = k; c < jb; c++) d[c * jb + k] = a[ck + c];
+    inv[k] = 1 / d[k * jb + k];
+  }
+}
+
 /** Each packed row x ← x L_d⁻ᵀ (L_d the factored diagonal block), i.e. solve L_d xᵀ = xᵀ. */
 function solvePackedRows(
   a: Float64Array, offset: number, ld: number, j0: number, jb: number, st: number, cnt: number, pt: Float64Array,
@@ -204,19 +248,9 @@ function solvePackedRows(
  *  dot products by the WebAssembly kernel eight rows × two columns at a time (each summed in k
  *  order, as updateTrailing sums it); the leftover rows and a last odd column here. */
 function updateTrailingSimd(
-  a: Float64Array, offset: number, ld: number, st: number, rows: Int32Array, cnt: number, pt: Float64Array, kern: SimdKernel,
+  a: Float64Array, offset: number, ld: number, st: number, rows: Int32Array, cnt: number, kern: SimdKernel,
 ): void {
-  // the row-pair-interleaved copy the kernel reads its rows from; an odd last row's partner is
-  // whatever follows it in pt (its lane is computed but never used)
   const q = kern.interleaved;
-  for (let r = 0; r < cnt; r += 2) {
-    // pair r/2 starts at (r/2)·2·st = r·st
-    const o = r * st;
-    for (let k = 0; k < st; k++) {
-      q[o + 2 * k] = pt[o + k];
-      q[o + 2 * k + 1] = pt[o + st + k];
-    }
-  }
   const out = kern.out;
   let j = 0;
   for (; j + 1 < cnt; j += 2) {
@@ -245,9 +279,10 @@ function updateTrailingSimd(
     }
   }
   if (j < cnt) {
-    const pj = j * st;
+    // an odd last row: lane 0 of its pair
+    const pj = (j >> 1) * 2 * st;
     let s = 0;
-    for (let k = 0; k < st; k++) s += pt[pj + k] * pt[pj + k];
+    for (let k = 0; k < st; k++) s += q[pj + 2 * k] * q[pj + 2 * k];
     a[offset + rows[j] * ld + rows[j]] -= s;
   }
 }

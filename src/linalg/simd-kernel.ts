@@ -21,9 +21,19 @@ export interface SimdKernel {
   readonly interleaved: Float64Array;
   /** Output: out[16·b + 8c + h] = ⟨P_i, P_{j+c}⟩ for i = j + 8b + h (h = 0 … 7). */
   readonly out: Float64Array;
-  /** Fill `out` for rows j … iEnd − 1 (j even, iEnd − j a multiple of 8) and columns j, j + 1. */
+  /** The factored diagonal block L_d of a panel, row-major (L_d[c, k] at c·jb + k), and 1/L_d[c, c]. */
+  readonly diag: Float64Array;
+  readonly invDiag: Float64Array;
+  /** Fill `out` for rows j … iEnd − 1 (j even, iEnd − j a multiple of 8) and columns j, j + 1,
+   *  reading both from `interleaved`. */
   colPair(st: number, j: number, iEnd: number): void;
+  /** Rows of `interleaved` (the first 2·pairs) ← row · L_d⁻ᵀ for the jb × jb block in `diag`;
+   *  pairs below mulPairs apply the pivots as × invDiag, the rest as ÷ diag. */
+  solvePairs(st: number, jb: number, pairs: number, mulPairs: number): void;
 }
+
+/** Widest panel the diagonal area holds (cholesky.ts's NB is 48). */
+export const MAX_JB = 64;
 
 let cachedModule: WebAssembly.Module | null | undefined;
 let cached: SimdKernel | null = null;
@@ -35,16 +45,26 @@ export function simdKernel(packDoubles: number, outDoubles: number): SimdKernel 
   const mod = compiledModule();
   if (!mod) return null;
   const areaBytes = Math.ceil((packDoubles * 8) / 16) * 16;
-  const pages = Math.max(1, Math.ceil((2 * areaBytes + outDoubles * 8) / 65536));
+  const outBytes = Math.ceil((outDoubles * 8) / 16) * 16;
+  const diagBytes = MAX_JB * MAX_JB * 8;
+  const outByte = 2 * areaBytes;
+  const diagByte = outByte + outBytes;
+  const invByte = diagByte + diagBytes;
+  const pages = Math.max(1, Math.ceil((invByte + MAX_JB * 8) / 65536));
   const memory = new WebAssembly.Memory({ initial: pages });
   const instance = new WebAssembly.Instance(mod, { env: { mem: memory } });
-  const fn = instance.exports.colpair as (pt: number, q: number, st: number, j: number, iEnd: number, out: number) => void;
-  const outByte = 2 * areaBytes;
+  type Fn6 = (a: number, b: number, c: number, d: number, e: number, f: number) => void;
+  type Fn7 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
+  const colpair = instance.exports.colpair as Fn6;
+  const solvepairs = instance.exports.solvepairs as Fn7;
   cached = {
     pack: new Float64Array(memory.buffer, 0, areaBytes / 8),
     interleaved: new Float64Array(memory.buffer, areaBytes, areaBytes / 8),
-    out: new Float64Array(memory.buffer, outByte, (pages * 65536 - outByte) / 8),
-    colPair: (st, j, iEnd) => fn(0, areaBytes, st, j, iEnd, outByte),
+    out: new Float64Array(memory.buffer, outByte, outBytes / 8),
+    diag: new Float64Array(memory.buffer, diagByte, MAX_JB * MAX_JB),
+    invDiag: new Float64Array(memory.buffer, invByte, MAX_JB),
+    colPair: (st, j, iEnd) => colpair(0, areaBytes, st, j, iEnd, outByte),
+    solvePairs: (st, jb, pairs, mulPairs) => solvepairs(areaBytes, diagByte, invByte, st, jb, pairs, mulPairs),
   };
   return cached;
 }
@@ -65,7 +85,7 @@ function compiledModule(): WebAssembly.Module | null {
 const I32 = 0x7f;
 const V128 = 0x7b;
 const op = {
-  block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, end: 0x0b,
+  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, br: 0x0c, brIf: 0x0d, end: 0x0b,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
   i32Const: 0x41, i32GeS: 0x4e, i32LtS: 0x48, i32Add: 0x6a, i32Mul: 0x6c, i32Shl: 0x74,
 } as const;
@@ -75,6 +95,8 @@ const V128_LOAD64_SPLAT = [0xfd, 0x0a];
 const V128_STORE = [0xfd, 0x0b];
 const V128_CONST = [0xfd, 0x0c];
 const F64X2_ADD = [0xfd, 0xf0, 0x01];
+const F64X2_SUB = [0xfd, 0xf1, 0x01];
+const F64X2_DIV = [0xfd, 0xf3, 0x01];
 const F64X2_MUL = [0xfd, 0xf2, 0x01];
 
 function uleb(n: number): number[] {
@@ -109,8 +131,8 @@ function name(s: string): number[] {
   return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 
-// parameters
-const P_PT = 0, P_Q = 1, P_ST = 2, P_J = 3, P_IEND = 4, P_OUT = 5;
+// colpair's parameters (the first is unused: kept so both functions share one type)
+const P_PT_UNUSED = 0, P_Q = 1, P_ST = 2, P_J = 3, P_IEND = 4, P_OUT = 5;
 // i32 locals
 const L_I = 6, L_K = 7, L_STB = 8, L_Y0P = 9, L_Y1P = 10, L_KQ = 11, L_Q0 = 12;
 // v128 locals: accumulators acc[rp + 4c] at 16 + rp + 4c, then y0, y1, x
@@ -128,10 +150,11 @@ function i32(n: number): number[] {
 
 function body(): number[] {
   const c: number[] = [];
-  // stb = st · 8 (a row's bytes in P); y0p, y1p = rows j, j+1 of P; i = j
+  // stb = st · 8 (a row's bytes); rows j, j+1 (j even) are the two lanes of pair j/2 of Q, at
+  // q + j·stb: y0p and y1p = y0p + 8; i = j
   c.push(...get(P_ST), ...i32(3), op.i32Shl, ...set(L_STB));
-  c.push(...get(P_PT), ...get(P_J), ...get(L_STB), op.i32Mul, op.i32Add, ...set(L_Y0P));
-  c.push(...get(L_Y0P), ...get(L_STB), op.i32Add, ...set(L_Y1P));
+  c.push(...get(P_Q), ...get(P_J), ...get(L_STB), op.i32Mul, op.i32Add, ...set(L_Y0P));
+  c.push(...get(L_Y0P), ...i32(8), op.i32Add, ...set(L_Y1P));
   c.push(...get(P_J), ...set(L_I));
   c.push(op.block, 0x40, op.loop, 0x40);
   // while (i < iEnd)
@@ -141,11 +164,11 @@ function body(): number[] {
     c.push(...get(P_Q), ...get(L_I), ...i32(2 * rp), op.i32Add, ...get(L_STB), op.i32Mul, op.i32Add, ...set(L_Q0 + rp));
   }
   for (let a = 0; a < 8; a++) c.push(...V128_CONST, ...new Array(16).fill(0), ...set(L_ACC + a));
-  // k (bytes in P) = 0, kq (bytes in Q) = 0; do { … k += 8, kq += 16 } while (k < stb)
+  // k (bytes of a row) = 0, kq (bytes in Q) = 0; do { … k += 8, kq += 16 } while (k < stb)
   c.push(...i32(0), ...set(L_K), ...i32(0), ...set(L_KQ));
   c.push(op.loop, 0x40);
-  c.push(...get(L_Y0P), ...get(L_K), op.i32Add, ...V128_LOAD64_SPLAT, 3, 0, ...set(L_Y0));
-  c.push(...get(L_Y1P), ...get(L_K), op.i32Add, ...V128_LOAD64_SPLAT, 3, 0, ...set(L_Y1));
+  c.push(...get(L_Y0P), ...get(L_KQ), op.i32Add, ...V128_LOAD64_SPLAT, 3, 0, ...set(L_Y0));
+  c.push(...get(L_Y1P), ...get(L_KQ), op.i32Add, ...V128_LOAD64_SPLAT, 3, 0, ...set(L_Y1));
   for (let rp = 0; rp < 4; rp++) {
     c.push(...get(L_Q0 + rp), ...get(L_KQ), op.i32Add, ...V128_LOAD, 3, 0, ...set(L_X));
     for (let col = 0; col < 2; col++) {
@@ -166,11 +189,56 @@ function body(): number[] {
   return [...uleb(code.length), ...code];
 }
 
+// solvepairs(q, d, inv, st, jb, npairs, nmul): each pair p of Q (both lanes) ← its rows times L_d⁻ᵀ,
+// by forward substitution in exactly solvePackedRows' (cholesky.ts) operation order: the pivot
+// applied as × (1/d) for pairs below nmul (its blocks of four rows), as ÷ d after them (its tail)
+const S_Q = 0, S_D = 1, S_INV = 2, S_ST = 3, S_JB = 4, S_NP = 5, S_NMUL = 6;
+const S_P = 7, S_BASE = 8, S_C = 9, S_K = 10, S_STB2 = 11, S_CADDR = 12, S_DROW = 13, S_S = 14;
+
+function solveBody(): number[] {
+  const c: number[] = [];
+  const loopWhileLess = (i: number, end: number) => [op.block, 0x40, op.loop, 0x40, ...get(i), ...get(end), op.i32GeS, op.brIf, 1];
+  const closeLoop = [op.br, 0, op.end, op.end];
+  c.push(...get(S_ST), ...i32(4), op.i32Shl, ...set(S_STB2));
+  c.push(...i32(0), ...set(S_P));
+  c.push(...loopWhileLess(S_P, S_NP));
+  c.push(...get(S_Q), ...get(S_P), ...get(S_STB2), op.i32Mul, op.i32Add, ...set(S_BASE));
+  c.push(...i32(0), ...set(S_C));
+  c.push(...loopWhileLess(S_C, S_JB));
+  c.push(...get(S_BASE), ...get(S_C), ...i32(4), op.i32Shl, op.i32Add, ...set(S_CADDR));
+  c.push(...get(S_CADDR), ...V128_LOAD, 3, 0, ...set(S_S));
+  c.push(...get(S_D), ...get(S_C), ...get(S_JB), op.i32Mul, ...i32(3), op.i32Shl, op.i32Add, ...set(S_DROW));
+  c.push(...i32(0), ...set(S_K));
+  c.push(...loopWhileLess(S_K, S_C));
+  // s ← s − x_k · d[c, k]
+  c.push(...get(S_S));
+  c.push(...get(S_BASE), ...get(S_K), ...i32(4), op.i32Shl, op.i32Add, ...V128_LOAD, 3, 0);
+  c.push(...get(S_DROW), ...get(S_K), ...i32(3), op.i32Shl, op.i32Add, ...V128_LOAD64_SPLAT, 3, 0);
+  c.push(...F64X2_MUL, ...F64X2_SUB, ...set(S_S));
+  c.push(...get(S_K), ...i32(1), op.i32Add, ...set(S_K));
+  c.push(...closeLoop);
+  // x_c ← s · (1 / d[c, c]) or s / d[c, c]
+  c.push(...get(S_CADDR));
+  c.push(...get(S_P), ...get(S_NMUL), op.i32LtS, op.if, V128);
+  c.push(...get(S_S), ...get(S_INV), ...get(S_C), ...i32(3), op.i32Shl, op.i32Add, ...V128_LOAD64_SPLAT, 3, 0, ...F64X2_MUL);
+  c.push(op.else);
+  c.push(...get(S_S), ...get(S_DROW), ...get(S_C), ...i32(3), op.i32Shl, op.i32Add, ...V128_LOAD64_SPLAT, 3, 0, ...F64X2_DIV);
+  c.push(op.end);
+  c.push(...V128_STORE, 3, 0);
+  c.push(...get(S_C), ...i32(1), op.i32Add, ...set(S_C));
+  c.push(...closeLoop);
+  c.push(...get(S_P), ...i32(1), op.i32Add, ...set(S_P));
+  c.push(...closeLoop);
+  const locals = [2, ...uleb(7), I32, ...uleb(1), V128];
+  const code = [...locals, ...c, op.end];
+  return [...uleb(code.length), ...code];
+}
+
 function assemble(): Uint8Array<ArrayBuffer> {
-  const type = section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]);
+  const type = section(1, [2, 0x60, 6, I32, I32, I32, I32, I32, I32, 0, 0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0]);
   const imports = section(2, [1, ...name("env"), ...name("mem"), 0x02, 0x00, 1]);
-  const funcs = section(3, [1, 0]);
-  const exports = section(7, [1, ...name("colpair"), 0x00, 0]);
-  const code = section(10, [1, ...body()]);
+  const funcs = section(3, [2, 0, 1]);
+  const exports = section(7, [2, ...name("colpair"), 0x00, 0, ...name("solvepairs"), 0x00, 1]);
+  const code = section(10, [2, ...body(), ...solveBody()]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imports, ...funcs, ...exports, ...code]);
 }

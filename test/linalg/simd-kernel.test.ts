@@ -3,10 +3,12 @@ import { choleskyInPlace, setSimdKernel } from "../../src/linalg/cholesky.js";
 import { simdKernel } from "../../src/linalg/simd-kernel.js";
 import { lcg, randomSpd, reconstructionError } from "./helpers.js";
 
-const available = simdKernel(1, 1) !== null;
-
-describe.skipIf(!available)("WebAssembly SIMD update kernel", () => {
+describe("WebAssembly SIMD update kernel", () => {
   afterAll(() => setSimdKernel(true));
+
+  it("assembles, validates and instantiates (Node has WebAssembly SIMD)", () => {
+    expect(simdKernel(1, 1)).not.toBeNull();
+  });
 
   it("colPair gives ⟨P_i, P_j⟩ and ⟨P_i, P_j+1⟩ eight rows at a time, each summed in k order", () => {
     const k = simdKernel(4000, 4000)!;
