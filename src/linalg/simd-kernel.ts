@@ -1,21 +1,25 @@
 /**
- * A WebAssembly SIMD (f64x2) micro-kernel for the Schur-complement update of the blocked Cholesky
- * (cholesky.ts): for a packed panel P (rows of `st` doubles) and a column pair (j, j+1), the dot
- * products ⟨P_i, P_j⟩ and ⟨P_i, P_{j+1}⟩ for rows i = j … iEnd−1, eight rows at a time — the
- * register-blocked kernel of Goto & van de Geijn (2008) with eight two-lane accumulators. The two
- * lanes hold two ROWS (not two halves of k), so every dot product is summed in plain k order, one
- * rounded multiply and one rounded add per term: bit for bit what the JavaScript kernel computes,
- * and so the fits (whose optimiser paths follow lme4's to the last bit) do not depend on which runs.
- * That needs the panel also in row-pair-interleaved form Q (rows 2p, 2p+1 side by side per k).
+ * WebAssembly SIMD (f64x2) kernels for a panel of the blocked Cholesky (cholesky.ts), working on the
+ * panel's rows packed two by two ("interleaved": rows 2p and 2p+1 side by side for each column k):
+ *
+ *  - colpair: for a column pair (j, j+1), the dot products ⟨P_i, P_j⟩ and ⟨P_i, P_{j+1}⟩ for rows
+ *    i = j … iEnd−1, eight rows at a time — the register-blocked Schur-complement kernel of Goto &
+ *    van de Geijn (2008) with eight two-lane accumulators;
+ *  - solvepairs: the panel's rows times L_d⁻ᵀ (forward substitution), two rows per lane pair.
+ *
+ * The two lanes hold two ROWS (never two halves of a sum), so every number is formed by exactly the
+ * operations, in exactly the order, of cholesky.ts's JavaScript kernels — one rounded multiply and
+ * one rounded add or subtract per term: bit for bit the same factor, so the fits (whose optimiser
+ * paths follow lme4's to the last bit) do not depend on which runs.
  *
  * The module is assembled here byte by byte (WebAssembly core spec §5, SIMD proposal opcodes) so the
  * package needs no build step; where WebAssembly SIMD is unavailable `simdKernel()` returns null and
  * cholesky.ts keeps its JavaScript kernel.
  */
 
-/** The kernel bound to its own memory, with Float64Array views of its three areas. */
+/** The kernels bound to their own memory, with Float64Array views of its areas. */
 export interface SimdKernel {
-  /** The packed panel P, row-major with stride st (row r, column k at r·st + k). */
+  /** Scratch for the JavaScript path's row-major packed panel (cholesky.ts's packBuffer). */
   readonly pack: Float64Array;
   /** The same rows interleaved by pairs: row r, column k at (⌊r/2⌋·st + k)·2 + (r mod 2). */
   readonly interleaved: Float64Array;
