@@ -33,6 +33,8 @@ export const KNOWN_FUNCTIONS: Readonly<Record<string, FunctionSignature>> = {
   round: { minArgs: 1, maxArgs: 2, named: ["digits"], where: "term", listed: false },
   factor: { minArgs: 1, maxArgs: 3, named: ["levels", "labels"], where: "term" },
   c: { minArgs: 1, maxArgs: Infinity, named: [], where: "term", listed: false },
+  pmin: { minArgs: 1, maxArgs: Infinity, named: [], where: "term", listed: false },
+  pmax: { minArgs: 1, maxArgs: Infinity, named: [], where: "term", listed: false },
   interaction: { minArgs: 2, maxArgs: Infinity, named: ["sep"], where: "term", listed: false },
   ordered: { minArgs: 1, maxArgs: 1, named: [], where: "term", listed: false },
   relevel: { minArgs: 1, maxArgs: 2, named: ["ref"], where: "term", listed: false },

@@ -170,6 +170,8 @@ const CALLS: Record<string, CallHandler> = {
     if (!xe || !ref) throw new ModelError(`'${ctx.label(whole)}' needs a factor and the reference level, e.g. relevel(recipe, "B")`, ctx.label(whole));
     return relevelFactor(evaluate(xe, ctx), ref, whole, ctx);
   },
+  pmin: (args, whole, ctx) => parallelExtreme(args, whole, ctx, Math.min),
+  pmax: (args, whole, ctx) => parallelExtreme(args, whole, ctx, Math.max),
   interaction: (args, whole, ctx) => {
     expectArgs(args, 2, Infinity, whole, ctx);
     const factorArgs = args.filter((_, i) => whole.argNames?.[i] !== "sep");
@@ -301,6 +303,15 @@ function withLevels(f: FactorColumn, levels: string[], labels: string[], whole: 
   const remap = Int32Array.from(f.levels, (l) => position.get(l) ?? -1);
   const codes = Int32Array.from(f.codes, (c) => (c < 0 ? -1 : remap[c]!));
   return { kind: "factor", codes, levels: [...labels] };
+}
+
+/** R's pmin / pmax: the row-wise extreme of its arguments (numbers recycled); missing stays missing. */
+function parallelExtreme(args: Expr[], whole: Expr, ctx: EvalContext, pick: (a: number, b: number) => number): Value {
+  expectArgs(args, 1, Infinity, whole, ctx);
+  const cols = args.map((a) => numericOf(evaluate(a, ctx), a, ctx));
+  const out = Float64Array.from(cols[0]!);
+  for (const c of cols.slice(1)) for (let i = 0; i < out.length; i++) out[i] = pick(out[i]!, c[i]!);
+  return { kind: "numeric", values: out };
 }
 
 /**
