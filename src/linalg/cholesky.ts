@@ -179,9 +179,16 @@ function unpackRows(
 function packInterleaved(
   a: Float64Array, offset: number, ld: number, j0: number, jb: number, st: number, rows: Int32Array, cnt: number, q: Float64Array,
 ): void {
+  const st2 = 2 * st;
   for (let k = 0; k < jb; k++) {
     const ck = offset + (j0 + k) * ld;
-    for (let r = 0; r < cnt; r++) q[(r >> 1) * 2 * st + 2 * k + (r & 1)] = a[ck + rows[r]];
+    let o = 2 * k;
+    let r = 0;
+    for (; r + 1 < cnt; r += 2, o += st2) {
+      q[o] = a[ck + rows[r]];
+      q[o + 1] = a[ck + rows[r + 1]];
+    }
+    if (r < cnt) q[o] = a[ck + rows[r]];
   }
   if (st > jb) for (let r = 0; r < cnt + 1; r += 2) {
     const o = (r >> 1) * 2 * st + 2 * jb;
@@ -193,9 +200,16 @@ function packInterleaved(
 function unpackInterleaved(
   a: Float64Array, offset: number, ld: number, j0: number, jb: number, st: number, rows: Int32Array, cnt: number, q: Float64Array,
 ): void {
+  const st2 = 2 * st;
   for (let k = 0; k < jb; k++) {
     const ck = offset + (j0 + k) * ld;
-    for (let r = 0; r < cnt; r++) a[ck + rows[r]] = q[(r >> 1) * 2 * st + 2 * k + (r & 1)];
+    let o = 2 * k;
+    let r = 0;
+    for (; r + 1 < cnt; r += 2, o += st2) {
+      a[ck + rows[r]] = q[o];
+      a[ck + rows[r + 1]] = q[o + 1];
+    }
+    if (r < cnt) a[ck + rows[r]] = q[o];
   }
 }
 
