@@ -61,10 +61,11 @@ export interface BinaryNode extends Span {
   right: Expr;
 }
 
-/** Unary minus or plus: `-1`, `-x` inside arithmetic, `- 1` at the start of a right-hand side. */
+/** Unary minus or plus: `-1`, `-x` inside arithmetic, `- 1` at the start of a right-hand side;
+ *  `!` (logical not) inside a call's arguments. */
 export interface UnaryNode extends Span {
   kind: "unary";
-  op: "-" | "+";
+  op: "-" | "+" | "!";
   operand: Expr;
 }
 

@@ -19,6 +19,7 @@ import {
   Comma,
   CompareOp,
   Ampersand,
+  Bang,
   Equals,
   StringLiteral,
   Identifier,
@@ -45,17 +46,20 @@ export class FormulaParser extends CstParser {
   });
 
   /**
-   * expr := sum { ("|" | "||" | "&" | comparison) sum } — the bars bind loosest, then `&`, then
-   * the comparisons (grammar/visitor.ts folds the chain by these levels, as R's parser does).
+   * expr := { "!" } sum { ("|" | "||" | "&" | comparison) { "!" } sum } — the bars bind loosest,
+   * then `&`, then `!`, then the comparisons (grammar/visitor.ts folds the chain by these
+   * levels, as R's parser does: `!x > 3` is `!(x > 3)`).
    */
   public expr = this.RULE("expr", () => {
+    this.MANY(() => this.CONSUME(Bang));
     this.SUBRULE(this.sum);
-    this.MANY(() => {
+    this.MANY2(() => {
       this.OR([
         { ALT: () => this.CONSUME(BarOp) },
         { ALT: () => this.CONSUME(Ampersand) },
         { ALT: () => this.CONSUME(CompareOp) },
       ]);
+      this.MANY3(() => this.CONSUME2(Bang));
       this.SUBRULE2(this.sum);
     });
   });

@@ -112,6 +112,9 @@ export function parsingProblem(e: IRecognitionException, toks: IToken[], text: s
       return { message: `a term is missing after ${describe(prev)}`, ...span(prev), hint: `write a term after ${describe(prev)} or remove it` };
     }
   }
+  if (t.image === "!") {
+    return { message: "'!' (not) cannot stand here", ...span(t), hint: "negate inside a call, e.g. I(!flag) or I(!(x > 3)); R would read 'x + !a + b' as x + !(a + b)" };
+  }
   if (t.tokenType === Equals) {
     return { message: "'=' is not a formula operator", ...span(t), hint: "did you mean '~'? Use '=' only for named arguments such as poly(x, degree = 2)" };
   }

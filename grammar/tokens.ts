@@ -39,6 +39,8 @@ export const LessEqual = createToken({ name: "LessEqual", pattern: /<=/, categor
 export const GreaterEqual = createToken({ name: "GreaterEqual", pattern: />=/, categories: [CompareOp], label: "'>='" });
 export const Less = createToken({ name: "Less", pattern: /</, categories: [CompareOp], label: "'<'" });
 export const Greater = createToken({ name: "Greater", pattern: />/, categories: [CompareOp], label: "'>'" });
+/** Logical negation, inside a call's arguments: `I(!flag)`, `I(!(x > 3))`. After `!=` in the list. */
+export const Bang = createToken({ name: "Bang", pattern: /!/, label: "'!'" });
 /** Element-wise logical and, inside a call's arguments: `I(x > 1 & x < 5)`. */
 export const Ampersand = createToken({ name: "Ampersand", pattern: /&/, label: "'&'" });
 /** String constants, inside a call's arguments: `relevel(recipe, "B")`, `I(Sex == 'Female')`. */
@@ -95,6 +97,7 @@ export const allTokens: TokenType[] = [
   Less,
   Greater,
   Ampersand,
+  Bang,
   Equals,
   StringLiteral,
   NumberLiteral,

@@ -67,11 +67,23 @@ export class AstBuilder extends BaseVisitor {
   expr(ch: Children): Expr {
     const operands = nodes(ch, "sum").map((n) => this.visit(n) as Expr);
     const ops = [...tokens(ch, "BarOp"), ...tokens(ch, "Ampersand"), ...tokens(ch, "CompareOp")].sort((a, b) => a.startOffset - b.startOffset);
-    return this.foldByLevel(operands, ops);
+    // The `!`s in front of each operand (those before operand k start after operand k − 1 ends).
+    const bangs = tokens(ch, "Bang");
+    const negations = operands.map((o, k) => bangs.filter((b) => b.startOffset < o.start && (k === 0 || b.startOffset >= operands[k - 1]!.end)));
+    return this.foldByLevel(operands, ops, negations);
   }
 
-  private foldByLevel(operands: Expr[], ops: IToken[]): Expr {
-    if (ops.length === 0) return operands[0]!;
+  /**
+   * `!` binds looser than a comparison and tighter than `&` (R's ?Syntax): the `!`s before the
+   * first operand of a comparison negate the comparison; those before its second operand negate
+   * that operand only (`x > !y`).
+   */
+  private negate(e: Expr, bangs: IToken[]): Expr {
+    return bangs.reduceRight<Expr>((acc, b) => ({ kind: "unary", op: "!", operand: acc, start: b.startOffset, end: acc.end }), e);
+  }
+
+  private foldByLevel(operands: Expr[], ops: IToken[], negations: IToken[][]): Expr {
+    if (ops.length === 0) return this.negate(operands[0]!, negations[0]!);
     const level = (t: IToken) => (t.image === "|" || t.image === "||" ? 0 : t.image === "&" ? 1 : 2);
     const loosest = Math.min(...ops.map(level));
     // Left-associative: split at the last operator of the loosest level.
@@ -89,9 +101,15 @@ export class AstBuilder extends BaseVisitor {
         });
       }
     }
-    const left = this.foldByLevel(operands.slice(0, k + 1), ops.slice(0, k));
-    const right = this.foldByLevel(operands.slice(k + 1), ops.slice(k + 1));
     const op: BinaryOp = loosest === 0 ? (tok.image === "||" ? "||" : "|") : loosest === 1 ? "&" : (tok.image as ComparisonOp);
+    if (loosest === 2) {
+      // one comparison: `!`s before its left operand apply to the whole comparison
+      const left = this.foldByLevel(operands.slice(0, k + 1), ops.slice(0, k), [[], ...negations.slice(1, k + 1)]);
+      const right = this.foldByLevel(operands.slice(k + 1), ops.slice(k + 1), negations.slice(k + 1));
+      return this.negate({ kind: "binary", op, left, right, start: left.start, end: right.end }, negations[0]!);
+    }
+    const left = this.foldByLevel(operands.slice(0, k + 1), ops.slice(0, k), negations.slice(0, k + 1));
+    const right = this.foldByLevel(operands.slice(k + 1), ops.slice(k + 1), negations.slice(k + 1));
     return { kind: "binary", op, left, right, start: left.start, end: right.end };
   }
 

@@ -103,6 +103,8 @@ class Encoder {
       case "paren":
         return this.encode(e.inner);
       case "unary":
+        // `!x` is one variable for R's terms(), like a comparison
+        if (e.op === "!") return [this.vars.install(e)];
         return e.op === "-" ? this.deleteTerms([], e.operand) : this.encode(e.operand);
       case "binary":
         // R's terms() takes an operator it does not know as a formula operator (`x > 3`, `a & b`)

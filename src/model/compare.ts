@@ -1,6 +1,6 @@
 /**
- * R's comparison operators `== != < > <= >=` and the element-wise `&` inside a formula's calls
- * (`I(Days > 4)`, `I(recipe == "A")`, `I(x > 1 & x < 5)`). The result is a logical, coded as the
+ * R's comparison operators `== != < > <= >=`, the element-wise `&` and `!` inside a formula's
+ * calls (`I(Days > 4)`, `I(recipe == "A")`, `I(x > 1 & x < 5)`, `I(!flag)`). The result is a logical, coded as the
  * factor model.matrix makes of it (levels "FALSE", "TRUE"; a column named `I(Days > 4)TRUE`).
  */
 import type { ComparisonOp, Expr } from "../../grammar/ast.js";
@@ -67,4 +67,11 @@ export function logicalAnd(left: Expr, right: Expr, ctx: EvalContext): FactorCol
   const a = truth(left);
   const b = truth(right);
   return logicalFrom(a.map((x, i) => (x === false || b[i] === false ? false : x === null || b[i] === null ? null : true)));
+}
+
+/** R's `!`: TRUE ↔ FALSE (a number is TRUE when not 0), missing stays missing. */
+export function logicalNot(operand: Expr, ctx: EvalContext): FactorColumn {
+  const v = evaluate(operand, ctx);
+  const x = numericOf(v, operand, ctx);
+  return logicalFrom(Array.from(x, (t) => (Number.isNaN(t) ? null : t === 0)));
 }

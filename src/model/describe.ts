@@ -32,7 +32,7 @@ function columnText(c: ColumnPlan): string {
       : p.coding === "indicator"
         ? [`indicator of ${p.variable} level ${p.level}`]
         : p.coding === "poly-contrast"
-          ? [`polynomial contrast of degree ${p.degree} over the ordered levels of ${p.variable} (contr.poly)`]
+          ? [`polynomial contrast of degree ${p.degree} over the ordered levels of ${p.variable}, as contr.poly`]
           : [],
   );
   return c.pieces.map(pieceText).join(" × ") + (coding.length ? `   (${coding.join("; ")})` : "");

@@ -4,7 +4,7 @@
  * any row is removed (so scale() and poly() see all non-missing rows, as in R).
  */
 import type { CallNode, Expr } from "../../grammar/ast.js";
-import { compare, isComparison, logicalAnd } from "./compare.js";
+import { compare, isComparison, logicalAnd, logicalNot } from "./compare.js";
 import { ModelError } from "./errors.js";
 import type { FactorColumn, NumericColumn } from "./data.js";
 import { numericOf, type CallParameters, type EvalContext, type Value } from "./values.js";
@@ -25,6 +25,7 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
     case "paren":
       return evaluate(e.inner, ctx);
     case "unary": {
+      if (e.op === "!") return logicalNot(e.operand, ctx);
       const v = numericOf(evaluate(e.operand, ctx), e.operand, ctx);
       return e.op === "-" ? mapNumeric(v, (a) => -a) : { kind: "numeric", values: v };
     }
@@ -385,7 +386,7 @@ function expectArgs(args: Expr[], min: number, max: number, whole: Expr, ctx: Ev
 /** A literal number argument such as poly's degree or log's base (possibly negated). */
 function constantOf(e: Expr, whole: Expr, ctx: EvalContext): number {
   if (e.kind === "number") return e.value;
-  if (e.kind === "unary" && e.operand.kind === "number") return e.op === "-" ? -e.operand.value : e.operand.value;
+  if (e.kind === "unary" && e.op !== "!" && e.operand.kind === "number") return e.op === "-" ? -e.operand.value : e.operand.value;
   if (e.kind === "paren") return constantOf(e.inner, whole, ctx);
   throw new ModelError(`'${ctx.label(whole)}': '${ctx.label(e)}' must be a number`, ctx.label(whole));
 }

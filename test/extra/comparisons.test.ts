@@ -75,3 +75,23 @@ describe("evaluation", () => {
     expect(() => compileModel('y ~ I(f < "b") + (1 | g)', data, { family: "gaussian" })).toThrow(/not meaningful for factors/);
   });
 });
+
+describe("logical not", () => {
+  it("binds looser than a comparison and tighter than &, as in R", () => {
+    expect(rhs("y ~ I(!x > 3)")).toBe("I(!x > 3)");
+    const f = parseFormula("y ~ I(!x > 3 & z)");
+    const arg = f.rhs.kind === "call" ? f.rhs.args[0]! : null;
+    expect(arg?.kind === "binary" && arg.op).toBe("&");
+    if (arg?.kind !== "binary") return;
+    expect(arg.left.kind === "unary" && arg.left.op).toBe("!");
+    if (arg.left.kind !== "unary") return;
+    expect(arg.left.operand.kind === "binary" && arg.left.operand.op).toBe(">");
+  });
+  it("negates a logical, keeps missing values missing, and is an error outside a call", () => {
+    const data = { y: [1, 2, 3, 4, 5, 6], x: [1, 5, null, 7, 2, 9], g: ["u", "u", "v", "v", "w", "w"] };
+    const m = compileModel("y ~ I(!(x > 4)) + (1 | g)", data, { family: "gaussian" });
+    expect(m.xNames).toEqual(["(Intercept)", "I(!(x > 4))TRUE"]);
+    expect(Array.from(m.X.subarray(m.n))).toEqual([1, 0, 0, 1, 0]);
+    expect(() => parseFormula("y ~ x + !z")).toThrow(/'!' \(not\) cannot stand here/);
+  });
+});
