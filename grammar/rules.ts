@@ -128,13 +128,13 @@ export class FormulaParser extends CstParser {
       { ALT: () => this.CONSUME(NumberLiteral) },
       { ALT: () => this.CONSUME(StringLiteral) },
       { ALT: () => this.SUBRULE(this.nameOrCall) },
-      { ALT: () => this.CONSUME(BackquotedName) },
       { ALT: () => this.SUBRULE(this.parenthesised) },
     ]);
   });
 
+  /** A name (plain or backquoted, as R's deparse writes a reserved word: `` `in`(x) ``) or a call. */
   public nameOrCall = this.RULE("nameOrCall", () => {
-    this.CONSUME(Identifier);
+    this.OR([{ ALT: () => this.CONSUME(Identifier) }, { ALT: () => this.CONSUME(BackquotedName) }]);
     this.OPTION(() => {
       this.CONSUME(LParen);
       this.OPTION2(() => {
@@ -153,7 +153,10 @@ export class FormulaParser extends CstParser {
     this.OPTION({
       GATE: () => this.LA(2).tokenType === Equals,
       DEF: () => {
-        this.CONSUME(Identifier, { LABEL: "argName" });
+        this.OR([
+          { ALT: () => this.CONSUME(Identifier, { LABEL: "argName" }) },
+          { ALT: () => this.CONSUME(BackquotedName, { LABEL: "argName" }) },
+        ]);
         this.CONSUME(Equals);
       },
     });

@@ -159,31 +159,30 @@ export class AstBuilder extends BaseVisitor {
     if (num) return { kind: "number", value: numberValue(num.image), text: num.image, start: num.startOffset, end: tokenEnd(num) };
     const str = tokens(ch, "StringLiteral")[0];
     if (str) return { kind: "string", value: unescapeString(str.image), text: str.image, start: str.startOffset, end: tokenEnd(str) };
-    const quoted = tokens(ch, "BackquotedName")[0];
-    if (quoted) {
-      return { kind: "name", name: quoted.image.slice(1, -1), quoted: true, start: quoted.startOffset, end: tokenEnd(quoted) };
-    }
     const call = nodes(ch, "nameOrCall")[0];
     if (call) return this.visit(call);
     return this.visit(nodes(ch, "parenthesised")[0]!);
   }
 
   nameOrCall(ch: Children): Expr {
-    const id = tokens(ch, "Identifier")[0]!;
+    const plain = tokens(ch, "Identifier")[0];
+    const id = plain ?? tokens(ch, "BackquotedName")[0]!;
+    const name = plain ? id.image : id.image.slice(1, -1);
     const rparen = tokens(ch, "RParen")[0];
     if (!rparen) {
-      if (id.image === ".") return { kind: "dot", start: id.startOffset, end: tokenEnd(id) };
-      return { kind: "name", name: id.image, quoted: false, start: id.startOffset, end: tokenEnd(id) };
+      if (plain && id.image === ".") return { kind: "dot", start: id.startOffset, end: tokenEnd(id) };
+      return { kind: "name", name, quoted: !plain, start: id.startOffset, end: tokenEnd(id) };
     }
     const args = nodes(ch, "argument").map((a) => this.visit(a) as { name: string | null; value: Expr });
-    const node: CallNode = { kind: "call", fn: id.image, args: args.map((a) => a.value), start: id.startOffset, end: tokenEnd(rparen) };
+    const node: CallNode = { kind: "call", fn: name, args: args.map((a) => a.value), start: id.startOffset, end: tokenEnd(rparen) };
     if (args.some((a) => a.name !== null)) node.argNames = args.map((a) => a.name);
     return node;
   }
 
   argument(ch: Children): { name: string | null; value: Expr } {
     const name = tokens(ch, "argName")[0];
-    return { name: name ? name.image : null, value: this.visit(nodes(ch, "expr")[0]!) };
+    const text = name ? (name.image.startsWith("`") ? name.image.slice(1, -1) : name.image) : null;
+    return { name: text, value: this.visit(nodes(ch, "expr")[0]!) };
   }
 
   parenthesised(ch: Children): Expr {

@@ -95,3 +95,13 @@ describe("logical not", () => {
     expect(() => parseFormula("y ~ x + !z")).toThrow(/'!' \(not\) cannot stand here/);
   });
 });
+
+describe("backquoted names round-trip through deparse", () => {
+  it("a reserved word as a call or an argument name, as R's deparse writes it", () => {
+    for (const text of ["y ~ `in`(x)", "y ~ poly(x, `in` = 2)", "y ~ `NaN` + x"]) {
+      const once = deparse(parseFormula(text).rhs);
+      expect(deparse(parseFormula(`y ~ ${once}`).rhs)).toBe(once);
+    }
+    expect(rhs("y ~ cb^in(x)")).toBe("cb^`in`(x)");
+  });
+});
