@@ -11,7 +11,7 @@ import type { DataTable, FactorColumn, NumericColumn } from "./data.js";
 import { evaluate } from "./evaluate.js";
 import { asFactor, interactionFactor } from "./factor.js";
 import { missingMask, subsetRows } from "./rows.js";
-import type { EvalContext, Value } from "./values.js";
+import { isLogical, type EvalContext, type Value } from "./values.js";
 import type { VariableRole } from "./plan.js";
 
 export interface FrameOptions {
@@ -100,7 +100,7 @@ export function buildFrame(
   const { kept, droppedRows, missingBy } = completeCases(masks, n);
   const rows = Int32Array.from(kept);
   const variables = new Map<string, Value>();
-  for (const [name, v] of full) variables.set(name, droppedRows.length ? subsetRows(v, rows) : dropUnusedIfFactor(v));
+  for (const [name, v] of full) variables.set(name, bothLogicalLevels(droppedRows.length ? subsetRows(v, rows) : dropUnusedIfFactor(v)));
   const groups = new Map<string, FactorColumn>();
   for (const [name, g] of groupsFull) groups.set(name, subsetRows(g, rows) as FactorColumn);
   const pick = (x: Float64Array | null) => (x ? Float64Array.from(rows, (i) => x[i]!) : null);
@@ -151,6 +151,18 @@ function finiteValue(v: Value, name: string): Value {
     }
   }
   return v;
+}
+
+/**
+ * model.matrix codes a logical as a factor with both levels FALSE and TRUE whatever the rows hold
+ * (R's model.c: a logical has two levels), so an all-TRUE `I(x >= 0)` gives a constant column
+ * `I(x >= 0)TRUE` that the rank check drops, where a one-level factor would be an error.
+ */
+function bothLogicalLevels(v: Value): Value {
+  if (v.kind !== "factor" || !isLogical(v) || v.levels.length === 2) return v;
+  const levels = ["FALSE", "TRUE"];
+  const codes = Int32Array.from(v.codes, (c) => (c < 0 ? -1 : levels.indexOf(v.levels[c]!)));
+  return { kind: "factor", codes, levels };
 }
 
 function dropUnusedIfFactor(v: Value): Value {
