@@ -40,9 +40,16 @@ const diagBuffer = new Float64Array(NB * NB);
  * `panels` (ascending column boundaries from 0 to n, e.g. supernodes) sets where panels may start;
  * panels wider than NB are split. Throws NotPositiveDefiniteError on a non-positive (or non-finite)
  * pivot.
+ *
+ * `endColumn` (a panel boundary; default n) stops after the panels left of it: those columns of L
+ * — every row of them — come out exactly as in the full factorisation (a right-looking column never
+ * reads a later one), the later columns are left part-updated. A PIRLS step on u with β fixed
+ * needs only the random-effects columns of L (solve.ts solveU).
  */
-export function choleskyInPlace(a: Float64Array, n: number, offset = 0, ld = n, panels?: ArrayLike<number>): void {
-  if (n <= NB && panels === undefined) {
+export function choleskyInPlace(
+  a: Float64Array, n: number, offset = 0, ld = n, panels?: ArrayLike<number>, endColumn = n,
+): void {
+  if (n <= NB && panels === undefined && endColumn >= n) {
     choleskyUnblocked(a, n, offset, ld, 0);
     return;
   }
@@ -59,8 +66,9 @@ export function choleskyInPlace(a: Float64Array, n: number, offset = 0, ld = n, 
   const nPanels = panels === undefined ? 1 : panels.length - 1;
   for (let p = 0; p < nPanels; p++) {
     const start = panels === undefined ? 0 : panels[p];
+    if (start >= endColumn) break;
     const end = panels === undefined ? n : panels[p + 1];
-    for (let j0 = start; j0 < end; j0 += NB) factorPanel(a, n, offset, ld, j0, Math.min(NB, end - j0));
+    for (let j0 = start; j0 < end && j0 < endColumn; j0 += NB) factorPanel(a, n, offset, ld, j0, Math.min(NB, end - j0));
   }
 }
 

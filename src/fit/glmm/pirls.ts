@@ -107,7 +107,9 @@ export class Pirls {
       this.uOld.set(this.u);
       this.betaOld.set(this.beta);
       resp.updateWorking(this.m.offset);
-      sys.setWeightsAndResponse(resp.w, resp.z).updateL();
+      // β fixed: u and log|L_θ|² need only L's random-effects columns
+      if (uOnly) sys.setWeightsAndResponseForU(resp.w, resp.z).updateL();
+      else sys.setWeightsAndResponse(resp.w, resp.z).updateL();
       if (uOnly) {
         sys.solveU(this.beta);
       } else {

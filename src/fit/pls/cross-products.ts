@@ -47,9 +47,12 @@ export function allocateRowScratch(mm: ModelMatrices): RowScratch {
 /**
  * Recompute all cross-products for row weights `w` and response `z` (the PLS problem
  * min ‖W^½(z − Xβ − ZΛu)‖² + ‖u‖², JSS 2015 eq. 14, with W the prior × working weights).
+ * Without `withFixedBlock` the [X, y]ᵀW[X, y] block of A₂₂ (no row pass writes it) is left at 0:
+ * a u-only solve never reads it; fixedBlock() fills it in later when wanted.
  */
 export function accumulateCrossProducts(
   mm: ModelMatrices, s: BlockStructure, w: Float64Array, z: Float64Array, out: CrossProducts, scratch: RowScratch,
+  withFixedBlock = true,
 ): void {
   const { a11, a21, a22 } = out;
   a11.fill(0);
@@ -58,7 +61,7 @@ export function accumulateCrossProducts(
   if (scratch.scalar === undefined) scratch.scalar = scalarRows(mm, s);
   if (scratch.scalar) {
     accumulateScalar(mm, s, w, z, out, scratch.scalar);
-    fixedBlock(mm, s, w, z, a22);
+    if (withFixedBlock) fixedBlock(mm, s, w, z, a22);
     return;
   }
   const terms = mm.reTerms;
@@ -123,7 +126,7 @@ export function accumulateCrossProducts(
       }
     }
   }
-  fixedBlock(mm, s, w, z, a22);
+  if (withFixedBlock) fixedBlock(mm, s, w, z, a22);
 }
 
 /** The later terms' entries of every row, when every term (the first included) has one column. */
@@ -186,7 +189,7 @@ function accumulateScalar(mm: ModelMatrices, s: BlockStructure, w: Float64Array,
 
 /** [X, y]ᵀW[X, y] into A₂₂'s last p + 1 rows and columns: contiguous column dot products, each
  *  term (wᵢ·u_i)·v_i added in row order — the same operations, in the same order, as a row pass. */
-function fixedBlock(mm: ModelMatrices, s: BlockStructure, w: Float64Array, z: Float64Array, a22: Float64Array): void {
+export function fixedBlock(mm: ModelMatrices, s: BlockStructure, w: Float64Array, z: Float64Array, a22: Float64Array): void {
   const { n, p, m, qRest } = s;
   const X = mm.X;
   // columns 0 … p−1 are X's, column p is z; four dot products at a time: each is still summed in

@@ -19,13 +19,16 @@
  *   sys.solve();  sys.beta; sys.u; sys.b();
  * GLMM/PIRLS: sys.setWeightsAndResponse(w, z) each iteration (one O(n) pass), then
  *   sys.setTheta(θ).updateL(); sys.solveU(beta) (β fixed) or sys.solve() (joint).
+ *   With β fixed, setWeightsAndResponseForU(w, z) instead skips the [X, y]ᵀW[X, y] block and the
+ *   [X, y] columns of L, which neither u nor log|L_θ|² reads; anything that does read them
+ *   (solve, logDetRX2, pwrss, unscaledVcov) first completes them, with the same bits as a full pass.
  *
  * setTheta, updateL, logDetL2, logDetRX2, pwrss, solve and solveU allocate nothing.
  */
 import type { ModelMatrices } from "../../model/matrices.js";
 import { conditionalVarianceBlocks } from "./cond-var.js";
 import {
-  accumulateCrossProducts, allocateCrossProducts, allocateRowScratch, type CrossProducts, type RowScratch,
+  accumulateCrossProducts, allocateCrossProducts, allocateRowScratch, fixedBlock, type CrossProducts, type RowScratch,
 } from "./cross-products.js";
 import { makeLambdaStore, setLambda, type LambdaStore } from "./lambda.js";
 import { solveBeta, solveU } from "./solve.js";
@@ -77,6 +80,10 @@ export class PlsSystem {
   private readonly z: Float64Array;
   /** Σ log wᵢ, computed when first asked after the weights change (PIRLS never asks). */
   private sumLogW: number | null = null;
+  /** The cross-products lack their [X, y]ᵀW[X, y] block (setWeightsAndResponseForU). */
+  private fixedBlockMissing = false;
+  /** The factor lacks its [X, y] columns (updateL after setWeightsAndResponseForU). */
+  private factorRandomOnly = false;
 
   constructor(m: ModelMatrices) {
     if (m.reTerms.length === 0) throw new NoRandomEffectsError();
@@ -125,6 +132,15 @@ export class PlsSystem {
     return this;
   }
 
+  /** As setWeightsAndResponse, for a solve of u with β fixed (solveU, logDetL2): the next
+   *  updateL() forms only what those read. */
+  setWeightsAndResponseForU(w: ArrayLike<number>, z: ArrayLike<number>): this {
+    this.w.set(w);
+    this.z.set(z);
+    this.accumulate(false);
+    return this;
+  }
+
   /** Σ log wᵢ over the current weights (lme4's ldW, subtracted in the LMM objective). */
   sumLogWeights(): number {
     if (this.sumLogW === null) {
@@ -144,8 +160,20 @@ export class PlsSystem {
 
   /** Refactor L(θ) from the stored cross-products (never touches the n rows). */
   updateL(): this {
-    updateL(this.structure, this.cross, this.lambda, this.factor);
+    updateL(this.structure, this.cross, this.lambda, this.factor, this.fixedBlockMissing);
+    this.factorRandomOnly = this.fixedBlockMissing;
     return this;
+  }
+
+  /** After a u-only updateL, the [X, y] block of the cross-products and the full factor, for the
+   *  weights, response and θ of that updateL — bit for bit what a full pass would have given. */
+  private completeFactor(): void {
+    if (!this.factorRandomOnly) return;
+    if (this.fixedBlockMissing) {
+      fixedBlock(this.matrices, this.structure, this.w, this.z, this.cross.a22);
+      this.fixedBlockMissing = false;
+    }
+    this.updateL();
   }
 
   /** log |L_θ|² (JSS 2015 eq. 18: the random-effects block of L). */
@@ -161,6 +189,7 @@ export class PlsSystem {
 
   /** log |R_X|² (JSS 2015 eq. 18; REML criterion eq. 41). */
   logDetRX2(): number {
+    this.completeFactor();
     const { qRest, m, p } = this.structure;
     const l22 = this.factor.l22;
     let s = 0;
@@ -171,6 +200,7 @@ export class PlsSystem {
   /** Penalized weighted residual sum of squares r²(θ) at the joint optimum (u, β̂): the square of
    *  L's last pivot (JSS 2015 eq. 19). Needs only updateL(). */
   pwrss(): number {
+    this.completeFactor();
     const { m } = this.structure;
     const r = this.factor.l22[m * m - 1];
     return r * r;
@@ -178,6 +208,7 @@ export class PlsSystem {
 
   /** Joint solve: fills `beta` and `u`; returns r²(θ). */
   solve(): number {
+    this.completeFactor();
     solveBeta(this.structure, this.factor, this.beta);
     solveU(this.structure, this.factor, this.beta, this.u);
     return this.pwrss();
@@ -231,6 +262,7 @@ export class PlsSystem {
 
   /** (R_XᵀR_X)⁻¹ = L_XX⁻ᵀ L_XX⁻¹ (p × p, column-major); × σ² gives vcov(β). Allocates. */
   unscaledVcov(): Float64Array {
+    this.completeFactor();
     const { qRest, m, p } = this.structure;
     const l22 = this.factor.l22;
     const out = new Float64Array(p * p);
@@ -256,8 +288,9 @@ export class PlsSystem {
     return out;
   }
 
-  private accumulate(): void {
-    accumulateCrossProducts(this.matrices, this.structure, this.w, this.z, this.cross, this.scratch);
+  private accumulate(withFixedBlock = true): void {
+    accumulateCrossProducts(this.matrices, this.structure, this.w, this.z, this.cross, this.scratch, withFixedBlock);
+    this.fixedBlockMissing = !withFixedBlock;
     this.sumLogW = null;
   }
 }

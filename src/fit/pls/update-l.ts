@@ -41,12 +41,19 @@ export function allocateFactor(s: BlockStructure): Factor {
   };
 }
 
-export function updateL(s: BlockStructure, a: CrossProducts, lam: LambdaStore, f: Factor): void {
+/**
+ * With `randomOnly`, L₂₂'s columns for [X, y] (from qRest on; qRest is always a panel boundary,
+ * structure.ts) are neither formed nor factored: every other entry of L comes out with the same bits
+ * (no column reads a later one), which is all that logDetL2 and solveU (u for fixed β) read. A₂₂'s
+ * [X, y] block is then not needed either (cross-products.ts skips it).
+ */
+export function updateL(s: BlockStructure, a: CrossProducts, lam: LambdaStore, f: Factor, randomOnly = false): void {
+  const cols = randomOnly ? s.qRest : s.m;
   factorFirstTermBlocks(s, a.a11, lam, f.l11);
   formOffDiagonal(s, a.a21, lam, f);
-  formTrailing(s, a.a22, lam, f.l22, f.lamRow);
-  subtractSchurComplement(s, f.l21, f.l22);
-  choleskyInPlace(f.l22, s.m, 0, s.m, s.panels);
+  formTrailing(s, a.a22, lam, f.l22, f.lamRow, cols);
+  subtractSchurComplement(s, f.l21, f.l22, cols);
+  choleskyInPlace(f.l22, s.m, 0, s.m, s.panels, cols);
 }
 
 /** L₁₁ block j = chol(Λ₁ᵀ A₁₁[j] Λ₁ + I). */
@@ -127,8 +134,11 @@ function formOffDiagonal(s: BlockStructure, a21: Float64Array, lam: LambdaStore,
   }
 }
 
-/** Lower triangle of Λ₂ᵀ A₂₂ Λ₂ + I_Z into l22 (Λ₂ = blockdiag(Λ_k per level, …, I_{p+1})). */
-function formTrailing(s: BlockStructure, a22: Float64Array, lam: LambdaStore, l22: Float64Array, lamRow: Float64Array): void {
+/** Lower triangle of Λ₂ᵀ A₂₂ Λ₂ + I_Z into l22 (Λ₂ = blockdiag(Λ_k per level, …, I_{p+1})), its
+ *  first `cols` columns. */
+function formTrailing(
+  s: BlockStructure, a22: Float64Array, lam: LambdaStore, l22: Float64Array, lamRow: Float64Array, cols: number,
+): void {
   const { m, qRest, rLen, rLamPtr } = s;
   const L = lam.values;
   let allScalar = true;
@@ -138,7 +148,7 @@ function formTrailing(s: BlockStructure, a22: Float64Array, lam: LambdaStore, l2
   }
   if (allScalar) {
     // scalar terms only (Λ₂ diagonal): entry (i, j) is λ_i λ_j A₂₂[i, j]
-    for (let j = 0; j < m; j++) {
+    for (let j = 0; j < cols; j++) {
       const cj = j * m;
       const lamj = lamRow[j];
       for (let i = j; i < m; i++) l22[i + cj] = lamRow[i] * lamj * a22[i + cj];
@@ -146,7 +156,7 @@ function formTrailing(s: BlockStructure, a22: Float64Array, lam: LambdaStore, l2
     }
     return;
   }
-  for (let j = 0; j < m; j++) {
+  for (let j = 0; j < cols; j++) {
     const lj = rLen[j];
     const pj = rLamPtr[j];
     const cj = j * m;
@@ -192,9 +202,9 @@ function formTrailing(s: BlockStructure, a22: Float64Array, lam: LambdaStore, l2
  * column by column keeps the writes within one column of L₂₂ (cache-resident) while the reads come
  * from the much smaller L₂₁.
  */
-function subtractSchurComplement(s: BlockStructure, l21: Float64Array, l22: Float64Array): void {
+function subtractSchurComplement(s: BlockStructure, l21: Float64Array, l22: Float64Array, cols: number): void {
   const { p1, m, rowIdx, byRowStart, byRowPos, posEnd } = s;
-  for (let c = 0; c < m; c++) {
+  for (let c = 0; c < cols; c++) {
     const col = c * m;
     for (let t = byRowStart[c]; t < byRowStart[c + 1]; t++) {
       const b = byRowPos[t];

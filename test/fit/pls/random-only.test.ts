@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { PlsSystem } from "../../../src/fit/pls/pls-system.js";
+import { lcg, syntheticModel } from "./synthetic.js";
+
+/**
+ * setWeightsAndResponseForU (PIRLS with β fixed) forms only L's random-effects columns; what it
+ * does form — u for a given β and log|L_θ|² — must be the full factor's bits, and anything reading
+ * the [X, y] columns afterwards must get them as a full pass would.
+ */
+const shapes = {
+  "three scalar terms (the all-scalar row pass, several panels)": [
+    { levels: 60, p: 1, correlated: true },
+    { levels: 35, p: 1, correlated: true },
+    { levels: 12, p: 1, correlated: true },
+  ],
+  "vector-valued terms (the general row pass)": [
+    { levels: 40, p: 2, correlated: true },
+    { levels: 15, p: 2, correlated: false },
+  ],
+  "one term (no trailing random effects)": [{ levels: 50, p: 2, correlated: true }],
+};
+
+describe("PlsSystem: the u-only factor", () => {
+  for (const [name, defs] of Object.entries(shapes)) {
+    it(`equals the full factor where it is read: ${name}`, () => {
+      const m = syntheticModel(3, 700, defs);
+      const rnd = lcg(9);
+      const w = Float64Array.from({ length: m.n }, (_, i) => (i % 13 === 0 ? 0 : 0.2 + rnd()));
+      const z = Float64Array.from({ length: m.n }, () => rnd() * 3 - 1);
+      const beta = Float64Array.from({ length: m.p }, () => rnd() - 0.5);
+      const theta = Float64Array.from(m.theta0, (t) => (t === 0 ? 0.3 : 0.7 * t));
+      const full = new PlsSystem(m);
+      const part = new PlsSystem(m);
+      full.setTheta(theta).setWeightsAndResponse(w, z).updateL();
+      part.setTheta(theta).setWeightsAndResponseForU(w, z).updateL();
+      expect(part.logDetL2()).toBe(full.logDetL2());
+      expect(Array.from(part.solveU(beta))).toEqual(Array.from(full.solveU(beta)));
+      // readers of the [X, y] columns complete them first, with the same bits
+      expect(Array.from(part.unscaledVcov())).toEqual(Array.from(full.unscaledVcov()));
+      expect(part.logDetRX2()).toBe(full.logDetRX2());
+      expect(part.solve()).toBe(full.solve());
+      expect(Array.from(part.beta)).toEqual(Array.from(full.beta));
+      // and a full pass after a u-only one is a full pass
+      const w2 = w.map((v) => 1.3 * v);
+      part.setWeightsAndResponseForU(w2, z).updateL();
+      part.setWeightsAndResponse(w2, z).updateL();
+      full.setWeightsAndResponse(w2, z).updateL();
+      expect(part.pwrss()).toBe(full.pwrss());
+    });
+  }
+});
