@@ -1,5 +1,5 @@
 /**
- * Monte-Carlo recovery for the Poisson GLMM of examples/simulate-poisson.ts: over 100 simulated
+ * Monte-Carlo recovery for the Poisson GLMM of examples/simulate-poisson.ts: over 200 simulated
  * data sets on the sleepstudy design the mean Laplace estimate of β lies within 3 Monte-Carlo
  * standard errors of the truth β = (0.1, 0.1).
  */
@@ -17,10 +17,10 @@ function expectWithin3SE(rows: number[][], truth: number[]): void {
 }
 
 describe("Monte-Carlo recovery", () => {
-  it("Poisson: mean Laplace β̂ over 100 data sets within 3 MC SE of the truth", () => {
+  it("Poisson: mean Laplace β̂ over 200 data sets within 3 MC SE of the truth", () => {
     const rng = new Rng(99);
     const rows: number[][] = [];
-    for (let r = 0; r < 100; r++) {
+    for (let r = 0; r < 200; r++) {
       const m = glmer("y ~ Days + (Days | Subject)", simulateSleepstudy(rng, POISSON_TRUTH, "poisson"), { family: "poisson" });
       rows.push([m.fixef["(Intercept)"], m.fixef["Days"]]);
     }

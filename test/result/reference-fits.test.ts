@@ -8,7 +8,6 @@
  * variance prints 565.52 vs 565.48; grouseticks' intercept 0.372788 vs 0.372798, 5e-5 of its SE,
  * moves its p-value 0.057639 vs 0.057632). summary.test.ts checks the layout digit for digit. VerbAgg's Hessian-based standard errors and tiny p-values differ
  * by up to 1% even between two lme4 runs (see summary.test.ts), so there 1% relative.
- * InstEval (73 421 rows) runs only with MIXED_MODELS_SLOW=1.
  */
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
@@ -16,7 +15,6 @@ import { glmer, lmer, readCsv } from "../../src/index.js";
 import type { MixedModel } from "../../src/index.js";
 import { FIXTURES, boxed, num, readReference, readSummary, referenceIds, sameUpToLastDigit } from "./reference-model.js";
 
-const slow = process.env.MIXED_MODELS_SLOW === "1";
 
 /** Relative tolerance of the printed-summary comparison where lme4's own digits are not stable:
  *  VerbAgg's Hessian-based SEs differ by up to 1% between two lme4 runs; seed_poisson is a
@@ -35,8 +33,7 @@ function fitReference(ref: any): MixedModel {
 
 describe.each(referenceIds())("lmer/glmer on %s", (id) => {
   const ref = readReference(id);
-  const run = id === "insteval_crossed_ml" && !slow ? it.skip : it;
-  run("agrees with lme4", () => {
+  it("agrees with lme4", () => {
     const m = fitReference(ref);
     expect(m.objective).toBeLessThanOrEqual(ref.objective + 1e-3);
     expect(m.nobs).toBe(ref.nobs);
