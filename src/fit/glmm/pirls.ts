@@ -11,11 +11,14 @@
  * the same η (lme4's lp0), so the deviance is a deterministic function of (θ, β).
  */
 import type { ModelMatrices } from "../../model/matrices.js";
-import { PlsSystem } from "../pls/pls-system.js";
+import { PlsSystem, type PlsInputs } from "../pls/pls-system.js";
 import { GlmmError } from "./errors.js";
 import { addRandomPredictor, fixedPredictor } from "./linear-predictor.js";
 import type { PirlsOptions } from "./options.js";
 import type { GlmResponse } from "./response.js";
+
+/** Largest cross-product arrays (doubles) Pirls keeps a second copy of: 32 MB. */
+const MAX_SAVED_CROSS = 4_000_000;
 
 export class Pirls {
   readonly sys: PlsSystem;
@@ -37,6 +40,13 @@ export class Pirls {
   /** offset + Xβ, computed once per run while β is fixed (uOnly). */
   private readonly fixedPart: Float64Array;
   private fixedPartCurrent = false;
+  /**
+   * The first iteration's working weights and response depend only on the start η (not on θ or β),
+   * so its PLS inputs are the same in every run from that start: saved once per start and mode
+   * (joint, or u with β fixed) and put back instead of recomputed. null when too big to keep.
+   */
+  private readonly firstInputs: PlsInputs | null;
+  private firstInputsMode: "joint" | "u" | null = null;
 
   constructor(
     readonly m: ModelMatrices,
@@ -54,10 +64,13 @@ export class Pirls {
     this.eta0 = new Float64Array(m.n);
     this.mu0 = new Float64Array(m.n);
     this.fixedPart = new Float64Array(m.n);
+    // the copy costs what the row pass's zero-fill does; keep it for any system of sane size
+    this.firstInputs = this.sys.crossProductsLength <= MAX_SAVED_CROSS ? this.sys.saveInputs() : null;
   }
 
   /** Make `eta` the start of every later run (lme4's lp0). */
   setStart(eta: Float64Array): void {
+    this.firstInputsMode = null;
     const linkinv = this.resp.family.link.linkinv;
     for (let i = 0; i < eta.length; i++) {
       this.eta0[i] = eta[i];
@@ -106,10 +119,8 @@ export class Pirls {
       this.iterations = it + 1;
       this.uOld.set(this.u);
       this.betaOld.set(this.beta);
-      resp.updateWorking(this.m.offset);
-      // β fixed: u and log|L_θ|² need only L's random-effects columns
-      if (uOnly) sys.setWeightsAndResponseForU(resp.w, resp.z).updateL();
-      else sys.setWeightsAndResponse(resp.w, resp.z).updateL();
+      this.setWorkingInputs(it === 0, uOnly);
+      sys.updateL();
       if (uOnly) {
         sys.solveU(this.beta);
       } else {
@@ -127,6 +138,27 @@ export class Pirls {
     throw new GlmmError(
       `PIRLS did not converge in ${options.maxit} iterations at θ = [${Array.from(theta, (t) => t.toPrecision(6)).join(", ")}]`,
     );
+  }
+
+  /** Working weights and response at the current η into the PLS system (from the saved copy on
+   *  a run's first iteration when there is one). */
+  private setWorkingInputs(first: boolean, uOnly: boolean): void {
+    const { sys, resp } = this;
+    const mode = uOnly ? "u" : "joint";
+    if (first && this.firstInputs && this.firstInputsMode === mode) {
+      sys.restoreInputs(this.firstInputs);
+      resp.w.set(this.firstInputs.w);
+      resp.z.set(this.firstInputs.z);
+      return;
+    }
+    resp.updateWorking(this.m.offset);
+    // β fixed: u and log|L_θ|² need only L's random-effects columns
+    if (uOnly) sys.setWeightsAndResponseForU(resp.w, resp.z);
+    else sys.setWeightsAndResponse(resp.w, resp.z);
+    if (first && this.firstInputs) {
+      sys.saveInputs(this.firstInputs);
+      this.firstInputsMode = mode;
+    }
   }
 
   /** Step halving towards the previous iterate (lme4's maxstephalfit loop). */

@@ -35,6 +35,14 @@ import { solveBeta, solveU } from "./solve.js";
 import { analyzeStructure, type BlockStructure } from "./structure.js";
 import { allocateFactor, updateL, type Factor } from "./update-l.js";
 
+/** A copy of a PlsSystem's row inputs and what they were reduced to (saveInputs/restoreInputs). */
+export interface PlsInputs {
+  w: Float64Array;
+  z: Float64Array;
+  cross: CrossProducts;
+  fixedBlockMissing: boolean;
+}
+
 /** The model has no random-effects terms (lmer requires at least one). */
 export class NoRandomEffectsError extends Error {
   constructor() {
@@ -139,6 +147,42 @@ export class PlsSystem {
     this.z.set(z);
     this.accumulate(false);
     return this;
+  }
+
+  /** Copies the current weights, response and cross-products into `into` (allocated when
+   *  omitted), so that restoreInputs can stand for the same setWeights…() call without the O(n)
+   *  pass — PIRLS starts every evaluation from the same η, hence the same first weights. */
+  saveInputs(into?: PlsInputs): PlsInputs {
+    const c = this.cross;
+    const out = into ?? {
+      w: new Float64Array(this.n), z: new Float64Array(this.n), fixedBlockMissing: false,
+      cross: { a11: new Float64Array(c.a11.length), a21: new Float64Array(c.a21.length), a22: new Float64Array(c.a22.length) },
+    };
+    out.w.set(this.w);
+    out.z.set(this.z);
+    out.cross.a11.set(c.a11);
+    out.cross.a21.set(c.a21);
+    out.cross.a22.set(c.a22);
+    out.fixedBlockMissing = this.fixedBlockMissing;
+    return out;
+  }
+
+  /** Puts back what saveInputs copied (as the setWeights…() call it stands for; no O(n) pass). */
+  restoreInputs(saved: PlsInputs): this {
+    const c = this.cross;
+    this.w.set(saved.w);
+    this.z.set(saved.z);
+    c.a11.set(saved.cross.a11);
+    c.a21.set(saved.cross.a21);
+    c.a22.set(saved.cross.a22);
+    this.fixedBlockMissing = saved.fixedBlockMissing;
+    this.sumLogW = null;
+    return this;
+  }
+
+  /** Size of the cross-products (doubles): what saveInputs copies besides 2n. */
+  get crossProductsLength(): number {
+    return this.cross.a11.length + this.cross.a21.length + this.cross.a22.length;
   }
 
   /** Σ log wᵢ over the current weights (lme4's ldW, subtracted in the LMM objective). */

@@ -49,3 +49,29 @@ describe("PlsSystem: the u-only factor", () => {
     });
   }
 });
+
+describe("PlsSystem: saveInputs / restoreInputs", () => {
+  it("a restored copy stands for the setWeights…() call it was saved after, bit for bit", () => {
+    const m = syntheticModel(4, 500, shapes["three scalar terms (the all-scalar row pass, several panels)"]);
+    const rnd = lcg(2);
+    const w = Float64Array.from({ length: m.n }, () => 0.1 + rnd());
+    const z = Float64Array.from({ length: m.n }, () => rnd() * 2);
+    const theta = Float64Array.from(m.theta0, () => 0.4 + rnd());
+    const beta = Float64Array.from({ length: m.p }, () => rnd() - 0.5);
+    for (const forU of [false, true]) {
+      const sys = new PlsSystem(m);
+      sys.setTheta(theta);
+      if (forU) sys.setWeightsAndResponseForU(w, z);
+      else sys.setWeightsAndResponse(w, z);
+      const saved = sys.saveInputs();
+      sys.updateL();
+      const want = { ld: sys.logDetL2(), u: Array.from(sys.solveU(beta)), vcov: Array.from(sys.unscaledVcov()) };
+      // other inputs in between, then the saved ones back
+      sys.setWeightsAndResponse(w.map((v) => v * 2), z).updateL();
+      sys.restoreInputs(saved).updateL();
+      expect(sys.logDetL2()).toBe(want.ld);
+      expect(Array.from(sys.solveU(beta))).toEqual(want.u);
+      expect(Array.from(sys.unscaledVcov())).toEqual(want.vcov);
+    }
+  });
+});
