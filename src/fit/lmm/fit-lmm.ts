@@ -12,6 +12,8 @@ import { NotPositiveDefiniteError } from "../../linalg/errors.js";
 import { makeDevfun, objective, type Devfun } from "./profiled-deviance.js";
 import { lmmResults } from "./results.js";
 import { lme4StartTheta } from "./start.js";
+import { deriv12 } from "../glmm/hessian.js";
+import { convergenceMessages } from "../glmm/convergence.js";
 
 export interface FitLmmOptions {
   REML: boolean;
@@ -58,8 +60,15 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   sys.setTheta(theta).updateL();
   const value = objective(sys, options.REML);
   const messages = [...m.messages];
-  if (isSingular(theta, m.lower)) messages.push(SINGULAR_MESSAGE);
   if (!opt.converged) messages.push(`convergence: ${opt.message}`);
+  // lme4's checkConv (optimizeLmer, calc.derivs = TRUE): finite-difference gradient and Hessian of
+  // the criterion over θ at the optimum, skipped for a singular fit. Its evaluations are not
+  // counted, as lme4's feval does not count them.
+  const derivs = isSingular(theta, m.lower) ? null : deriv12((t) => guardedDeviance(devfun, t), theta, value);
+  const convMessages = convergenceMessages(derivs, theta, m.lower);
+  messages.push(...convMessages);
+  const converged = opt.converged && convMessages.every((msg) => msg === SINGULAR_MESSAGE);
+  sys.setTheta(theta).updateL();
   const results = lmmResults(sys, options.REML);
   return {
     family: "gaussian",
@@ -70,7 +79,7 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
     theta,
     objective: value,
     evaluations,
-    converged: opt.converged,
+    converged,
     messages,
     ...results,
     fitSeconds: (performance.now() - t0) / 1000,
