@@ -28,6 +28,10 @@ export interface Factor {
   uTrailing: Float64Array;
   /** Per trailing index, its Λ diagonal entry (scratch of formTrailing). */
   lamRow: Float64Array;
+  /** When the first term is scalar and every level's pattern holds every trailing row (fully
+   *  crossed factors, e.g. VerbAgg's subjects × items): L₂₁ transposed, trailing row r's entries
+   *  for all levels contiguous at r·ℓ₁ (scratch of subtractSchurComplement); otherwise null. */
+  l21ByRow: Float64Array | null;
 }
 
 export function allocateFactor(s: BlockStructure): Factor {
@@ -38,7 +42,19 @@ export function allocateFactor(s: BlockStructure): Factor {
     tmp: new Float64Array(s.p1),
     uTrailing: new Float64Array(s.qRest),
     lamRow: new Float64Array(s.m),
+    l21ByRow: hasFullPattern(s) ? new Float64Array(s.l1 * s.m) : null,
   };
+}
+
+/** Scalar first term, and level j's pattern is every trailing row 0 … m−1 in order at j·m. */
+function hasFullPattern(s: BlockStructure): boolean {
+  const { p1, l1, m, rowIdx, colPtr } = s;
+  if (p1 !== 1 || rowIdx.length !== l1 * m) return false;
+  for (let j = 0; j < l1; j++) {
+    if (colPtr[j] !== j * m) return false;
+    for (let r = 0; r < m; r++) if (rowIdx[j * m + r] !== r) return false;
+  }
+  return true;
 }
 
 /**
@@ -52,7 +68,8 @@ export function updateL(s: BlockStructure, a: CrossProducts, lam: LambdaStore, f
   factorFirstTermBlocks(s, a.a11, lam, f.l11);
   formOffDiagonal(s, a.a21, lam, f);
   formTrailing(s, a.a22, lam, f.l22, f.lamRow, cols);
-  subtractSchurComplement(s, f.l21, f.l22, cols);
+  if (f.l21ByRow) subtractSchurComplementDense(s, f.l21, f.l21ByRow, f.l22, cols);
+  else subtractSchurComplement(s, f.l21, f.l22, cols);
   choleskyInPlace(f.l22, s.m, 0, s.m, s.panels, cols);
 }
 
@@ -229,6 +246,47 @@ function subtractSchurComplement(s: BlockStructure, l21: Float64Array, l22: Floa
           l22[rowIdx[a] + col] -= v;
         }
       }
+    }
+  }
+}
+
+/**
+ * subtractSchurComplement for a full pattern (Factor.l21ByRow): entry (r, c) still loses
+ * L₂₁[j, r]·L₂₁[j, c] level by level in ascending j, skipping the levels where L₂₁[j, c] = 0 — the
+ * same subtractions in the same order, so the same bits — but accumulated in a register over
+ * contiguous rows of the transposed L₂₁, four entries of a column at a time.
+ */
+function subtractSchurComplementDense(
+  s: BlockStructure, l21: Float64Array, t: Float64Array, l22: Float64Array, cols: number,
+): void {
+  const { l1, m } = s;
+  for (let j = 0; j < l1; j++) {
+    const o = j * m;
+    for (let r = 0; r < m; r++) t[r * l1 + j] = l21[o + r];
+  }
+  for (let c = 0; c < cols; c++) {
+    const col = c * m;
+    const oc = c * l1;
+    let r = c;
+    for (; r + 3 < m; r += 4) {
+      const o0 = r * l1, o1 = o0 + l1, o2 = o1 + l1, o3 = o2 + l1;
+      let s0 = l22[r + col], s1 = l22[r + 1 + col], s2 = l22[r + 2 + col], s3 = l22[r + 3 + col];
+      for (let j = 0; j < l1; j++) {
+        const vb = t[oc + j];
+        if (vb === 0) continue;
+        s0 -= t[o0 + j] * vb; s1 -= t[o1 + j] * vb; s2 -= t[o2 + j] * vb; s3 -= t[o3 + j] * vb;
+      }
+      l22[r + col] = s0; l22[r + 1 + col] = s1; l22[r + 2 + col] = s2; l22[r + 3 + col] = s3;
+    }
+    for (; r < m; r++) {
+      const o0 = r * l1;
+      let s0 = l22[r + col];
+      for (let j = 0; j < l1; j++) {
+        const vb = t[oc + j];
+        if (vb === 0) continue;
+        s0 -= t[o0 + j] * vb;
+      }
+      l22[r + col] = s0;
     }
   }
 }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { accumulateCrossProducts, allocateCrossProducts, allocateRowScratch } from "../../../src/fit/pls/cross-products.js";
+import { makeLambdaStore, setLambda } from "../../../src/fit/pls/lambda.js";
 import { PlsSystem } from "../../../src/fit/pls/pls-system.js";
+import { analyzeStructure } from "../../../src/fit/pls/structure.js";
+import { allocateFactor, updateL } from "../../../src/fit/pls/update-l.js";
 import { lcg, syntheticModel } from "./synthetic.js";
 
 /**
@@ -73,5 +77,34 @@ describe("PlsSystem: saveInputs / restoreInputs", () => {
       expect(Array.from(sys.solveU(beta))).toEqual(want.u);
       expect(Array.from(sys.unscaledVcov())).toEqual(want.vcov);
     }
+  });
+});
+
+describe("updateL: the Schur complement of a full pattern (fully crossed factors)", () => {
+  it("the dense transposed pass gives the general pass's bits", () => {
+    // 40 × 12 fully crossed, every cell once: each first-term level meets every later level
+    const m = syntheticModel(6, 480, [
+      { levels: 40, p: 1, correlated: true },
+      { levels: 12, p: 1, correlated: true },
+    ]);
+    for (let i = 0; i < m.n; i++) {
+      m.reTerms[0].refs[i] = i % 40;
+      m.reTerms[1].refs[i] = Math.floor(i / 40);
+    }
+    const lam = makeLambdaStore(m.reTerms);
+    const s = analyzeStructure(m, lam.offsets, lam.one);
+    const rnd = lcg(8);
+    const w = Float64Array.from({ length: m.n }, (_, i) => (i % 29 === 0 ? 0 : 0.2 + rnd()));
+    const z = Float64Array.from({ length: m.n }, () => rnd() * 3);
+    const cross = allocateCrossProducts(s);
+    accumulateCrossProducts(m, s, w, z, cross, allocateRowScratch(m));
+    setLambda(lam, m.reTerms, Float64Array.from([0.8, 1.7]));
+    const dense = allocateFactor(s);
+    const general = { ...allocateFactor(s), l21ByRow: null };
+    expect(dense.l21ByRow).not.toBeNull();
+    updateL(s, cross, lam, dense);
+    updateL(s, cross, lam, general);
+    expect(Array.from(dense.l22)).toEqual(Array.from(general.l22));
+    expect(dense.l22.some((v, i) => v !== 0 && i % s.m > i / s.m + 1)).toBe(true);
   });
 });
