@@ -24,7 +24,12 @@ export function reOffsets(m: ModelMatrices): { offsets: number[]; q: number } {
  *  column-major order when correlated, the diagonal otherwise. */
 export function lambdaBlock(t: ReMat, theta: ArrayLike<number>): Float64Array {
   const p = t.columnNames.length;
-  const T = new Float64Array(p * p);
+  return fillLambdaBlock(t, theta, new Float64Array(p * p));
+}
+
+/** Write T (as lambdaBlock) into a zero-filled p × p array. */
+function fillLambdaBlock(t: ReMat, theta: ArrayLike<number>, T: Float64Array): Float64Array {
+  const p = t.columnNames.length;
   let k = t.thetaOffset;
   if (t.correlated) {
     for (let j = 0; j < p; j++) for (let i = j; i < p; i++) T[i * p + j] = theta[k++];
@@ -281,16 +286,6 @@ export function lambdaBlocksTimes(blocks: ReBlocks, Ts: Float64Array[], v: Array
 
 /** Each term's T at θ, written into preallocated arrays. */
 export function termBlocks(m: ModelMatrices, theta: ArrayLike<number>, out: Float64Array[]): Float64Array[] {
-  m.reTerms.forEach((t, k) => {
-    const p = t.columnNames.length;
-    const T = out[k];
-    T.fill(0);
-    let c = t.thetaOffset;
-    if (t.correlated) {
-      for (let j = 0; j < p; j++) for (let i = j; i < p; i++) T[i * p + j] = theta[c++];
-    } else {
-      for (let j = 0; j < p; j++) T[j * p + j] = theta[c++];
-    }
-  });
+  m.reTerms.forEach((t, k) => fillLambdaBlock(t, theta, out[k].fill(0)));
   return out;
 }
