@@ -1,7 +1,7 @@
 /** The binomial family: y is the proportion of successes out of wt trials (R's binomial()). */
 import { FamilyError } from "./errors.js";
 import type { FamilyDefinition } from "./family.js";
-import { DBL_EPSILON, dbinomLog } from "./special.js";
+import { DBL_EPSILON, dbinomLog, lchoose } from "./special.js";
 
 /** y·log(y/μ) with 0·log 0 = 0 (lme4's Y_log_Y). */
 function yLogY(y: number, mu: number): number {
@@ -34,6 +34,41 @@ export const binomial: FamilyDefinition = {
       ans += (wt[i] / m[i]) * dbinomLog(Math.round(m[i] * y[i]), mi, mu[i]);
     }
     return -2 * ans;
+  },
+  aicForResponse(y, n, wt) {
+    // aic()'s sum with each row's (wt/m, k, m − k, log C(m, k)) fixed; dbinomLog's steps in order
+    let anyN = false;
+    for (let i = 0; i < n.length; i++) if (n[i] > 1) anyN = true;
+    const m = anyN ? n : wt;
+    const rows: number[] = [];
+    for (let i = 0; i < y.length; i++) if (m[i] > 0) rows.push(i);
+    const len = rows.length;
+    const row = Int32Array.from(rows);
+    const factor = new Float64Array(len);
+    const k = new Float64Array(len);
+    const nk = new Float64Array(len);
+    const logChoose = new Float64Array(len);
+    for (let r = 0; r < len; r++) {
+      const i = row[r];
+      const mi = Math.round(m[i]);
+      factor[r] = wt[i] / m[i];
+      k[r] = Math.round(m[i] * y[i]);
+      nk[r] = mi - k[r];
+      logChoose[r] = k[r] < 0 || k[r] > mi ? -Infinity : lchoose(mi, k[r]);
+    }
+    return (mu) => {
+      let ans = 0;
+      for (let r = 0; r < len; r++) {
+        let d = logChoose[r];
+        if (d !== -Infinity) {
+          const p = mu[row[r]];
+          if (k[r] > 0) d += k[r] * Math.log(p);
+          if (nk[r] > 0) d += nk[r] * Math.log1p(-p);
+        }
+        ans += factor[r] * d;
+      }
+      return -2 * ans;
+    };
   },
   // R: mustart <- (weights * y + 0.5)/(weights + 1)
   initialMu: (y, wt) => (wt * y + 0.5) / (wt + 1),

@@ -22,6 +22,10 @@ export interface FamilyDefinition {
   devResid(y: number, mu: number, wt: number): number;
   /** R's family()$aic(y, n, mu, wt, dev): −2 log-likelihood including its constants. */
   aic(y: Float64Array, n: Float64Array, mu: Float64Array, wt: Float64Array, dev: number): number;
+  /** The same aic for fixed (y, n, wt) as a function of μ, with everything that does not depend on μ
+   *  (binomial coefficients, log y!) computed once here — the Laplace deviance asks for the aic at
+   *  every evaluation. Same bits as aic(). Families without it are called through aic(). */
+  aicForResponse?(y: Float64Array, n: Float64Array, wt: Float64Array): (mu: Float64Array, dev: number) => number;
   /** Starting μ from the response (R's `initialize` expression: mustart). */
   initialMu(y: number, wt: number): number;
   /** Throws FamilyError when the response lies outside the family's support. */

@@ -28,6 +28,9 @@ export interface Link {
   /** dμ/dη from μ = g⁻¹(η) when that is exact without another exp (log: μ),
    *  equal to muEta(η) to rounding; PIRLS uses it on its hot path. */
   muEtaFromMu?(mu: number): number;
+  /** μ = g⁻¹(η) returned and dμ/dη written to dmu[i], from one shared transcendental (logit: one
+   *  exp where linkinv and muEta take one each), each bit for bit linkinv(η) and muEta(η). */
+  linkinvMuEta?(eta: number, dmu: Float64Array, i: number): number;
   /** Whether η is in the link's domain (R's valideta, elementwise). */
   valideta(eta: number): boolean;
 }
@@ -48,6 +51,13 @@ const logit: Link = {
     return Math.max(EPS, e / (opE * opE));
   },
   // (no muEtaFromMu: 1 − μ loses precision as μ → 1; lme4 computes dlogis from η)
+  // exp(−|η|) is the exp both of the above take (for η < 0, exp(η) is that very number)
+  linkinvMuEta: (eta, dmu, i) => {
+    const e = Math.exp(-Math.abs(eta));
+    const opE = 1 + e;
+    dmu[i] = Math.max(EPS, e / (opE * opE));
+    return clampUnit(eta >= 0 ? 1 / opE : e / opE);
+  },
   valideta: always,
 };
 

@@ -32,6 +32,8 @@ export class Pirls {
   /** Starting linear predictor of every evaluation (lme4's lp0), and its mean. */
   readonly eta0: Float64Array;
   readonly mu0: Float64Array;
+  /** dμ/dη at eta0 (GlmResponse.dmu). */
+  private readonly dmu0: Float64Array;
   /** Number of PIRLS iterations of the last run. */
   iterations = 0;
 
@@ -63,6 +65,7 @@ export class Pirls {
     this.betaOld = new Float64Array(this.p);
     this.eta0 = new Float64Array(m.n);
     this.mu0 = new Float64Array(m.n);
+    this.dmu0 = new Float64Array(m.n);
     this.fixedPart = new Float64Array(m.n);
     // the copy costs what the row pass's zero-fill does; keep it for any system of sane size
     this.firstInputs = this.sys.crossProductsLength <= MAX_SAVED_CROSS ? this.sys.saveInputs() : null;
@@ -71,10 +74,10 @@ export class Pirls {
   /** Make `eta` the start of every later run (lme4's lp0). */
   setStart(eta: Float64Array): void {
     this.firstInputsMode = null;
-    const linkinv = this.resp.family.link.linkinv;
+    const { linkinv, linkinvMuEta } = this.resp.family.link;
     for (let i = 0; i < eta.length; i++) {
       this.eta0[i] = eta[i];
-      this.mu0[i] = linkinv(eta[i]);
+      this.mu0[i] = linkinvMuEta ? linkinvMuEta(eta[i], this.dmu0, i) : linkinv(eta[i]);
     }
   }
 
@@ -112,6 +115,7 @@ export class Pirls {
     this.fixedPartCurrent = uOnly;
     resp.eta.set(this.eta0);
     resp.mu.set(this.mu0);
+    resp.dmu.set(this.dmu0);
     sys.setTheta(theta);
     let oldpdev = Number.MAX_VALUE;
     this.iterations = 0;

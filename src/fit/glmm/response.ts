@@ -18,6 +18,11 @@ export class GlmResponse {
   readonly w: Float64Array;
   /** Working response z = η − offset + (y − μ)/(dμ/dη) (lme4's wrkResp). */
   readonly z: Float64Array;
+  /** dμ/dη at the current η, kept with μ when the link computes both at once (Link.linkinvMuEta;
+   *  whoever sets μ otherwise sets this too), so the working weights need no second exp. */
+  readonly dmu: Float64Array;
+  /** The family's aic as a function of μ with its constants computed once (aicForResponse). */
+  private readonly aicOfMu: ((mu: Float64Array, dev: number) => number) | null;
 
   constructor(
     readonly family: Family,
@@ -32,14 +37,16 @@ export class GlmResponse {
     this.mu = new Float64Array(this.n);
     this.w = new Float64Array(this.n);
     this.z = new Float64Array(this.n);
+    this.dmu = new Float64Array(this.n);
+    this.aicOfMu = family.aicForResponse ? family.aicForResponse(y, this.nTrials, wt) : null;
   }
 
   /** Sets η and μ = g⁻¹(η). */
   setEta(eta: Float64Array): void {
-    const linkinv = this.family.link.linkinv;
+    const { linkinv, linkinvMuEta } = this.family.link;
     for (let i = 0; i < this.n; i++) {
       this.eta[i] = eta[i];
-      this.mu[i] = linkinv(eta[i]);
+      this.mu[i] = linkinvMuEta ? linkinvMuEta(eta[i], this.dmu, i) : linkinv(eta[i]);
     }
   }
 
@@ -47,8 +54,17 @@ export class GlmResponse {
    *  residuals at the new μ, computed in the same pass (lme4's updateMu + resDev). */
   updateMu(): number {
     const { link, devResid } = this.family;
-    const { eta, mu, y, wt } = this;
+    const { eta, mu, y, wt, dmu } = this;
     let dev = 0;
+    const both = link.linkinvMuEta;
+    if (both) {
+      for (let i = 0; i < this.n; i++) {
+        const m = both(eta[i], dmu, i);
+        mu[i] = m;
+        dev += devResid(y[i], m, wt[i]);
+      }
+      return dev;
+    }
     for (let i = 0; i < this.n; i++) {
       const m = link.linkinv(eta[i]);
       mu[i] = m;
@@ -61,11 +77,12 @@ export class GlmResponse {
    *  with `offset` the part of η not being solved for. */
   updateWorking(offset: Float64Array): void {
     const { link, variance } = this.family;
-    const { eta, mu, y, wt, w, z } = this;
+    const { eta, mu, y, wt, w, z, dmu } = this;
     const fromMu = link.muEtaFromMu;
+    const kept = link.linkinvMuEta !== undefined;
     for (let i = 0; i < this.n; i++) {
       const m = mu[i];
-      const d = fromMu ? fromMu(m) : link.muEta(eta[i]);
+      const d = fromMu ? fromMu(m) : kept ? dmu[i] : link.muEta(eta[i]);
       w[i] = (d * d * wt[i]) / variance(m);
       z[i] = eta[i] - offset[i] + (y[i] - m) / d;
     }
@@ -83,6 +100,7 @@ export class GlmResponse {
    *  with a dispersion parameter read the deviance (their dispersion is estimated from it). */
   aic(): number {
     const dev = this.family.estimatesScale ? this.devianceSum() : NaN;
+    if (this.aicOfMu) return this.aicOfMu(this.mu, dev);
     return this.family.aic(this.y, this.nTrials, this.mu, this.wt, dev);
   }
 
