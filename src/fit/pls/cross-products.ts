@@ -161,6 +161,10 @@ function accumulateScalar(mm: ModelMatrices, s: BlockStructure, w: Float64Array,
   const refs1 = mm.reTerms[0].refs;
   const z1 = mm.reTerms[0].z;
   const { idx, val } = r;
+  if (K1 === 1) {
+    accumulateTwoScalar(mm, s, w, z, out, r);
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const wi = w[i];
     if (wi === 0) continue;
@@ -224,5 +228,41 @@ export function fixedBlock(mm: ModelMatrices, s: BlockStructure, w: Float64Array
       }
       a22[out + cb] = acc;
     }
+  }
+}
+
+/**
+ * accumulateScalar for exactly two scalar terms (e.g. crossed subjects × items): each row's X
+ * entries read once for both of its updates (the later term's column of A₂₂ and the first term's
+ * A₂₁). Every entry still receives the same products in row order, so the same bits.
+ */
+function accumulateTwoScalar(mm: ModelMatrices, s: BlockStructure, w: Float64Array, z: Float64Array, out: CrossProducts, r: ScalarRows): void {
+  const { a11, a21, a22 } = out;
+  const { n, p, m, qRest, colPtr, rowPos } = s;
+  const X = mm.X;
+  const refs1 = mm.reTerms[0].refs;
+  const z1 = mm.reTerms[0].z;
+  const { idx, val } = r;
+  for (let i = 0; i < n; i++) {
+    const wi = w[i];
+    if (wi === 0) continue;
+    const l = refs1[i];
+    const zz = z1[i];
+    a11[l] += zz * (wi * zz);
+    const ia = idx[i];
+    const vi = val[i];
+    const wv = wi * vi;
+    a21[rowPos[i]] += wv * zz;
+    const col = ia * m;
+    a22[ia + col] += wv * vi;
+    const xPos = colPtr[l + 1] - p - 1;
+    for (let c = 0; c < p; c++) {
+      const x = X[i + c * n];
+      a22[qRest + c + col] += wv * x;
+      a21[xPos + c] += wi * x * zz;
+    }
+    const zi = z[i];
+    a22[m - 1 + col] += wv * zi;
+    a21[xPos + p] += wi * zi * zz;
   }
 }

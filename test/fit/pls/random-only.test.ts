@@ -108,3 +108,26 @@ describe("updateL: the Schur complement of a full pattern (fully crossed factors
     expect(dense.l22.some((v, i) => v !== 0 && i % s.m > i / s.m + 1)).toBe(true);
   });
 });
+
+describe("accumulateCrossProducts: two scalar terms", () => {
+  it("the two-term pass equals the general row pass bit for bit", () => {
+    const m = syntheticModel(12, 800, [
+      { levels: 70, p: 1, correlated: true },
+      { levels: 25, p: 1, correlated: true },
+    ], 4);
+    const lam = makeLambdaStore(m.reTerms);
+    const s = analyzeStructure(m, lam.offsets, lam.one);
+    const rnd = lcg(3);
+    const w = Float64Array.from({ length: m.n }, (_, i) => (i % 11 === 0 ? 0 : 0.3 + rnd()));
+    const z = Float64Array.from({ length: m.n }, () => rnd() * 5 - 2);
+    const fast = allocateCrossProducts(s);
+    const general = allocateCrossProducts(s);
+    const fastScratch = allocateRowScratch(m);
+    accumulateCrossProducts(m, s, w, z, fast, fastScratch);
+    accumulateCrossProducts(m, s, w, z, general, { ...allocateRowScratch(m), scalar: null });
+    expect(fastScratch.scalar).toBeTruthy();
+    expect(Array.from(fast.a11)).toEqual(Array.from(general.a11));
+    expect(Array.from(fast.a21)).toEqual(Array.from(general.a21));
+    expect(Array.from(fast.a22)).toEqual(Array.from(general.a22));
+  });
+});
