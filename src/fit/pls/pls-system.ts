@@ -33,6 +33,7 @@ import {
 import { makeLambdaStore, setLambda, type LambdaStore } from "./lambda.js";
 import { solveBeta, solveU } from "./solve.js";
 import { analyzeStructure, type BlockStructure } from "./structure.js";
+import { trailingPattern } from "./trailing-pattern.js";
 import { allocateFactor, updateL, type Factor } from "./update-l.js";
 
 /** A copy of a PlsSystem's row inputs and what they were reduced to (saveInputs/restoreInputs). */
@@ -107,6 +108,7 @@ export class PlsSystem {
     this.nTheta = m.theta0.length;
     this.cross = allocateCrossProducts(this.structure);
     this.factor = allocateFactor(this.structure);
+    this.factor.trailing = trailingPattern(m, this.structure);
     this.scratch = allocateRowScratch(m);
     this.u = new Float64Array(this.q);
     this.beta = new Float64Array(this.p);

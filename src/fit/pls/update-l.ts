@@ -17,6 +17,7 @@ import { forwardSolveInPlace } from "../../linalg/forward-solve.js";
 import type { CrossProducts } from "./cross-products.js";
 import type { LambdaStore } from "./lambda.js";
 import type { BlockStructure } from "./structure.js";
+import type { TrailingPattern } from "./trailing-pattern.js";
 
 export interface Factor {
   l11: Float64Array;
@@ -32,6 +33,9 @@ export interface Factor {
    *  crossed factors, e.g. VerbAgg's subjects × items): L₂₁ transposed, trailing row r's entries
    *  for all levels contiguous at r·ℓ₁ (scratch of subtractSchurComplement); otherwise null. */
   l21ByRow: Float64Array | null;
+  /** Where L₂₂ can be nonzero, when that is sparse (trailing-pattern.ts; set by PlsSystem):
+   *  formTrailing then writes only there, the rest of l22 staying 0. */
+  trailing: TrailingPattern | null;
 }
 
 export function allocateFactor(s: BlockStructure): Factor {
@@ -43,6 +47,7 @@ export function allocateFactor(s: BlockStructure): Factor {
     uTrailing: new Float64Array(s.qRest),
     lamRow: new Float64Array(s.m),
     l21ByRow: hasFullPattern(s) ? new Float64Array(s.l1 * s.m) : null,
+    trailing: null,
   };
 }
 
@@ -67,7 +72,7 @@ export function updateL(s: BlockStructure, a: CrossProducts, lam: LambdaStore, f
   const cols = randomOnly ? s.qRest : s.m;
   factorFirstTermBlocks(s, a.a11, lam, f.l11);
   formOffDiagonal(s, a.a21, lam, f);
-  formTrailing(s, a.a22, lam, f.l22, f.lamRow, cols);
+  formTrailing(s, a.a22, lam, f.l22, f.lamRow, cols, f.trailing);
   if (f.l21ByRow) subtractSchurComplementDense(s, f.l21, f.l21ByRow, f.l22, cols);
   else subtractSchurComplement(s, f.l21, f.l22, cols);
   choleskyInPlace(f.l22, s.m, 0, s.m, s.panels, cols);
@@ -155,6 +160,7 @@ function formOffDiagonal(s: BlockStructure, a21: Float64Array, lam: LambdaStore,
  *  first `cols` columns. */
 function formTrailing(
   s: BlockStructure, a22: Float64Array, lam: LambdaStore, l22: Float64Array, lamRow: Float64Array, cols: number,
+  pattern: TrailingPattern | null,
 ): void {
   const { m, qRest, rLen, rLamPtr } = s;
   const L = lam.values;
@@ -162,6 +168,20 @@ function formTrailing(
   for (let i = 0; i < m; i++) {
     if (rLen[i] !== 1) allScalar = false;
     lamRow[i] = L[rLamPtr[i]];
+  }
+  if (allScalar && pattern) {
+    // as below, on the entries that can be nonzero (the others are 0 here and stay 0)
+    const { ptr, idx } = pattern;
+    for (let j = 0; j < cols; j++) {
+      const cj = j * m;
+      const lamj = lamRow[j];
+      for (let t = ptr[j]; t < ptr[j + 1]; t++) {
+        const i = idx[t];
+        l22[i + cj] = lamRow[i] * lamj * a22[i + cj];
+      }
+      if (j < qRest) l22[j + cj] += 1;
+    }
+    return;
   }
   if (allScalar) {
     // scalar terms only (Λ₂ diagonal): entry (i, j) is λ_i λ_j A₂₂[i, j]

@@ -131,3 +131,40 @@ describe("accumulateCrossProducts: two scalar terms", () => {
     expect(Array.from(fast.a22)).toEqual(Array.from(general.a22));
   });
 });
+
+describe("updateL: the trailing pattern of nested later terms", () => {
+  it("covers every nonzero of L₂₂, and the patterned pass gives the dense pass's bits", () => {
+    // 400 units in 90 broods in 30 locations (nested), as grouseticks: a sparse trailing block
+    const m = syntheticModel(21, 400, [
+      { levels: 400, p: 1, correlated: true },
+      { levels: 90, p: 1, correlated: true },
+      { levels: 30, p: 1, correlated: true },
+    ]);
+    for (let i = 0; i < m.n; i++) {
+      m.reTerms[0].refs[i] = i;
+      m.reTerms[1].refs[i] = i % 90;
+      m.reTerms[2].refs[i] = (i % 90) % 30;
+    }
+    const rnd = lcg(4);
+    const w = Float64Array.from({ length: m.n }, () => 0.2 + rnd());
+    const z = Float64Array.from({ length: m.n }, () => rnd() * 3);
+    const withPattern = new PlsSystem(m);
+    const dense = new PlsSystem(m);
+    // the pattern is internal: reach it to compare against the dense pass
+    const fp = (withPattern as unknown as { factor: { trailing: { ptr: Int32Array; idx: Int32Array } | null; l22: Float64Array } }).factor;
+    const fd = (dense as unknown as { factor: { trailing: unknown; l22: Float64Array } }).factor;
+    expect(fp.trailing).not.toBeNull();
+    fd.trailing = null;
+    for (const theta of [[1, 1, 1], [0.3, 1.9, 0.7], [2, 0, 0.5]]) {
+      withPattern.setTheta(theta).setWeightsAndResponse(w, z).updateL();
+      dense.setTheta(theta).setWeightsAndResponse(w, z).updateL();
+      expect(Array.from(fp.l22)).toEqual(Array.from(fd.l22));
+      // every nonzero of the dense pass's factor is inside the pattern
+      const s = withPattern.structure;
+      const inside = new Uint8Array(s.m * s.m);
+      const { ptr, idx } = fp.trailing!;
+      for (let j = 0; j < s.m; j++) for (let t = ptr[j]; t < ptr[j + 1]; t++) inside[idx[t] + j * s.m] = 1;
+      for (let j = 0; j < s.m; j++) for (let i = j; i < s.m; i++) if (fd.l22[i + j * s.m] !== 0) expect(inside[i + j * s.m]).toBe(1);
+    }
+  });
+});
