@@ -8,6 +8,7 @@
  * The second line holds for any β, which is what a PIRLS step on u with β fixed needs.
  */
 import { backSolveTransposeInPlace } from "../../linalg/back-solve.js";
+import type { TrailingPattern } from "./trailing-pattern.js";
 import type { Factor } from "./update-l.js";
 import type { BlockStructure } from "./structure.js";
 
@@ -33,7 +34,8 @@ export function solveU(s: BlockStructure, f: Factor, beta: ArrayLike<number>, u:
     for (let c = 0; c < p; c++) v -= l22[qRest + c + col] * beta[c];
     u2[r] = v;
   }
-  backSolveTransposeInPlace(l22, qRest, u2, 0, m, 0);
+  if (f.trailing) backSolveTrailing(l22, qRest, m, u2, f.trailing);
+  else backSolveTransposeInPlace(l22, qRest, u2, 0, m, 0);
   for (let r = 0; r < qRest; r++) u[q1 + naturalIndex[r]] = u2[r];
   // first term, level by level: L₁₁ᵀ u₁ = ℓ_yZ₁ − L_XZ₁ᵀβ − L₂₁zᵀ u₂
   const p1sq = p1 * p1;
@@ -48,5 +50,36 @@ export function solveU(s: BlockStructure, f: Factor, beta: ArrayLike<number>, u:
       u[uo + c] = v;
     }
     backSolveTransposeInPlace(l11, p1, u, j * p1sq, p1, uo);
+  }
+}
+
+/**
+ * backSolveTransposeInPlace on L₂₂'s random-effects block over its pattern (trailing-pattern.ts):
+ * the entries left out are +0, so each skipped term is a ±0 subtracted — which leaves a nonzero
+ * sum exactly as it is, but can flip the sign of a zero one, and turns into NaN against an
+ * infinite x. Where the sum comes out 0, or once some x is not finite, that unknown is summed over
+ * the whole column as backSolveTransposeInPlace does: the same bits in every case.
+ */
+function backSolveTrailing(l22: Float64Array, n: number, m: number, x: Float64Array, pattern: TrailingPattern): void {
+  const { ptr, idx } = pattern;
+  let allFinite = true;
+  for (let j = n - 1; j >= 0; j--) {
+    const cj = j * m;
+    let s = x[j];
+    if (allFinite) {
+      // idx[ptr[j]] is j itself; rows are ascending, those from n on belong to X and y
+      for (let t = ptr[j] + 1; t < ptr[j + 1]; t++) {
+        const i = idx[t];
+        if (i >= n) break;
+        s -= l22[cj + i] * x[i];
+      }
+    }
+    if (!allFinite || s === 0) {
+      s = x[j];
+      for (let i = j + 1; i < n; i++) s -= l22[cj + i] * x[i];
+    }
+    const v = s / l22[cj + j];
+    x[j] = v;
+    if (!Number.isFinite(v)) allFinite = false;
   }
 }

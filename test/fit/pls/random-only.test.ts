@@ -155,10 +155,15 @@ describe("updateL: the trailing pattern of nested later terms", () => {
     const fd = (dense as unknown as { factor: { trailing: unknown; l22: Float64Array } }).factor;
     expect(fp.trailing).not.toBeNull();
     fd.trailing = null;
-    for (const theta of [[1, 1, 1], [0.3, 1.9, 0.7], [2, 0, 0.5]]) {
+    for (const theta of [[1, 1, 1], [0.3, 1.9, 0.7], [2, 0, 0.5], [0.8, 0.6, 0]]) {
       withPattern.setTheta(theta).setWeightsAndResponse(w, z).updateL();
       dense.setTheta(theta).setWeightsAndResponse(w, z).updateL();
       expect(Array.from(fp.l22)).toEqual(Array.from(fd.l22));
+      // u over the pattern (signed zeros included: θ = 0 gives zero effects)
+      const beta = Float64Array.from({ length: m.p }, (_, j) => 0.5 - j);
+      const got = Array.from(withPattern.solveU(beta), (v) => (Object.is(v, -0) ? "-0" : v));
+      const want = Array.from(dense.solveU(beta), (v) => (Object.is(v, -0) ? "-0" : v));
+      expect(got).toEqual(want);
       // every nonzero of the dense pass's factor is inside the pattern
       const s = withPattern.structure;
       const inside = new Uint8Array(s.m * s.m);
