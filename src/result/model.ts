@@ -3,6 +3,7 @@
  * Every accessor follows the lme4 method of the same name (R/methods.R, R/lmer.R); the comments
  * say which definition is used where lme4 has a choice.
  */
+import { isSingular, SINGULAR_MESSAGE } from "../fit/convergence/singular.js";
 import type { FamilyName, FittedModel } from "../fit/fitted.js";
 import type { ModelMatrices } from "../model/matrices.js";
 import { ranefTables, type RanefTable } from "./ranef.js";
@@ -23,10 +24,7 @@ export interface ModelInfo {
   weightsName?: string;
 }
 
-/** lme4's isSingular() tolerance. */
-export const SINGULAR_TOL = 1e-4;
-/** lme4 1.1.31's note on a singular fit. */
-export const SINGULAR_MESSAGE = "boundary (singular) fit: see help('isSingular')";
+export { SINGULAR_TOL, SINGULAR_MESSAGE } from "../fit/convergence/singular.js";
 
 export class MixedModel {
   readonly fit: FittedModel;
@@ -185,7 +183,7 @@ export class MixedModel {
   /** lme4's isSingular(): some θ whose lower bound is 0 lies below 1e-4. */
   get singular(): boolean {
     const lower = this.matrices.lower;
-    return Array.from(this.fit.theta).some((t, i) => lower[i] === 0 && t < SINGULAR_TOL);
+    return isSingular(this.fit.theta, lower);
   }
   get converged(): boolean {
     return this.fit.converged;

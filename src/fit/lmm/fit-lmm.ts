@@ -12,8 +12,9 @@ import { NotPositiveDefiniteError } from "../../linalg/errors.js";
 import { makeDevfun, objective, type Devfun } from "./profiled-deviance.js";
 import { lmmResults } from "./results.js";
 import { lme4StartTheta } from "./start.js";
-import { deriv12 } from "../glmm/hessian.js";
-import { convergenceMessages } from "../glmm/convergence.js";
+import { deriv12 } from "../convergence/deriv12.js";
+import { convergenceMessages } from "../convergence/check-conv.js";
+import { isSingular, SINGULAR_MESSAGE } from "../convergence/singular.js";
 
 export interface FitLmmOptions {
   REML: boolean;
@@ -28,13 +29,9 @@ export interface FitLmmOptions {
   maxEval?: number;
 }
 
-/** lme4's isSingular tolerance: a θ with lower bound 0 below this marks a boundary fit. */
-const SINGULAR_TOL = 1e-4;
 /** lme4's optimizeLmer boundary.tol and its restart_edge step (btol). */
 const BOUNDARY_TOL = 1e-5;
 const EDGE_STEP = 1e-5;
-
-export const SINGULAR_MESSAGE = "boundary (singular) fit: see help('isSingular')";
 
 export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   const t0 = performance.now();
@@ -127,12 +124,6 @@ function guardedDeviance(devfun: Devfun, theta: ArrayLike<number>): number {
     if (e instanceof NotPositiveDefiniteError) return Infinity;
     throw e;
   }
-}
-
-/** lme4's isSingular: some θ with lower bound 0 is (nearly) 0. */
-export function isSingular(theta: ArrayLike<number>, lower: ArrayLike<number>, tol = SINGULAR_TOL): boolean {
-  for (let i = 0; i < lower.length; i++) if (lower[i] === 0 && theta[i] < tol) return true;
-  return false;
 }
 
 /**

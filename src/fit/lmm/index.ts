@@ -1,6 +1,7 @@
 /**
  * Gaussian linear mixed models: the profiled (RE)ML criterion and the fit.
  */
-export { fitLmm, isSingular, LmmError, SINGULAR_MESSAGE, type FitLmmOptions } from "./fit-lmm.js";
+export { fitLmm, LmmError, type FitLmmOptions } from "./fit-lmm.js";
+export { isSingular, SINGULAR_MESSAGE } from "../convergence/singular.js";
 export { makeDevfun, profiledDeviance, objective, type Devfun } from "./profiled-deviance.js";
 export { lmmResults, linearPredictor, type LmmResults } from "./results.js";

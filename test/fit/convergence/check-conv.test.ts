@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { convergenceMessages, formatG, symmetricEigenvalues } from "../../../src/fit/glmm/convergence.js";
+import { convergenceMessages, formatG, symmetricEigenvalues } from "../../../src/fit/convergence/check-conv.js";
 
 describe("lme4's checkConv", () => {
   it("formats numbers as C's %g (R's gettextf)", () => {

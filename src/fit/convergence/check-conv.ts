@@ -1,5 +1,5 @@
 /**
- * lme4's convergence checks after a glmer fit (R/checkConv.R checkConv and checkHess, lme4 1.1-31,
+ * lme4's convergence checks after a fit (R/checkConv.R checkConv and checkHess, lme4 1.1-31,
  * with glmerControl()'s defaults), giving its messages word for word:
  *
  *  - singular fit (θ with lower bound 0 below 1e-4): only "boundary (singular) fit: …", no others;
@@ -11,20 +11,11 @@
  *    runs for a GLMM; we follow glmer.)
  */
 import { choleskyInPlace, NotPositiveDefiniteError } from "../../linalg/index.js";
-import type { Derivatives } from "./hessian.js";
+import type { Derivatives } from "./deriv12.js";
+import { isSingular, SINGULAR_MESSAGE } from "./singular.js";
 
 const GRAD_TOL = 0.002;
 const HESS_TOL = 1e-6;
-/** lme4's isSingular / check.conv.singular tolerance on θ entries with lower bound 0. */
-export const SINGULAR_TOL = 1e-4;
-export const SINGULAR_MESSAGE = "boundary (singular) fit: see help('isSingular')";
-
-/** lme4's isSingular: a θ entry with lower bound 0 within 1e-4 of it. */
-export function isSingular(theta: ArrayLike<number>, lower: ArrayLike<number>): boolean {
-  for (let k = 0; k < theta.length; k++) if (lower[k] === 0 && theta[k] < SINGULAR_TOL) return true;
-  return false;
-}
-
 /** C's printf("%g"), as R's gettextf formats the gradient. */
 export function formatG(x: number): string {
   if (x === 0 || !Number.isFinite(x)) return String(x);
