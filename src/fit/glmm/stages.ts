@@ -82,7 +82,7 @@ export function runStage2(
     progress(v);
     return v;
   };
-  const r = optimizer(f, new Float64Array(k), { lower, rhobeg: 0.1, rhoend: 1e-4 });
+  const r = optimizer(f, new Float64Array(k), { lower, rhobeg: 0.1, rhoend: 1e-6 });
   const best = Float64Array.from(toPars(r.x));
   let fx = devfun(best);
   fx = snapToBoundary(best, fx, m.lower, nTheta, devfun);
