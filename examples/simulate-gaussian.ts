@@ -5,11 +5,11 @@
  * Run: npx tsc && node dist/examples/simulate-gaussian.js [seed] [replicates]
  */
 import { lmer } from "../src/index.js";
-import { GAUSSIAN_TRUTH, Rng, simulateSleepstudy } from "./simulation.js";
+import { GAUSSIAN_TRUTH, makeRng, simulateSleepstudy } from "./simulation.js";
 
 const seed = Number(process.argv[2] ?? 1);
 const replicates = Number(process.argv[3] ?? 50);
-const rng = new Rng(seed);
+const rng = makeRng(seed);
 
 const first = lmer("y ~ Days + (Days | Subject)", simulateSleepstudy(rng, GAUSSIAN_TRUTH, "gaussian"), { dataName: "simulated" });
 console.log(first.summary());

@@ -4,11 +4,11 @@
  * Run: npx tsc && node dist/examples/simulate-poisson.js [seed] [replicates]
  */
 import { glmer } from "../src/index.js";
-import { POISSON_TRUTH, Rng, simulateSleepstudy } from "./simulation.js";
+import { POISSON_TRUTH, makeRng, simulateSleepstudy } from "./simulation.js";
 
 const seed = Number(process.argv[2] ?? 1);
 const replicates = Number(process.argv[3] ?? 20);
-const rng = new Rng(seed);
+const rng = makeRng(seed);
 
 const fit = () => glmer("y ~ Days + (Days | Subject)", simulateSleepstudy(rng, POISSON_TRUTH, "poisson"), { family: "poisson", dataName: "simulated" });
 const first = fit();

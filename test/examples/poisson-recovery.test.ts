@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { glmer } from "../../src/index.js";
-import { POISSON_TRUTH, Rng, simulateSleepstudy } from "../../examples/simulation.js";
+import { POISSON_TRUTH, makeRng, simulateSleepstudy } from "../../examples/simulation.js";
 
 function expectWithin3SE(rows: number[][], truth: number[]): void {
   const n = rows.length;
@@ -18,7 +18,7 @@ function expectWithin3SE(rows: number[][], truth: number[]): void {
 
 describe("Monte-Carlo recovery", () => {
   it("Poisson: mean Laplace β̂ over 200 data sets within 3 MC SE of the truth", () => {
-    const rng = new Rng(99);
+    const rng = makeRng(99);
     const rows: number[][] = [];
     for (let r = 0; r < 200; r++) {
       const m = glmer("y ~ Days + (Days | Subject)", simulateSleepstudy(rng, POISSON_TRUTH, "poisson"), { family: "poisson" });

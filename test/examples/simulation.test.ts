@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { lmer } from "../../src/index.js";
-import { GAUSSIAN_TRUTH, POISSON_TRUTH, Rng, cholesky, multivariateNormal, simulateSleepstudy } from "../../examples/simulation.js";
+import { GAUSSIAN_TRUTH, POISSON_TRUTH, makeRng, cholesky, multivariateNormal, simulateSleepstudy } from "../../examples/simulation.js";
 
 /** Mean and Monte-Carlo standard error of the mean of each column. */
 function meanAndSE(rows: number[][]): { mean: number[]; se: number[] } {
@@ -23,27 +23,27 @@ function expectWithin3SE(rows: number[][], truth: number[]): void {
 
 describe("random draws", () => {
   it("normal draws have mean 0 and variance 1 (within 3 MC SE)", () => {
-    const rng = new Rng(7);
+    const rng = makeRng(7);
     const z = Array.from({ length: 20000 }, () => rng.normal());
     expectWithin3SE(z.map((x) => [x, x * x]), [0, 1]);
   });
 
   it("multivariate normal draws have covariance Q", () => {
-    const rng = new Rng(11);
+    const rng = makeRng(11);
     const L = cholesky(GAUSSIAN_TRUTH.Q);
     const draws = Array.from({ length: 20000 }, () => multivariateNormal(rng, L));
     expectWithin3SE(draws.map(([a, b]) => [a * a, a * b, b * b]), [0.1, 0.025, 0.1]);
   });
 
   it.each([0.5, 3, 25, 400])("Poisson(%s) draws have mean and variance λ", (lambda) => {
-    const rng = new Rng(13);
+    const rng = makeRng(13);
     const k = Array.from({ length: 20000 }, () => rng.poisson(lambda));
     expectWithin3SE(k.map((x) => [x, (x - lambda) ** 2]), [lambda, lambda]);
   });
 
   it("the same seed gives the same data", () => {
-    const a = simulateSleepstudy(new Rng(5), GAUSSIAN_TRUTH, "gaussian");
-    const b = simulateSleepstudy(new Rng(5), GAUSSIAN_TRUTH, "gaussian");
+    const a = simulateSleepstudy(makeRng(5), GAUSSIAN_TRUTH, "gaussian");
+    const b = simulateSleepstudy(makeRng(5), GAUSSIAN_TRUTH, "gaussian");
     expect(a).toEqual(b);
     expect(a.y.length).toBe(180);
   });
@@ -51,7 +51,7 @@ describe("random draws", () => {
 
 describe("Monte-Carlo recovery", () => {
   it("Gaussian: mean REML β̂, Q̂, σ̂² over 200 data sets within 3 MC SE of the truth", () => {
-    const rng = new Rng(2024);
+    const rng = makeRng(2024);
     const rows: number[][] = [];
     for (let r = 0; r < 200; r++) {
       const m = lmer("y ~ Days + (Days | Subject)", simulateSleepstudy(rng, GAUSSIAN_TRUTH, "gaussian"));
