@@ -3,6 +3,7 @@
  * σ²·Λ_i Λ_iᵀ of its columns (JSS 2015 eq. 4: Σ_θ = σ² Λ_θ Λ_θᵀ), as standard deviations and
  * correlations, laid out as as.data.frame(VarCorr(m), order = "lower.tri").
  */
+import { lambdaBlock } from "./profile/re-layout.js";
 import type { ReMat } from "../model/matrices.js";
 
 export interface VarCorrRow {
@@ -26,28 +27,16 @@ export interface VarCorrBlock {
   corr: number[][];
 }
 
-/** The term's p × p lower-triangular Λ block from its θ entries (column-major lower triangle). */
-export function lambdaBlock(term: ReMat, theta: ArrayLike<number>): number[][] {
-  const p = term.columnNames.length;
-  const L = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-  let k = term.thetaOffset;
-  if (term.correlated) {
-    for (let j = 0; j < p; j++) for (let i = j; i < p; i++) L[i][j] = theta[k++];
-  } else {
-    for (let j = 0; j < p; j++) L[j][j] = theta[k++];
-  }
-  return L;
-}
-
 export function varCorrBlocks(terms: ReMat[], theta: ArrayLike<number>, sigma: number): VarCorrBlock[] {
   return terms.map((term) => {
-    const L = lambdaBlock(term, theta);
-    const p = L.length;
+    // Σ = σ² T Tᵀ for the term's block T (JSS 2015 eq. 4)
+    const T = lambdaBlock(term, theta);
+    const p = term.columnNames.length;
     const s2 = sigma * sigma;
-    const cov = L.map((_, i) =>
-      L.map((__, j) => {
+    const cov = Array.from({ length: p }, (_, i) =>
+      Array.from({ length: p }, (__, j) => {
         let s = 0;
-        for (let k = 0; k < p; k++) s += L[i][k] * L[j][k];
+        for (let k = 0; k < p; k++) s += T[i * p + k] * T[j * p + k];
         return s2 * s;
       }),
     );

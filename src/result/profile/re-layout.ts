@@ -24,12 +24,7 @@ export function reOffsets(m: ModelMatrices): { offsets: number[]; q: number } {
  *  column-major order when correlated, the diagonal otherwise. */
 export function lambdaBlock(t: ReMat, theta: ArrayLike<number>): Float64Array {
   const p = t.columnNames.length;
-  return fillLambdaBlock(t, theta, new Float64Array(p * p));
-}
-
-/** Write T (as lambdaBlock) into a zero-filled p × p array. */
-function fillLambdaBlock(t: ReMat, theta: ArrayLike<number>, T: Float64Array): Float64Array {
-  const p = t.columnNames.length;
+  const T = new Float64Array(p * p);
   let k = t.thetaOffset;
   if (t.correlated) {
     for (let j = 0; j < p; j++) for (let i = j; i < p; i++) T[i * p + j] = theta[k++];
@@ -199,93 +194,4 @@ export function sdCorBounds(m: ModelMatrices): { lower: Float64Array; upper: Flo
     lower: Float64Array.from(diag, (d) => (d ? 0 : -1)),
     upper: Float64Array.from(diag, (d) => (d ? Infinity : 1)),
   };
-}
-
-/** Λ's diagonal blocks: one per (term, level), each the term's T. */
-export interface ReBlocks {
-  start: Int32Array;
-  size: Int32Array;
-  term: Int32Array;
-}
-
-export function reBlocks(m: ModelMatrices): ReBlocks {
-  const start: number[] = [];
-  const size: number[] = [];
-  const term: number[] = [];
-  let q = 0;
-  m.reTerms.forEach((t, k) => {
-    const p = t.columnNames.length;
-    for (let l = 0; l < t.levels.length; l++) {
-      start.push(q);
-      size.push(p);
-      term.push(k);
-      q += p;
-    }
-  });
-  return { start: Int32Array.from(start), size: Int32Array.from(size), term: Int32Array.from(term) };
-}
-
-/** out = Λᵀ G Λ + I for symmetric G (q × q row-major), block by block: T_aᵀ G_ab T_b
- *  (2q²p work instead of 2q³ for dense Λ). */
-export function lambdaSandwich(blocks: ReBlocks, Ts: Float64Array[], G: Float64Array, q: number, out: Float64Array): void {
-  const nb = blocks.start.length;
-  for (let a = 0; a < nb; a++) {
-    const sa = blocks.start[a];
-    const pa = blocks.size[a];
-    const Ta = Ts[blocks.term[a]];
-    for (let bb = 0; bb <= a; bb++) {
-      const sb = blocks.start[bb];
-      const pb = blocks.size[bb];
-      const Tb = Ts[blocks.term[bb]];
-      for (let i = 0; i < pa; i++)
-        for (let j = 0; j < pb; j++) {
-          // (T_aᵀ G_ab T_b)_ij = Σ_r Σ_s T_a[r,i] G[sa+r, sb+s] T_b[s,j]
-          let v = 0;
-          for (let r = i; r < pa; r++) {
-            const tri = Ta[r * pa + i];
-            if (tri === 0) continue;
-            let w = 0;
-            for (let s = j; s < pb; s++) w += G[(sa + r) * q + sb + s] * Tb[s * pb + j];
-            v += tri * w;
-          }
-          out[(sa + i) * q + sb + j] = v;
-          out[(sb + j) * q + sa + i] = v;
-        }
-    }
-  }
-  for (let i = 0; i < q; i++) out[i * q + i] += 1;
-}
-
-/** out = Λᵀ v for a vector v of length q (may not alias). */
-export function lambdaTransposeTimes(blocks: ReBlocks, Ts: Float64Array[], v: ArrayLike<number>, out: Float64Array): void {
-  for (let a = 0; a < blocks.start.length; a++) {
-    const s = blocks.start[a];
-    const p = blocks.size[a];
-    const T = Ts[blocks.term[a]];
-    for (let i = 0; i < p; i++) {
-      let w = 0;
-      for (let r = i; r < p; r++) w += T[r * p + i] * v[s + r];
-      out[s + i] = w;
-    }
-  }
-}
-
-/** out = Λ v (may not alias). */
-export function lambdaBlocksTimes(blocks: ReBlocks, Ts: Float64Array[], v: ArrayLike<number>, out: Float64Array): void {
-  for (let a = 0; a < blocks.start.length; a++) {
-    const s = blocks.start[a];
-    const p = blocks.size[a];
-    const T = Ts[blocks.term[a]];
-    for (let i = 0; i < p; i++) {
-      let w = 0;
-      for (let r = 0; r <= i; r++) w += T[i * p + r] * v[s + r];
-      out[s + i] = w;
-    }
-  }
-}
-
-/** Each term's T at θ, written into preallocated arrays. */
-export function termBlocks(m: ModelMatrices, theta: ArrayLike<number>, out: Float64Array[]): Float64Array[] {
-  m.reTerms.forEach((t, k) => fillLambdaBlock(t, theta, out[k].fill(0)));
-  return out;
 }
