@@ -1,5 +1,5 @@
 /**
- * `mixed-models fit <data.csv> "<formula>" [--reml | --ml] [--family f] [--link l] [--nagq k] [--json]`:
+ * `mixed-models fit <data.csv> "<formula>" [--reml | --ml] [--family f] [--link l] [--nagq k] [--weights column] [--json]`:
  * fits a linear (gaussian, identity link) or generalized linear mixed model and prints lme4's
  * summary, or the fit as JSON. Exit status: 0 fitted, 1 invalid input (data, formula, a fit that
  * cannot be done), 2 usage error. Reading the CSV is not part of the reported fit time.
@@ -15,7 +15,8 @@ import { glmer } from "../glmer.js";
 import type { MixedModel } from "../result/model.js";
 import { progressReporter } from "../result/progress.js";
 
-const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [--family f] [--link l] [--nagq k] [--json]
+const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [--family f] [--link l] [--nagq k]
+                         [--weights column] [--json]
 
   Fits a linear mixed model (lme4's lmer) or, with --family, a generalized linear mixed model
   (lme4's glmer), and prints lme4's summary.
@@ -24,6 +25,8 @@ const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [-
   --link l        the link function (default: the family's canonical link)
   --nagq k        generalized models: 1 = Laplace (default), k > 1 = adaptive Gauss-Hermite,
                   0 = β by PIRLS only (lme4's nAGQ = 0)
+  --weights col   a numeric column of prior weights (lme4's weights =; binomial: trial counts
+                  when the response is a proportion)
   --json          print the fit as JSON instead of the summary
 `;
 
@@ -36,6 +39,7 @@ export interface FitArgs {
   family: FamilyName;
   link: string | null;
   nAGQ: number;
+  weights: string | null;
   json: boolean;
 }
 
@@ -46,6 +50,7 @@ export function parseFitArgs(args: string[]): FitArgs | string {
   let family: FamilyName = "gaussian";
   let link: string | null = null;
   let nAGQ = 1;
+  let weights: string | null = null;
   let json = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -68,6 +73,9 @@ export function parseFitArgs(args: string[]): FitArgs | string {
       const k = value();
       if (k === null || !/^\d+$/.test(k)) return "--nagq needs a whole number (0: PIRLS-only β, 1: Laplace, k > 1: k-point quadrature)";
       nAGQ = Number(k);
+    } else if (flag === "--weights") {
+      weights = value();
+      if (weights === null) return "--weights needs a column name";
     } else if (a.startsWith("--")) return `unknown option '${a}'`;
     else positional.push(a);
   }
@@ -76,7 +84,7 @@ export function parseFitArgs(args: string[]): FitArgs | string {
   const linear = family === "gaussian" && (link === null || link === "identity");
   if (!linear && REML !== null) return "--reml/--ml apply to linear mixed models only (generalized models are fitted by maximum likelihood)";
   if (linear && nAGQ !== 1) return "--nagq applies to generalized linear mixed models only";
-  return { data: positional[0]!, formula: positional[1]!, REML, family, link, nAGQ, json };
+  return { data: positional[0]!, formula: positional[1]!, REML, family, link, nAGQ, weights, json };
 }
 
 type FitProgress = (evaluations: number, objective: number) => void;
@@ -86,15 +94,15 @@ export function fitFromArgs(a: FitArgs, data: DataTable, onProgress?: FitProgres
   const dataFile = basename(a.data);
   const dataName = dataFile.replace(/\.[^.]*$/, "");
   const linear = a.family === "gaussian" && (a.link === null || a.link === "identity");
-  const progress = onProgress ? { onProgress } : {};
-  if (linear) return lmer(a.formula, data, { REML: a.REML ?? true, dataName, dataFile, ...progress });
+  const extras = { ...(onProgress ? { onProgress } : {}), ...(a.weights !== null ? { weights: a.weights } : {}) };
+  if (linear) return lmer(a.formula, data, { REML: a.REML ?? true, dataName, dataFile, ...extras });
   return glmer(a.formula, data, {
     family: a.family,
     nAGQ: a.nAGQ,
     ...(a.link !== null ? { link: a.link } : {}),
     dataName,
     dataFile,
-    ...progress,
+    ...extras,
   });
 }
 

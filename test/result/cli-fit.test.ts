@@ -27,7 +27,7 @@ afterEach(() => vi.restoreAllMocks());
 describe("parseFitArgs", () => {
   it("reads data, formula and options", () => {
     expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--family", "poisson", "--nagq", "5", "--json"])).toEqual({
-      data: "d.csv", formula: "y ~ x + (1 | g)", REML: null, family: "poisson", link: null, nAGQ: 5, json: true,
+      data: "d.csv", formula: "y ~ x + (1 | g)", REML: null, family: "poisson", link: null, nAGQ: 5, weights: null, json: true,
     });
     expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--ml"])).toMatchObject({ REML: false, family: "gaussian" });
   });
@@ -63,6 +63,18 @@ describe("run", () => {
     expect(json.REML).toBe(false);
     expect(json.objective).toBeLessThanOrEqual(ref.objective + 1e-3);
     expect(typeof json.fit_seconds).toBe("number");
+  });
+
+  it("--weights: a proportion response with its trial counts is lme4's cbind fit", async () => {
+    // lme4: glmer(incidence/size ~ factor(period) + (1 | herd), cbpp, binomial, weights = size)
+    // gives the same fit as cbind(incidence, size - incidence), -2 log L 184.0531.
+    const io = capture();
+    const args = [join(FIXTURES, "data", "cbpp.csv"), "incidence/size ~ factor(period) + (1 | herd)", "--family", "binomial", "--weights", "size", "--json"];
+    expect(await run(args)).toBe(0);
+    const json = JSON.parse(io.out());
+    const ref = readReference("cbpp_binomial");
+    expect(Math.abs(json.objective - ref.objective)).toBeLessThan(1e-3);
+    for (const k of Object.keys(ref.fixef)) expect(Math.abs(json.fixef[k] - ref.fixef[k])).toBeLessThan(0.01 * ref.stderr[k]);
   });
 
   it("exit 1 with the caret rendering for a formula error", async () => {
