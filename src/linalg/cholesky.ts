@@ -21,6 +21,10 @@ let packBuffer: Float64Array = new Float64Array(0);
 let kernel: SimdKernel | null = null;
 /** Whether to use the SIMD kernel when the runtime has one (tests switch it off to compare). */
 let useSimd = true;
+/** Below this order the JavaScript kernel is as fast, and a small fit need not pay for assembling
+ *  and instantiating the WebAssembly module (about a millisecond in a fresh process). Both
+ *  kernels give the same bits. */
+const SIMD_MIN_ORDER = 2 * NB;
 
 /** Use (true, the default) or bypass the WebAssembly SIMD update kernel; returns whether it is
  *  available. Results agree either way to rounding. */
@@ -56,7 +60,7 @@ export function choleskyInPlace(
   if (packBuffer.length < n * NB) {
     // the SIMD kernel's out area holds one column pair's dot products: 16 doubles per 4 rows
     // (n + 8) rows: the kernel's last block of eight may run past the panel's rows
-    kernel = useSimd ? simdKernel((n + 8) * NB, 16 * Math.ceil(n / 4) + 32) : null;
+    kernel = useSimd && n >= SIMD_MIN_ORDER ? simdKernel((n + 8) * NB, 16 * Math.ceil(n / 4) + 32) : null;
     packBuffer = kernel ? kernel.pack : new Float64Array(n * NB);
   }
   if (rowBuffer.length < n) {
