@@ -1,7 +1,6 @@
 /**
  * CSV input with papaparse, typed as R's read.csv types columns (see data.ts).
  */
-import { readFileSync } from "node:fs";
 import Papa from "papaparse";
 import { ModelError } from "./errors.js";
 import { typeColumn, type Column, type DataTable } from "./data.js";
@@ -30,6 +29,15 @@ export function parseCsv(input: string): DataTable {
   return { n, names, columns };
 }
 
+/** Node's fs, reached without a static import so that the library also bundles for a web page
+ *  (where readCsv is unavailable and parseCsv takes the text). */
+function nodeFs(): typeof import("node:fs") {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const fs = proc?.getBuiltinModule?.("node:fs") as typeof import("node:fs") | undefined;
+  if (!fs) throw new ModelError("readCsv reads files with Node.js; elsewhere (a web page) pass the text to parseCsv()");
+  return fs;
+}
+
 /**
  * Read a CSV file (read.csv's conventions: header line made syntactic as check.names does,
  * comma separated, `NA` and blanks missing).
@@ -37,7 +45,7 @@ export function parseCsv(input: string): DataTable {
 export function readCsv(path: string): DataTable {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = nodeFs().readFileSync(path, "utf8");
   } catch (e) {
     throw new ModelError(`cannot read '${path}': ${(e as Error).message}`);
   }
