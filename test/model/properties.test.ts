@@ -27,7 +27,7 @@ const formula = "y ~ log(x) * f + factor(h) + (x | g) + (1 | g:f)";
 
 function compileOrError(rows: Row[]): ModelMatrices | string {
   try {
-    return compileModel(formula, rows);
+    return compileModel(formula, rows as unknown as Record<string, unknown>[]);
   } catch (e) {
     return (e as Error).message;
   }

@@ -1,3 +1,4 @@
+import type { ConstructionPlan } from "../../src/model/plan.js";
 /**
  * Test helper: a FittedModel assembled from a reference file's numbers (lme4's own fit), so that
  * the fit object's accessors, printing and JSON can be checked without running a fit.
@@ -84,7 +85,7 @@ export function referenceFit(ref: Reference, scaledResiduals?: number[]): Fitted
   const matrices: ModelMatrices = {
     n, y, X: new Float64Array(0), p, xNames, droppedX: [], weights: new Float64Array(n).fill(1),
     offset: new Float64Array(n), reTerms: terms, theta0: new Float64Array(0), lower: lowerBounds(terms),
-    thetaNames: boxed(ref.theta_names), ngroups, messages: [], plan: { formula: ref.formula },
+    thetaNames: boxed(ref.theta_names), ngroups, messages: [], plan: { formula: ref.formula } as unknown as ConstructionPlan,
   };
   return {
     family: ref.family as FamilyName, link: ref.link, REML: ref.REML, nAGQ: ref.nAGQ, matrices,

@@ -1,3 +1,4 @@
+import type { ConstructionPlan } from "../../../src/model/plan.js";
 /**
  * Test-only construction of ModelMatrices for the Gaussian reference cases, by hand, so the LMM fit
  * can be tested before (and independently of) the model stage's compileModel.
@@ -258,6 +259,6 @@ export function buildMatrices(referenceId: string): ModelMatrices {
   return {
     n, y, X, p, xNames: xs.names, droppedX: [], weights: new Float64Array(n).fill(1), offset: new Float64Array(n),
     reTerms, theta0: Float64Array.from(theta0), lower: Float64Array.from(lower), thetaNames, ngroups,
-    messages: [], plan: { formula: ref.formula },
+    messages: [], plan: { formula: ref.formula } as unknown as ConstructionPlan,
   };
 }

@@ -1,3 +1,4 @@
+import type { ConstructionPlan } from "../../../src/model/plan.js";
 /**
  * A random crossed design big enough for the trailing block to be reordered (> 64 level blocks),
  * with vector-valued terms, and a naive dense evaluation of the same PLS quantities to check the
@@ -51,7 +52,7 @@ export function syntheticModel(seed: number, n: number, defs: TermDef[], p = 3):
     n, y, X, p, xNames: Array.from({ length: p }, (_, j) => (j === 0 ? "(Intercept)" : `x${j}`)), droppedX: [],
     weights: new Float64Array(n).fill(1), offset: new Float64Array(n), reTerms,
     theta0: Float64Array.from(theta0), lower: Float64Array.from(lower), thetaNames,
-    ngroups: Object.fromEntries(reTerms.map((t) => [t.group, t.levels.length])), messages: [], plan: { formula: "synthetic" },
+    ngroups: Object.fromEntries(reTerms.map((t) => [t.group, t.levels.length])), messages: [], plan: { formula: "synthetic" } as unknown as ConstructionPlan,
   };
 }
 
