@@ -10,6 +10,7 @@ import { ModelError } from "../model/errors.js";
 import { readCsv } from "../model/csv.js";
 import type { DataTable } from "../model/data.js";
 import type { FamilyName } from "../fit/fitted.js";
+import { resolveFamilySpec } from "../fit/family/index.js";
 import { lmer } from "../lmer.js";
 import { glmer } from "../glmer.js";
 import type { MixedModel } from "../result/model.js";
@@ -21,7 +22,8 @@ const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [-
   Fits a linear mixed model (lme4's lmer) or, with --family, a generalized linear mixed model
   (lme4's glmer), and prints lme4's summary.
   --reml | --ml   linear models: REML (default) or maximum likelihood
-  --family f      gaussian (default), binomial, poisson, Gamma, inverse.gaussian
+  --family f      gaussian (default), binomial, poisson, Gamma, inverse.gaussian,
+                  negative.binomial (θ estimated, as lme4's glmer.nb) or negative.binomial(θ) (θ fixed)
   --link l        the link function (default: the family's canonical link)
   --nagq k        generalized models: 1 = Laplace (default), k > 1 = adaptive Gauss-Hermite,
                   0 = β by PIRLS only (lme4's nAGQ = 0)
@@ -30,13 +32,15 @@ const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [-
   --json          print the fit as JSON instead of the summary
 `;
 
-const FAMILIES: readonly FamilyName[] = ["gaussian", "binomial", "poisson", "Gamma", "inverse.gaussian"];
+const FAMILIES: readonly FamilyName[] = ["gaussian", "binomial", "poisson", "Gamma", "inverse.gaussian", "negative.binomial"];
 
 export interface FitArgs {
   data: string;
   formula: string;
   REML: boolean | null;
   family: FamilyName;
+  /** negative.binomial(θ)'s fixed θ; null to estimate it (glmer.nb) or for other families. */
+  nbTheta: number | null;
   link: string | null;
   nAGQ: number;
   weights: string | null;
@@ -48,6 +52,7 @@ export function parseFitArgs(args: string[]): FitArgs | string {
   const positional: string[] = [];
   let REML: boolean | null = null;
   let family: FamilyName = "gaussian";
+  let nbTheta: number | null = null;
   let link: string | null = null;
   let nAGQ = 1;
   let weights: string | null = null;
@@ -64,8 +69,16 @@ export function parseFitArgs(args: string[]): FitArgs | string {
       const f = value();
       if (f === null) return "--family needs a value";
       const known = FAMILIES.find((x) => x.toLowerCase() === f.toLowerCase());
-      if (!known) return `unknown family '${f}' (one of ${FAMILIES.join(", ")})`;
-      family = known;
+      if (known) family = known;
+      else if (/^\s*negative\.binomial\s*\(/i.test(f)) {
+        try {
+          const spec = resolveFamilySpec(f);
+          family = spec.name;
+          nbTheta = spec.theta ?? null;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      } else return `unknown family '${f}' (one of ${FAMILIES.join(", ")}, or negative.binomial(theta))`;
     } else if (flag === "--link") {
       link = value();
       if (link === null) return "--link needs a value";
@@ -84,7 +97,7 @@ export function parseFitArgs(args: string[]): FitArgs | string {
   const linear = family === "gaussian" && (link === null || link === "identity");
   if (!linear && REML !== null) return "--reml/--ml apply to linear mixed models only (generalized models are fitted by maximum likelihood)";
   if (linear && nAGQ !== 1) return "--nagq applies to generalized linear mixed models only";
-  return { data: positional[0]!, formula: positional[1]!, REML, family, link, nAGQ, weights, json };
+  return { data: positional[0]!, formula: positional[1]!, REML, family, nbTheta, link, nAGQ, weights, json };
 }
 
 type FitProgress = (evaluations: number, objective: number) => void;
@@ -97,7 +110,7 @@ export function fitFromArgs(a: FitArgs, data: DataTable, onProgress?: FitProgres
   const extras = { ...(onProgress ? { onProgress } : {}), ...(a.weights !== null ? { weights: a.weights } : {}) };
   if (linear) return lmer(a.formula, data, { REML: a.REML ?? true, dataName, dataFile, ...extras });
   return glmer(a.formula, data, {
-    family: a.family,
+    family: a.nbTheta !== null ? { name: a.family, theta: a.nbTheta } : a.family,
     nAGQ: a.nAGQ,
     ...(a.link !== null ? { link: a.link } : {}),
     dataName,

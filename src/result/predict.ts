@@ -10,7 +10,7 @@
  * at period = 1, 2, 4 gives the fit's own contrast columns.
  */
 import type { Expr } from "../../grammar/ast.js";
-import { makeFamily } from "../fit/family/index.js";
+import { familyOfFit } from "../fit/family/index.js";
 import type { FittedModel } from "../fit/fitted.js";
 import { deparse, formulaTerms } from "../formula/index.js";
 import { evalContext } from "../model/compile.js";
@@ -196,7 +196,7 @@ export function predict(model: ModelInput, newdata?: DataInput | DataTable, opti
   const fit = fittedModelOf(model);
   const m = fit.matrices;
   const type = options.type ?? "link";
-  const linkinv = makeFamily(fit.family, fit.link).link.linkinv;
+  const linkinv = familyOfFit(fit).link.linkinv;
   const population = options.reForm === null;
   if (newdata === undefined) {
     if (!population) return Float64Array.from(type === "link" ? fit.eta : fit.mu);

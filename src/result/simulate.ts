@@ -3,10 +3,10 @@
  * use.u = FALSE: fresh random effects b = σΛ(θ̂)u with u ~ N(0, I) (JSS 2015 eq. 2–4; σ = 1 for
  * families without a scale), η = Xβ̂ + Zb + offset, μ = g⁻¹(η), then a response drawn from the
  * family: Gaussian μ + σε/√w, Poisson(μ), binomial(w trials, μ)/w (the proportion, as the fit
- * reads cbind responses), Gamma(shape w/σ², mean μ), inverse Gaussian(μ, shape w/σ²) as lme4's
- * simfunList. A seed makes the draws reproducible.
+ * reads cbind responses), Gamma(shape w/σ², mean μ), inverse Gaussian(μ, shape w/σ²), negative binomial(θ, μ) as
+ * lme4's simfunList. A seed makes the draws reproducible.
  */
-import { makeFamily } from "../fit/family/index.js";
+import { familyOfFit } from "../fit/family/index.js";
 import type { FittedModel } from "../fit/fitted.js";
 import { makeRng, type Rng } from "./confint/rng.js";
 import { fittedModelOf, type ModelInput } from "./predict.js";
@@ -33,8 +33,8 @@ export function simulateOnce(fit: FittedModel, rng: Rng): Float64Array {
   const m = fit.matrices;
   const { n, p } = m;
   const { q } = reOffsets(m);
-  const family = makeFamily(fit.family, fit.link);
-  const scale = family.estimatesScale ? fit.sigma : 1;
+  const family = familyOfFit(fit);
+  const scale = fit.hasScale ? fit.sigma : 1;
   const u = new Float64Array(q);
   for (let i = 0; i < q; i++) u[i] = scale * rng.normal();
   const b = lambdaTimes(m, fit.theta, u);
@@ -67,6 +67,13 @@ export function simulateOnce(fit: FittedModel, rng: Rng): Float64Array {
         // lme4's simfunList$inverse.gaussian: mean μ, shape w/σ²
         y[i] = rng.inverseGaussian(mu, w / (fit.sigma * fit.sigma));
         break;
+      case "negative.binomial": {
+        // lme4's simfunList$negative.binomial: rnbinom(size = θ, mu = μ), drawn as the
+        // gamma–Poisson mixture λ ~ Gamma(θ, rate θ/μ), y ~ Poisson(λ)
+        const theta = family.theta!;
+        y[i] = rng.poisson(rng.gamma(theta, theta / mu));
+        break;
+      }
       default:
         throw new SimulateError(`simulate() does not support the ${String(fit.family)} family`);
     }

@@ -6,6 +6,7 @@ import { lme4MinqaOptions, type BobyqaOptions, type OptimizerResult } from "../o
 import { nelderMead } from "../optimize/nelder-mead.js";
 import { lme4NelderMeadOptions } from "../optimize/presets.js";
 import type { GlmmDeviance } from "./deviance.js";
+import { glmmDispersion } from "./dispersion.js";
 
 type Optimizer = (f: (x: Float64Array) => number, x0: ArrayLike<number>, options: BobyqaOptions) => OptimizerResult;
 
@@ -62,7 +63,7 @@ export function runStage2(
   const unsc = dev.pirls.sys.unscaledVcov();
   // lme4 takes SE from R_X with σ = 1; for a family with a dispersion that mis-scales β by 1/σ
   // (×160 for inverse.gaussian on sleepstudy), so we scale by the stage-1 σ as the fit reports it
-  const sigma = dev.family.estimatesScale ? Math.sqrt((dev.resp.pearsonSum() + dev.pirls.sqrLenU()) / m.n) : 1;
+  const sigma = glmmDispersion(dev);
   for (let t = 0; t < nTheta; t++) scale[t] = 0.1;
   for (let j = 0; j < p; j++) {
     const se = sigma * Math.sqrt(unsc[j + j * p]);

@@ -70,11 +70,16 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   return {
     family: "gaussian",
     link: "identity",
+    isLmm: true,
+    hasScale: true,
     REML: options.REML,
     nAGQ: 1,
     matrices: m,
     theta,
     objective: value,
+    optsum: [
+      { stage: "theta", optimizer: "bobyqa", lme4Name: "nloptwrap", evaluations, objective: value, code: opt.converged ? 0 : 1, message: opt.message },
+    ],
     evaluations,
     converged,
     messages,

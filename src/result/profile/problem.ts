@@ -9,7 +9,7 @@
  * GLMM: (sd/cor, β) are profiled jointly through the fit stage's deviance at (θ, β): Laplace, or
  * adaptive Gauss–Hermite when the fit used nAGQ > 1 (src/fit/glmm/).
  */
-import { makeFamily } from "../../fit/family/index.js";
+import { familyOfFit } from "../../fit/family/index.js";
 import type { FittedModel } from "../../fit/fitted.js";
 import { AgqDeviance } from "../../fit/glmm/agq.js";
 import { GlmmDeviance } from "../../fit/glmm/deviance.js";
@@ -44,12 +44,8 @@ export interface ProfileProblem {
   evaluations(): number;
 }
 
-export function isLinearMixedModel(fit: FittedModel): boolean {
-  return fit.family === "gaussian" && fit.link === "identity";
-}
-
 export function profileProblem(fit: FittedModel): ProfileProblem {
-  return isLinearMixedModel(fit) ? lmmProblem(fit) : glmmProblem(fit);
+  return fit.isLmm ? lmmProblem(fit) : glmmProblem(fit);
 }
 
 function lmmProblem(fit: FittedModel): ProfileProblem {
@@ -135,8 +131,8 @@ function glmmProblem(fit: FittedModel): ProfileProblem {
   const m = fit.matrices;
   const nth = m.theta0.length;
   const p = m.p;
-  const family = makeFamily(fit.family, fit.link);
-  if (family.estimatesScale) {
+  const family = familyOfFit(fit);
+  if (fit.hasScale) {
     throw new Error(`cannot (yet) profile GLMMs with a scale parameter (family ${fit.family}), as lme4 cannot`);
   }
   // The fit stage's own deviance (lme4's stage-2 devfun): Laplace, or adaptive Gauss–Hermite for
