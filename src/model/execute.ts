@@ -25,7 +25,8 @@ export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMat
   const { y, weights } = responseAndWeights(plan, frame);
   const offset = frame.offset ? Float64Array.from(frame.offset) : new Float64Array(n);
 
-  const full = fillColumns(plan.fixed.columns, frame, n);
+  const valueOf = (name: string) => variable(frame, name);
+  const full = fillColumns(plan.fixed.columns, valueOf, n);
   const { X, kept, dropped } = dropRankDeficient(full, n, plan.fixed.columns);
   if (dropped.length > 0) {
     const k = dropped.length;
@@ -35,11 +36,7 @@ export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMat
   }
 
   const reTerms: ReMat[] = plan.random.map((t) => {
-    const p = t.columns.length;
-    const zCols = fillColumns(t.columns, frame, n);
-    // Row-major z: row i is z[i*p .. i*p + p).
-    const z = new Float64Array(n * p);
-    for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) z[i * p + j] = zCols[j * n + i]!;
+    const z = randomTermZ(t.columns, valueOf, n);
     const group = frame.groups.get(t.group)!;
     return {
       group: t.group,
@@ -80,15 +77,30 @@ function variable(frame: ModelFrame, name: string): Value {
   return v;
 }
 
-/** Column-major n × columns.length values of the planned columns: each the product of its pieces. */
-function fillColumns(columns: ColumnPlan[], frame: ModelFrame, n: number): Float64Array {
+/**
+ * Column-major n × columns.length values of the planned columns: each the product of its pieces.
+ * `valueOf` gives a variable's values with factor codes indexing the plan's levels — the model
+ * frame's when fitting, new data's mapped onto the fit's levels when predicting
+ * (src/result/predict.ts): the one place a plan's columns are built.
+ */
+export function fillColumns(columns: readonly ColumnPlan[], valueOf: (name: string) => Value, n: number): Float64Array {
   const out = new Float64Array(n * columns.length);
   columns.forEach((c, j) => {
     const col = out.subarray(j * n, j * n + n);
     col.fill(1);
-    for (const piece of c.pieces) multiplyPiece(col, piece, variable(frame, piece.variable), n);
+    for (const piece of c.pieces) multiplyPiece(col, piece, valueOf(piece.variable), n);
   });
   return out;
+}
+
+/** A random-effects term's z values, row-major (row i is z[i·p .. i·p + p)), from its planned
+ *  columns. */
+export function randomTermZ(columns: readonly ColumnPlan[], valueOf: (name: string) => Value, n: number): Float64Array {
+  const p = columns.length;
+  const zCols = fillColumns(columns, valueOf, n);
+  const z = new Float64Array(n * p);
+  for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) z[i * p + j] = zCols[j * n + i]!;
+  return z;
 }
 
 function multiplyPiece(col: Float64Array, piece: ColumnPiece, v: Value, n: number): void {

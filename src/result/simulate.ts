@@ -10,7 +10,8 @@ import { familyOfFit } from "../fit/family/index.js";
 import type { FittedModel } from "../fit/fitted.js";
 import { makeRng, type Rng } from "./confint/rng.js";
 import { fittedModelOf, type ModelInput } from "./predict.js";
-import { lambdaTimes, reOffsets, zRows, zTimes } from "./profile/re-layout.js";
+import { linearPredictor } from "../fit/linear-predictor.js";
+import { lambdaTimes, reOffsets } from "./profile/re-layout.js";
 
 export class SimulateError extends Error {
   constructor(message: string) {
@@ -31,19 +32,17 @@ export interface SimulateOptions {
 /** One simulated response vector from a generator. */
 export function simulateOnce(fit: FittedModel, rng: Rng): Float64Array {
   const m = fit.matrices;
-  const { n, p } = m;
+  const { n } = m;
   const { q } = reOffsets(m);
   const family = familyOfFit(fit);
   const scale = fit.hasScale ? fit.sigma : 1;
   const u = new Float64Array(q);
   for (let i = 0; i < q; i++) u[i] = scale * rng.normal();
   const b = lambdaTimes(m, fit.theta, u);
-  const eta = zTimes(zRows(m), b, n);
+  const eta = linearPredictor(m, fit.beta, b);
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let e = eta[i] + m.offset[i];
-    for (let j = 0; j < p; j++) e += m.X[j * n + i] * fit.beta[j];
-    const mu = family.link.linkinv(e);
+    const mu = family.link.linkinv(eta[i]);
     const w = m.weights[i];
     switch (fit.family) {
       case "gaussian":

@@ -13,7 +13,7 @@
 import type { ModelMatrices } from "../../model/matrices.js";
 import { PlsSystem, type PlsInputs } from "../pls/pls-system.js";
 import { GlmmError } from "./errors.js";
-import { addRandomPredictor, fixedPredictor } from "./linear-predictor.js";
+import { addRandomPredictor, fixedPredictor } from "../linear-predictor.js";
 import type { PirlsOptions } from "./options.js";
 import type { GlmResponse } from "./response.js";
 
