@@ -63,3 +63,19 @@ describe("one owner for R number formatting", () => {
     expect(m.objective).toBeCloseTo(ref.tiny_constant.REMLcrit, 6);
   });
 });
+
+describe("the fit's optimizer record (lme4's optinfo)", () => {
+  const odd = readCsv(join(FIXTURES, ref.optimizer.data));
+  it("names each stage that ran, and the summary prints lme4's name for the last one", () => {
+    const m0 = glmer(ref.optimizer.formula, odd, { family: "poisson", nAGQ: 0 });
+    expect(m0.fit.optsum.map((s) => [s.stage, s.optimizer])).toEqual([["theta (nAGQ = 0)", "bobyqa"]]);
+    expect(m0.summary().split("\n")).toContain(ref.optimizer.nagq0);
+    const m1 = glmer(ref.optimizer.formula, odd, { family: "poisson" });
+    expect(m1.fit.optsum.map((s) => s.stage)).toEqual(["theta (nAGQ = 0)", "theta, beta"]);
+    expect(m1.fit.optsum.reduce((a, s) => a + s.evaluations, 0)).toBe(m1.evaluations);
+    expect(m1.fit.optsum.at(-1)!.objective).toBe(m1.objective);
+    expect(m1.summary().split("\n")).toContain(ref.optimizer.nagq1);
+    const lmm = lmer("Reaction ~ Days + (Days | Subject)", data("sleepstudy"));
+    expect(lmm.fit.optsum).toMatchObject([{ stage: "theta", optimizer: "bobyqa", lme4Name: "nloptwrap", code: 0, evaluations: lmm.evaluations }]);
+  });
+});

@@ -5,6 +5,7 @@
 import type { FittedModel } from "../fitted.js";
 import type { ModelMatrices } from "../../model/matrices.js";
 import { bobyqa } from "../optimize/bobyqa.js";
+import { snapToBoundary } from "../optimize/check-boundary.js";
 import { lme4NloptwrapOptions } from "../optimize/presets.js";
 import type { BobyqaOptions } from "../optimize/types.js";
 import type { OptimizerResult } from "../optimize/types.js";
@@ -29,8 +30,7 @@ export interface FitLmmOptions {
   maxEval?: number;
 }
 
-/** lme4's optimizeLmer boundary.tol and its restart_edge step (btol). */
-const BOUNDARY_TOL = 1e-5;
+/** lme4's optimizeLmer restart_edge step (btol). */
 const EDGE_STEP = 1e-5;
 
 export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
@@ -51,7 +51,8 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   const run = (x0: ArrayLike<number>) => bobyqa(f, x0, optimizerOptions(x0, m.lower, upper, options));
   let opt = run(lme4StartTheta(m));
   opt = restartFromEdge(devfun, m, opt, run);
-  const theta = snapToBoundary(devfun, m, opt);
+  const theta = Float64Array.from(opt.x);
+  snapToBoundary(theta, opt.fx, m.lower, (t) => guardedDeviance(devfun, t));
 
   const sys = devfun.system;
   sys.setTheta(theta).updateL();
@@ -155,23 +156,3 @@ function restartFromEdge(
   return again.fx <= opt.fx ? again : opt;
 }
 
-/**
- * lme4's check.boundary (boundary.tol = 1e-5): each θ entry strictly within the tolerance above its
- * lower bound is, one at a time, set to the bound when that lowers the deviance.
- */
-function snapToBoundary(devfun: Devfun, m: ModelMatrices, opt: OptimizerResult): Float64Array {
-  const theta = Float64Array.from(opt.x);
-  let best = opt.fx;
-  for (let i = 0; i < theta.length; i++) {
-    const gap = theta[i] - m.lower[i];
-    if (!(gap > 0 && gap < BOUNDARY_TOL)) continue;
-    const trial = Float64Array.from(theta);
-    trial[i] = m.lower[i];
-    const d = guardedDeviance(devfun, trial);
-    if (d < best) {
-      theta.set(trial);
-      best = d;
-    }
-  }
-  return theta;
-}

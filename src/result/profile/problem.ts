@@ -15,7 +15,12 @@ import { AgqDeviance } from "../../fit/glmm/agq.js";
 import { GlmmDeviance } from "../../fit/glmm/deviance.js";
 import { ghRule } from "../../fit/glmm/ghrule.js";
 import { DEFAULT_PIRLS_OPTIONS } from "../../fit/glmm/options.js";
-import { devianceAtSigma, lmmSystem, profiledDeviance } from "./lmm-deviance.js";
+import { lmmDeviance } from "../../fit/lmm/profiled-deviance.js";
+import { lmmSystem, type LmmState } from "./lmm-deviance.js";
+
+/** −2 log L at a solved state: ML, σ profiled out or fixed (the fit's own criterion). */
+const mlDeviance = (st: LmmState, n: number, p: number, ldW: number, sigma?: number): number =>
+  lmmDeviance(st.ldL2, st.ldRX2, st.prss, n, p, ldW, false, sigma);
 import { minimize } from "./minimize.js";
 import { sdCorBounds, sdCorNames, sdCorToTheta, thetaToSdCor } from "./re-layout.js";
 
@@ -55,7 +60,7 @@ function lmmProblem(fit: FittedModel): ProfileProblem {
   const sys = lmmSystem(m);
   const mlCriterion = (s: typeof sys, t: Float64Array) => {
     const st = s.solve(t);
-    return st ? profiledDeviance(st, s.n, s.p, s.ldW, false) : Infinity;
+    return st ? mlDeviance(st, s.n, s.p, s.ldW) : Infinity;
   };
   let count = 0;
   // refitML: minimise the ML criterion from the fit's θ (lme4 restarts its optimiser there).
@@ -66,7 +71,7 @@ function lmmProblem(fit: FittedModel): ProfileProblem {
   const beta = Float64Array.from(st.beta);
   const vcov = sys.unscaledVcov();
   const stderr = Float64Array.from({ length: p }, (_, j) => sigma * Math.sqrt(vcov[j * p + j]));
-  const base = profiledDeviance(st, n, p, sys.ldW, false);
+  const base = mlDeviance(st, n, p, sys.ldW);
   const sd = thetaToSdCor(m, thetaML, sigma);
   const opt = Float64Array.from([...sd, sigma, ...beta]);
   const b = sdCorBounds(m);
@@ -83,7 +88,7 @@ function lmmProblem(fit: FittedModel): ProfileProblem {
     const state = sys.solve(theta);
     if (!state) return Number.NaN;
     lastBeta = state.beta;
-    return devianceAtSigma(state, n, sys.ldW, s);
+    return mlDeviance(state, n, p, sys.ldW, s);
   };
 
   const fixedEffect = (j: number, value: number) => {
