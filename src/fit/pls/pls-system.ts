@@ -32,6 +32,7 @@ import {
 } from "./cross-products.js";
 import { makeLambdaStore, setLambda, type LambdaStore } from "./lambda.js";
 import { solveBeta, solveU } from "./solve.js";
+import { solveM } from "./solve-m.js";
 import { analyzeStructure, type BlockStructure } from "./structure.js";
 import { trailingPattern } from "./trailing-pattern.js";
 import { allocateFactor, updateL, type Factor } from "./update-l.js";
@@ -265,6 +266,13 @@ export class PlsSystem {
   solveU(beta: ArrayLike<number>): Float64Array {
     solveU(this.structure, this.factor, beta, this.u);
     return this.u;
+  }
+
+  /** Overwrites `v` (length q, natural layout) with (ΛᵀZᵀWZΛ + I)⁻¹v at the current factor
+   *  (solve-m.ts). `scratch` needs length ≥ structure.qRest. */
+  solveM(v: Float64Array, scratch: Float64Array): Float64Array {
+    solveM(this.structure, this.factor, v, scratch);
+    return v;
   }
 
   /** b = Λ(θ)u for the current u, into `out` (allocated when omitted). Original scale. */
