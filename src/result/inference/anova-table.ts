@@ -40,7 +40,7 @@ export interface AnovaTableOptions {
 
 const ROMAN: Record<AnovaType, string> = { 1: "I", 2: "II", 3: "III" };
 
-export function parseAnovaType(t: AnovaTableOptions["type"]): AnovaType {
+export function parseAnovaType(t: AnovaTableOptions["type"] | string): AnovaType {
   if (t === undefined) return 3;
   const k = String(t).trim().toUpperCase();
   const found = ([1, 2, 3] as AnovaType[]).find((n) => k === String(n) || k === ROMAN[n]);

@@ -292,13 +292,19 @@ export function formatEmmeans(e: Emmeans): string {
   return out;
 }
 
+/** emmeans' p-value text: 4 decimals, "<.0001" when that rounds to zero. */
+function pvalText(p: number): string {
+  const t = p.toFixed(4);
+  return t === "0.0000" ? "<.0001" : t;
+}
+
 /** The comparisons laid out as emmeans prints them (p-values to 4 decimals, "<.0001" below). */
 export function formatContrasts(c: EmmContrasts): string {
   const columns = ["contrast", "estimate", "SE", "df", "t.ratio", "p.value"];
   const numeric = new Set(["estimate", "SE", "df", "t.ratio"]);
   const rows = c.rows.map((r) => ({
     by: r.by,
-    cells: { contrast: r.contrast, estimate: r.estimate, SE: r.SE, df: r.df, "t.ratio": r.t, "p.value": r.p < 1e-4 ? "<.0001" : r.p.toFixed(4) },
+    cells: { contrast: r.contrast, estimate: r.estimate, SE: r.SE, df: r.df, "t.ratio": r.t, "p.value": pvalText(r.p) },
   }));
   let out = formatBlocks(c.by, rows, columns, numeric, new Set(["contrast"])) + "\n";
   if (c.averagedOver.length) out += `Results are averaged over the levels of: ${c.averagedOver.join(", ")} \n`;
