@@ -24,3 +24,11 @@ export { profile, type Profile, type ProfileOptions } from "./result/profile/ind
 export { plotSvg, PLOT_KINDS, type PlotKind, type PlotOptions } from "./result/plot/index.js";
 export { progressReporter, type ProgressEvent, type OnProgress } from "./result/progress.js";
 export { planModel, describePlan } from "./model/index.js";
+
+// Inference: denominator df (Satterthwaite, Kenward–Roger), coefficient tests, R², ICC, tidiers.
+export {
+  parseDdf, contrastT, contrastF, vcovBeta, coefficients, r2, icc, tidy, glance, augment, InferenceError, KenwardRogerError,
+  ptTwoSided, pfUpper, qt,
+  type DdfMethod, type TTest, type FTest, type CoefficientRow, type CoefficientsOptions, type R2, type ICC, type TidyRow,
+  type TidyOptions, type GlanceRow, type AugmentRow,
+} from "./result/inference/index.js";
