@@ -17,7 +17,7 @@ const usage = `usage: mixed-models <command> [options]
 commands:
   check "<formula>" [--data file.csv] [--json]      validate a formula and show its expansion
   plan <data.csv> "<formula>" [--json]               show how the model matrices are built
-  fit <data.csv> "<formula>" [--reml|--ml] [--family f] [--link l] [--nagq k] [--json]
+  fit <data.csv> "<formula>" [--reml|--ml] [--family f] [--link l] [--nagq k] [--ddf m] [--json]
                                                      fit a linear or generalized linear mixed model
   plot <data.csv> "<formula>" --kind caterpillar --out file.svg
                                                      draw a diagnostic plot as SVG

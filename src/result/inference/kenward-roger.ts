@@ -111,32 +111,25 @@ export function kenwardRogerParts(model: MixedModel): KrParts {
       }
     }
   };
+  // the level block (start, size) of a natural index
+  const termStart = off.concat([q]);
+  const blockOf = (i: number): { start: number; size: number } => {
+    let k = 0;
+    while (i >= termStart[k + 1]) k++;
+    const pk = terms[k].columnNames.length;
+    return { start: off[k] + Math.floor((i - off[k]) / pk) * pk, size: pk };
+  };
   const omega = (v: Float64Array): Float64Array => {
     lamT(v, true);
     sys.solveM(v, scratch);
     lamT(v, false);
     return v;
   };
-  // K = ΩS (column c: Ω S e_c), N = S − S K
-  const K = new Float64Array(q * q);
-  const N = new Float64Array(q * q);
-  const col = new Float64Array(q);
-  for (let c = 0; c < q; c++) {
-    col.fill(0);
-    for (let t = S.ptr[c]; t < S.ptr[c + 1]; t++) col[S.idx[t]] = S.val[t];
-    omega(col);
-    K.set(col, c * q);
-  }
-  for (let c = 0; c < q; c++) {
-    const kc = c * q;
-    for (let t = S.ptr[c]; t < S.ptr[c + 1]; t++) N[kc + S.idx[t]] += S.val[t];
-    // (S K)[:, c] = Σ_j S[:, j] K[j, c]
-    for (let j = 0; j < q; j++) {
-      const kjc = K[kc + j];
-      if (kjc === 0) continue;
-      for (let t = S.ptr[j]; t < S.ptr[j + 1]; t++) N[kc + S.idx[t]] -= S.val[t] * kjc;
-    }
-  }
+  // K = ΩS = Λ M⁻¹ (ΛᵀS): M⁻¹ dense from the blocked factor (solve-m.ts), then column c of K is
+  // Λ M⁻¹ (ΛᵀS e_c) with ΛᵀS e_c sparse (S's column, Λ block diagonal)
+  const N = sys.denseInverseM();
+  const K = omegaS(S, N, q, (v, t) => lamT(v, t), blockOf);
+  subtractSK(S, K, N, q);
   let trK = 0;
   let trK2 = 0;
   for (let a = 0; a < q; a++) {
@@ -306,8 +299,59 @@ export function kenwardRogerParts(model: MixedModel): KrParts {
   return { PhiA, Phi, P, W, p };
 }
 
+type Sparse = { ptr: Int32Array; idx: Int32Array; val: Float64Array };
+
+/** K = ΩS = Λ M⁻¹ (ΛᵀS): column c is Λ M⁻¹ (ΛᵀS e_c), where ΛᵀS e_c is nonzero only in the level
+ *  blocks that S e_c touches (Λ is block diagonal). `Minv` is M⁻¹, dense and symmetric. */
+function omegaS(
+  S: Sparse, Minv: Float64Array, q: number, lamT: (v: Float64Array, transposeIt: boolean) => void,
+  blockOf: (i: number) => { start: number; size: number },
+): Float64Array {
+  const K = new Float64Array(q * q);
+  const x = new Float64Array(q);
+  const rcol = new Float64Array(q);
+  for (let c = 0; c < q; c++) {
+    rcol.fill(0);
+    for (let t = S.ptr[c]; t < S.ptr[c + 1]; t++) rcol[S.idx[t]] = S.val[t];
+    lamT(rcol, true);
+    x.fill(0);
+    for (let t = S.ptr[c]; t < S.ptr[c + 1]; t++) {
+      const { start, size } = blockOf(S.idx[t]);
+      for (let u = start; u < start + size; u++) {
+        const ru = rcol[u];
+        if (ru === 0) continue;
+        rcol[u] = 0; // each block once
+        axpy(x, Minv, u * q, ru, q);
+      }
+    }
+    lamT(x, false);
+    K.set(x, c * q);
+  }
+  return K;
+}
+
+/** x += a · y[off … off + n) */
+function axpy(x: Float64Array, y: Float64Array, off: number, a: number, n: number): void {
+  for (let i = 0; i < n; i++) x[i] += y[off + i] * a;
+}
+
+/** N = S − S K, into `N` (overwritten). */
+function subtractSK(S: Sparse, K: Float64Array, N: Float64Array, q: number): void {
+  N.fill(0);
+  const { ptr, idx, val } = S;
+  for (let c = 0; c < q; c++) {
+    const kc = c * q;
+    for (let t = ptr[c]; t < ptr[c + 1]; t++) N[kc + idx[t]] += val[t];
+    for (let j = 0; j < q; j++) {
+      const kjc = K[kc + j];
+      if (kjc === 0) continue;
+      for (let t = ptr[j]; t < ptr[j + 1]; t++) N[kc + idx[t]] -= val[t] * kjc;
+    }
+  }
+}
+
 /** The sparse symmetric ZᵀZ (compressed columns; row indices ascending not required). */
-function crossZ(model: MixedModel, off: number[], q: number): { ptr: Int32Array; idx: Int32Array; val: Float64Array } {
+function crossZ(model: MixedModel, off: number[], q: number): Sparse {
   const mm = model.matrices;
   const acc = new Map<number, number>();
   const cols: number[] = [];
