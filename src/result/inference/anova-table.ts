@@ -81,6 +81,8 @@ export function anovaTable(m: MixedModel, options: AnovaTableOptions = {}): Anov
 export function formatAnovaTable(t: AnovaTable): string {
   const digits = 5;
   const rows = t.rows;
+  // R prints a table without terms (an intercept-only model) as its column names alone
+  if (rows.length === 0) return `${t.heading}\n     Sum Sq Mean Sq NumDF DenDF F value Pr(>F)\n`;
   const column = (xs: (number | null)[], f: (v: number[]) => string[]): string[] => {
     const idx = xs.map((x, i) => (x === null ? -1 : i)).filter((i) => i >= 0);
     const strs = f(idx.map((i) => xs[i] as number));
