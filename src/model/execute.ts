@@ -25,7 +25,7 @@ export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMat
   const { y, weights } = responseAndWeights(plan, frame);
   const offset = frame.offset ? Float64Array.from(frame.offset) : new Float64Array(n);
 
-  const valueOf = (name: string) => variable(frame, name);
+  const valueOf = frameValueOf(frame);
   const full = fillColumns(plan.fixed.columns, valueOf, n);
   const { X, kept, dropped } = dropRankDeficient(full, n, plan.fixed.columns);
   if (dropped.length > 0) {
@@ -68,7 +68,13 @@ export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMat
     messages,
     plan,
     rows: Int32Array.from(frame.rows),
+    frame,
   };
+}
+
+/** The model frame's variables as fillColumns reads them. */
+export function frameValueOf(frame: ModelFrame): (name: string) => Value {
+  return (name) => variable(frame, name);
 }
 
 function variable(frame: ModelFrame, name: string): Value {

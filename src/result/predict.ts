@@ -201,12 +201,16 @@ class NewDataValues {
   };
 }
 
+/** `selection` (default: every random-effects column) says which terms get a design; with
+ *  `fixedOnly` only X is built (the data need no grouping factors or offset variables; emmeans'
+ *  reference grid uses it), and the offset is zero and there are no terms. */
 export function newDataDesign(
   fit: FittedModel,
   data: DataInput | DataTable,
   offset?: ArrayLike<number>,
-  selection: RandomSelection = fit.matrices.reTerms.map((t) => t.columnNames.map(() => true)),
+  options: { fixedOnly?: boolean; selection?: RandomSelection } = {},
 ): NewDesign {
+  const selection = options.selection ?? fit.matrices.reTerms.map((t) => t.columnNames.map(() => true));
   const m = fit.matrices;
   const plan = planOf(fit);
   const table = toDataTable(data);
@@ -220,6 +224,7 @@ export function newDataDesign(
   const X = fillColumns(columns, values.valueOf, n);
 
   const off = new Float64Array(n);
+  if (options.fixedOnly) return { n, p: m.p, X, offset: off, reTerms: [], termIndex: [], missing: values.missing, newLevels: new Map() };
   if (offset) for (let i = 0; i < n; i++) off[i] = offset[i];
   for (const text of plan.offset.terms) {
     const v = values.valueOf(text);
@@ -281,7 +286,7 @@ export function predict(model: ModelInput, newdata?: DataInput | DataTable, opti
     const design: LinearDesign = { ...m, reTerms: m.reTerms };
     return scale(linearPredictor(design, fit.beta, selectedModes(fit, terms, selection.map((s, k) => s ?? m.reTerms[k].columnNames.map(() => false)), false)));
   }
-  const d = newDataDesign(fit, newdata, options.offset, selection);
+  const d = newDataDesign(fit, newdata, options.offset, { selection });
   if (d.newLevels.size > 0 && !options.allowNewLevels) {
     const what = [...d.newLevels].map(([g, ls]) => `${ls.join(", ")} of grouping factor ${g}`).join("; ");
     throw new PredictError(`new levels detected in newdata: ${what}. Pass allowNewLevels: true to predict them with zero random effects, or reForm: null for population-level predictions`);
