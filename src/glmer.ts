@@ -4,7 +4,7 @@
  */
 import { compileModel } from "./model/index.js";
 import type { DataInput, DataTable } from "./model/index.js";
-import { resolveFamilySpec, type FamilySpec } from "./fit/family/index.js";
+import { isLinearFamily, resolveFamilySpec, type FamilySpec } from "./fit/family/index.js";
 import { fitGlmm } from "./fit/glmm/fit.js";
 import { fitGlmmNb } from "./fit/glmm/nb.js";
 import { MixedModel } from "./result/model.js";
@@ -38,7 +38,7 @@ export interface GlmerOptions {
  */
 export function glmer(formula: string, data: DataInput | DataTable, options: GlmerOptions): MixedModel {
   const family = resolveFamilySpec(options.family);
-  if (family.name === "gaussian" && (options.link === undefined || options.link === "identity")) {
+  if (isLinearFamily(family.name, options.link)) {
     // lme4's glmer() hands a gaussian identity-link model to lmer() (with REML, its default)
     const { weights, offset, onProgress, dataName, dataFile } = options;
     return lmer(formula, data, { weights, offset, onProgress, dataName, dataFile });

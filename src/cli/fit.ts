@@ -10,7 +10,7 @@ import { ModelError } from "../model/errors.js";
 import { readCsv } from "../model/csv.js";
 import type { DataTable } from "../model/data.js";
 import type { FamilyName } from "../fit/fitted.js";
-import { resolveFamilySpec } from "../fit/family/index.js";
+import { isLinearFamily, resolveFamilySpec } from "../fit/family/index.js";
 import { lmer } from "../lmer.js";
 import { glmer } from "../glmer.js";
 import type { MixedModel } from "../result/model.js";
@@ -109,7 +109,7 @@ export function parseFitArgs(args: string[]): FitArgs | string {
   }
   if (positional.length < 2) return positional.length === 0 ? "missing data file and formula" : "missing formula";
   if (positional.length > 2) return `unexpected argument '${positional[2]}' (quote the formula: fit data.csv "y ~ x + (1 | g)")`;
-  const linear = family === "gaussian" && (link === null || link === "identity");
+  const linear = isLinearFamily(family, link);
   if (!linear && REML !== null) return "--reml/--ml apply to linear mixed models only (generalized models are fitted by maximum likelihood)";
   if (linear && nAGQ !== 1) return "--nagq applies to generalized linear mixed models only";
   if (!linear && ddf !== null && ddf !== "Wald") return "--ddf satterthwaite/kenward-roger apply to linear mixed models (generalized models have Wald z tests: --ddf wald)";
@@ -122,7 +122,7 @@ type FitProgress = (evaluations: number, objective: number) => void;
 export function fitFromArgs(a: FitArgs, data: DataTable, onProgress?: FitProgress): MixedModel {
   const dataFile = basename(a.data);
   const dataName = dataFile.replace(/\.[^.]*$/, "");
-  const linear = a.family === "gaussian" && (a.link === null || a.link === "identity");
+  const linear = isLinearFamily(a.family, a.link);
   const extras = { ...(onProgress ? { onProgress } : {}), ...(a.weights !== null ? { weights: a.weights } : {}) };
   if (linear) return lmer(a.formula, data, { REML: a.REML ?? true, dataName, dataFile, ...extras });
   return glmer(a.formula, data, {

@@ -96,6 +96,13 @@ export function familyOfFit(fit: { family: FamilyName; link: string; nbTheta?: n
   return makeFamily(fit.family, fit.link, fit.nbTheta !== undefined ? { theta: fit.nbTheta } : {});
 }
 
+/** Whether a family and link make a linear mixed model (gaussian, identity link: lme4's isLMM),
+ *  fitted by lmer's PLS — the one test the API, the CLI and the GLMM fit apply before fitting;
+ *  after it the fit carries the answer as FittedModel.isLmm. */
+export function isLinearFamily(name: string, link?: string | null): boolean {
+  return name === "gaussian" && (link === undefined || link === null || link === "identity");
+}
+
 /** R's family()$family: the name, or "Negative Binomial(θ)". */
 export function familyLabel(f: FamilyDefinition): string {
   return f.label ?? f.name;

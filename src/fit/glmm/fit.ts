@@ -11,7 +11,7 @@
  */
 import type { FamilyName, FittedModel, OptimizerStage } from "../fitted.js";
 import type { ModelMatrices } from "../../model/matrices.js";
-import { makeFamily } from "../family/index.js";
+import { isLinearFamily, makeFamily } from "../family/index.js";
 import { bobyqa } from "../optimize/index.js";
 import { AgqDeviance, checkAgqApplicable } from "./agq.js";
 import { convergenceMessages } from "../convergence/check-conv.js";
@@ -52,7 +52,7 @@ export interface GlmmOptions {
 export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
   const started = performance.now();
   const family = makeFamily(options.family, options.link, options.nbTheta !== undefined ? { theta: options.nbTheta } : {});
-  if (family.name === "gaussian" && family.link.name === "identity") {
+  if (isLinearFamily(family.name, family.link.name)) {
     // lme4's glmer hands this case to lmer (and warns that the shortcut is deprecated)
     throw new GlmmError(
       'a gaussian family with the identity link is a linear mixed model: fit it with lmer() (fitLmm), as lme4\'s glmer() redirects it',
