@@ -8,6 +8,8 @@ const subcommands: Record<string, () => Promise<{ run(args: string[]): Promise<n
   plan: () => import("./plan.js"),
   fit: () => import("./fit.js"),
   plot: () => import("./plot.js"),
+  anova: () => import("./anova.js"),
+  emmeans: () => import("./emmeans.js"),
 };
 
 const usage = `usage: mixed-models <command> [options]
@@ -19,6 +21,10 @@ commands:
                                                      fit a linear or generalized linear mixed model
   plot <data.csv> "<formula>" --kind caterpillar --out file.svg
                                                      draw a diagnostic plot as SVG
+  anova <data.csv> "<formula>" [--type 1|2|3] [--ddf satterthwaite|kenward-roger] [--json]
+                                                     F tests of the fixed-effects terms (lmerTest)
+  emmeans <data.csv> "<formula>" --specs "A | B" [--ddf m] [--adjust tukey|holm|bonferroni|none] [--json]
+                                                     marginal means and pairwise comparisons (emmeans)
 `;
 
 export async function main(argv: string[]): Promise<number> {
