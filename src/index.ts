@@ -24,3 +24,13 @@ export { profile, type Profile, type ProfileOptions } from "./result/profile/ind
 export { plotSvg, PLOT_KINDS, type PlotKind, type PlotOptions } from "./result/plot/index.js";
 export { progressReporter, type ProgressEvent, type OnProgress } from "./result/progress.js";
 export { planModel, describePlan } from "./model/index.js";
+
+// Errors: every error thrown on purpose is a MixedModelsError; each stage has its subclass.
+export { MixedModelsError, FitError } from "./errors.js";
+export { LmmError } from "./fit/lmm/index.js";
+export { GlmmError } from "./fit/glmm/index.js";
+export { FamilyError } from "./fit/family/index.js";
+export { OptimizerError } from "./fit/optimize/index.js";
+export { NoRandomEffectsError, TrailingBlockTooLargeError } from "./fit/pls/index.js";
+export { NotPositiveDefiniteError } from "./linalg/index.js";
+export { PlotError } from "./result/plot/index.js";

@@ -12,8 +12,9 @@ import { MixedModel } from "./model.js";
 import { isLinearMixedModel } from "./profile/problem.js";
 import { formatNumbers, formatPval, roundR, zapsmall } from "./rformat.js";
 import { printCharMatrix } from "./rprint.js";
+import { MixedModelsError } from "../errors.js";
 
-export class AnovaError extends Error {
+export class AnovaError extends MixedModelsError {
   constructor(message: string) {
     super(message);
     this.name = "AnovaError";

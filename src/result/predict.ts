@@ -18,8 +18,9 @@ import { toDataTable, type DataInput, type DataTable } from "../model/data.js";
 import { asFactor, evaluate, type EvalContext, type Value } from "../model/evaluate.js";
 import type { ColumnPlan, ConstructionPlan } from "../model/plan.js";
 import { MixedModel } from "./model.js";
+import { MixedModelsError } from "../errors.js";
 
-export class PredictError extends Error {
+export class PredictError extends MixedModelsError {
   constructor(message: string) {
     super(message);
     this.name = "PredictError";

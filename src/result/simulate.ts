@@ -11,8 +11,9 @@ import type { FittedModel } from "../fit/fitted.js";
 import { makeRng, type Rng } from "./confint/rng.js";
 import { fittedModelOf, type ModelInput } from "./predict.js";
 import { lambdaTimes, reOffsets, zRows, zTimes } from "./profile/re-layout.js";
+import { MixedModelsError } from "../errors.js";
 
-export class SimulateError extends Error {
+export class SimulateError extends MixedModelsError {
   constructor(message: string) {
     super(message);
     this.name = "SimulateError";

@@ -15,6 +15,7 @@ import { lme4StartTheta } from "./start.js";
 import { deriv12 } from "../convergence/deriv12.js";
 import { convergenceMessages } from "../convergence/check-conv.js";
 import { isSingular, SINGULAR_MESSAGE } from "../convergence/singular.js";
+import { FitError } from "../../errors.js";
 
 export interface FitLmmOptions {
   REML: boolean;
@@ -99,7 +100,7 @@ function optimizerOptions(
 }
 
 /** The fit cannot be made: the message says why. */
-export class LmmError extends Error {
+export class LmmError extends FitError {
   constructor(message: string) {
     super(message);
     this.name = "LmmError";

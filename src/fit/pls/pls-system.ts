@@ -35,6 +35,7 @@ import { solveBeta, solveU } from "./solve.js";
 import { analyzeStructure, type BlockStructure } from "./structure.js";
 import { trailingPattern } from "./trailing-pattern.js";
 import { allocateFactor, updateL, type Factor } from "./update-l.js";
+import { FitError } from "../../errors.js";
 
 /** A copy of a PlsSystem's row inputs and what they were reduced to (saveInputs/restoreInputs). */
 export interface PlsInputs {
@@ -45,7 +46,7 @@ export interface PlsInputs {
 }
 
 /** The model has no random-effects terms (lmer requires at least one). */
-export class NoRandomEffectsError extends Error {
+export class NoRandomEffectsError extends FitError {
   constructor() {
     super("No random-effects terms in the formula: a mixed model needs at least one (… | group) term.");
     this.name = "NoRandomEffectsError";
@@ -53,7 +54,7 @@ export class NoRandomEffectsError extends Error {
 }
 
 /** The dense trailing block would not fit in memory (two m × m double matrices). */
-export class TrailingBlockTooLargeError extends Error {
+export class TrailingBlockTooLargeError extends FitError {
   constructor(m: number) {
     super(
       `The random-effects terms after the first (the one with most levels) need a dense block of order ${m}, ` +
