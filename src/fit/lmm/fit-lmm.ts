@@ -16,6 +16,7 @@ import { deriv12 } from "../convergence/deriv12.js";
 import { convergenceMessages } from "../convergence/check-conv.js";
 import { isSingular, SINGULAR_MESSAGE } from "../convergence/singular.js";
 import { FitError } from "../../errors.js";
+import { restartFromEdge, snapToBoundary } from "./boundary.js";
 
 export interface FitLmmOptions {
   REML: boolean;
@@ -29,10 +30,6 @@ export interface FitLmmOptions {
   ftolAbs?: number;
   maxEval?: number;
 }
-
-/** lme4's optimizeLmer boundary.tol and its restart_edge step (btol). */
-const BOUNDARY_TOL = 1e-5;
-const EDGE_STEP = 1e-5;
 
 export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   const t0 = performance.now();
@@ -51,8 +48,9 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   // lme4's optwrap recomputes NLopt's initial steps from each start (the restart's too)
   const run = (x0: ArrayLike<number>) => bobyqa(f, x0, optimizerOptions(x0, m.lower, upper, options));
   let opt = run(lme4StartTheta(m));
-  opt = restartFromEdge(devfun, m, opt, run);
-  const theta = snapToBoundary(devfun, m, opt);
+  const criterion = (t: ArrayLike<number>) => guardedDeviance(devfun, t);
+  opt = restartFromEdge(criterion, m, opt, run);
+  const theta = snapToBoundary(criterion, m, opt);
 
   const sys = devfun.system;
   sys.setTheta(theta).updateL();
@@ -125,49 +123,4 @@ function guardedDeviance(devfun: Devfun, theta: ArrayLike<number>): number {
     if (e instanceof NotPositiveDefiniteError) return Infinity;
     throw e;
   }
-}
-
-/**
- * lme4's optimizeLmer(restart_edge = TRUE): when the optimum has θ on a bound and a forward
- * difference shows the deviance decreasing into the interior, run the optimiser again from there.
- */
-function restartFromEdge(
-  devfun: Devfun, m: ModelMatrices, opt: OptimizerResult, run: (x0: ArrayLike<number>) => OptimizerResult,
-): OptimizerResult {
-  const x = opt.x;
-  const onBound: number[] = [];
-  for (let i = 0; i < x.length; i++) if (x[i] === m.lower[i]) onBound.push(i);
-  if (onBound.length === 0) return opt;
-  const d0 = guardedDeviance(devfun, x);
-  const probe = Float64Array.from(x);
-  let decreasing = false;
-  for (const i of onBound) {
-    probe[i] = m.lower[i] + EDGE_STEP;
-    if ((guardedDeviance(devfun, probe) - d0) / EDGE_STEP < 0) decreasing = true;
-    probe[i] = x[i];
-  }
-  if (!decreasing) return opt;
-  const again = run(x);
-  return again.fx <= opt.fx ? again : opt;
-}
-
-/**
- * lme4's check.boundary (boundary.tol = 1e-5): each θ entry strictly within the tolerance above its
- * lower bound is, one at a time, set to the bound when that lowers the deviance.
- */
-function snapToBoundary(devfun: Devfun, m: ModelMatrices, opt: OptimizerResult): Float64Array {
-  const theta = Float64Array.from(opt.x);
-  let best = opt.fx;
-  for (let i = 0; i < theta.length; i++) {
-    const gap = theta[i] - m.lower[i];
-    if (!(gap > 0 && gap < BOUNDARY_TOL)) continue;
-    const trial = Float64Array.from(theta);
-    trial[i] = m.lower[i];
-    const d = guardedDeviance(devfun, trial);
-    if (d < best) {
-      theta.set(trial);
-      best = d;
-    }
-  }
-  return theta;
 }
