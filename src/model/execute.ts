@@ -14,12 +14,19 @@ import { pivotedQrRank } from "./rank.js";
 export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMatrices {
   const n = frame.n;
   const messages: string[] = [];
-  if (plan.rows.dropped > 0) {
+  const zeroWeight = plan.rows.zeroWeight ?? 0;
+  const missingRows = plan.rows.dropped - zeroWeight;
+  if (zeroWeight > 0) {
+    messages.push(
+      `${zeroWeight} row${zeroWeight === 1 ? "" : "s"} with prior weight 0 left out of the fit (they carry no information and are not counted as observations)`,
+    );
+  }
+  if (missingRows > 0) {
     const by = Object.entries(plan.rows.missingBy)
       .map(([v, k]) => `${v}: ${k}`)
       .join(", ");
     messages.push(
-      `${plan.rows.dropped} row${plan.rows.dropped === 1 ? "" : "s"} with missing values dropped (${by}); ${n} of ${plan.rows.total} used`,
+      `${missingRows} row${missingRows === 1 ? "" : "s"} with missing values dropped (${by}); ${n} of ${plan.rows.total} used`,
     );
   }
   const { y, weights } = responseAndWeights(plan, frame);
