@@ -10,6 +10,7 @@ import type { ModelFrame } from "./frame.js";
 import type { ModelMatrices, ReMat } from "./matrices.js";
 import type { ColumnPiece, ColumnPlan, ConstructionPlan } from "./plan.js";
 import { pivotedQrRank } from "./rank.js";
+import { checkScaleX } from "./scale-check.js";
 
 export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMatrices {
   const n = frame.n;
@@ -40,6 +41,9 @@ export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMat
       `fixed-effect model matrix is rank deficient so dropping ${k} ${k === 1 ? "column / coefficient" : "columns / coefficients"}`,
     );
   }
+
+  const scaleMessage = checkScaleX(X, n, kept.length);
+  if (scaleMessage) messages.push(scaleMessage);
 
   const reTerms: ReMat[] = plan.random.map((t) => {
     const p = t.columns.length;

@@ -17,6 +17,7 @@ import { convergenceMessages } from "../convergence/check-conv.js";
 import { isSingular, SINGULAR_MESSAGE } from "../convergence/singular.js";
 import { FitError } from "../../errors.js";
 import { restartFromEdge, snapToBoundary } from "./boundary.js";
+import { reScaling } from "./re-scaling.js";
 
 export interface FitLmmOptions {
   REML: boolean;
@@ -34,7 +35,10 @@ export interface FitLmmOptions {
 export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   const t0 = performance.now();
   checkDimensions(m, options.REML);
-  const devfun = makeDevfun(m, { REML: options.REML });
+  // columns on very different scales: optimise θ̃ on unit-scale columns, θ = θ̃ · factor
+  const scaling = reScaling(m);
+  const mFit = scaling?.matrices ?? m;
+  const devfun = makeDevfun(mFit, { REML: options.REML });
   let evaluations = 0;
   const f = (theta: Float64Array): number => {
     evaluations++;
@@ -47,24 +51,29 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   const upper = new Float64Array(m.lower.length).fill(Infinity);
   // lme4's optwrap recomputes NLopt's initial steps from each start (the restart's too)
   const run = (x0: ArrayLike<number>) => bobyqa(f, x0, optimizerOptions(x0, m.lower, upper, options));
-  let opt = run(lme4StartTheta(m));
+  let opt = run(lme4StartTheta(mFit));
   const criterion = (t: ArrayLike<number>) => guardedDeviance(devfun, t);
-  opt = restartFromEdge(criterion, m, opt, run);
-  const theta = snapToBoundary(criterion, m, opt);
+  opt = restartFromEdge(criterion, mFit, opt, run);
+  const thetaFit = snapToBoundary(criterion, mFit, opt);
+  const theta = scaling ? thetaFit.map((v, i) => v * scaling.factor[i]) : thetaFit;
 
-  const sys = devfun.system;
-  sys.setTheta(theta).updateL();
-  const value = objective(sys, options.REML);
   const messages = [...m.messages];
   if (!opt.converged) messages.push(`convergence: ${opt.message}`);
   // lme4's checkConv (optimizeLmer, calc.derivs = TRUE): finite-difference gradient and Hessian of
   // the criterion over θ at the optimum, skipped for a singular fit. Its evaluations are not
-  // counted, as lme4's feval does not count them.
-  const derivs = isSingular(theta, m.lower) ? null : deriv12((t) => guardedDeviance(devfun, t), theta, value);
-  const convMessages = convergenceMessages(derivs, theta, m.lower);
+  // counted, as lme4's feval does not count them. On the scale the optimiser worked on, so that
+  // neither the derivatives nor the singularity test depend on the columns' units.
+  devfun.system.setTheta(thetaFit).updateL();
+  const fitValue = objective(devfun.system, options.REML);
+  const singular = isSingular(thetaFit, m.lower);
+  const derivs = singular ? null : deriv12(criterion, thetaFit, fitValue);
+  const convMessages = convergenceMessages(derivs, thetaFit, m.lower);
   messages.push(...convMessages);
   const converged = opt.converged && convMessages.every((msg) => msg === SINGULAR_MESSAGE);
+  // the results on the caller's columns
+  const sys = scaling ? makeDevfun(m, { REML: options.REML }).system : devfun.system;
   sys.setTheta(theta).updateL();
+  const value = objective(sys, options.REML);
   const results = lmmResults(sys, options.REML);
   return {
     family: "gaussian",
@@ -76,6 +85,7 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
     objective: value,
     evaluations,
     converged,
+    singular,
     messages,
     ...results,
     fitSeconds: (performance.now() - t0) / 1000,
