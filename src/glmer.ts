@@ -8,6 +8,7 @@ import { fitGlmm } from "./fit/glmm/fit.js";
 import type { FamilyName } from "./fit/fitted.js";
 import { MixedModel } from "./result/model.js";
 import { lmer } from "./lmer.js";
+import { checkGlmerCall } from "./options.js";
 
 export interface GlmerOptions {
   /** The response distribution: "binomial", "poisson", "Gamma", "inverse.gaussian", "gaussian". */
@@ -33,6 +34,7 @@ export interface GlmerOptions {
  * `glmer("cbind(incidence, size - incidence) ~ period + (1 | herd)", cbpp, { family: "binomial" })`.
  */
 export function glmer(formula: string, data: DataInput | DataTable, options: GlmerOptions): MixedModel {
+  checkGlmerCall(formula, data, options);
   if (options.family === "gaussian" && (options.link === undefined || options.link === "identity")) {
     // lme4's glmer() hands a gaussian identity-link model to lmer() (with REML, its default)
     const { weights, offset, onProgress, dataName, dataFile } = options;

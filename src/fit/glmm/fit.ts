@@ -87,7 +87,7 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
     vcov = dev.pirls.sys.unscaledVcov();
     for (let i = 0; i < vcov.length; i++) vcov[i] *= sigma * sigma;
   }
-  const convMessages = convergenceMessages(derivs, theta, m.lower);
+  const convMessages = convergenceMessages(derivs, theta, m.lower, m.n);
   // lme4's "converged" is the optimiser's own verdict plus checkConv finding nothing but singularity
   if (convMessages.some((msg) => msg !== SINGULAR_MESSAGE)) converged = false;
   messages.push(...convMessages);

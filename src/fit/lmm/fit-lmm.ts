@@ -21,6 +21,8 @@ import { reScaling } from "./re-scaling.js";
 
 export interface FitLmmOptions {
   REML: boolean;
+  /** Starting θ (lme4's start = list(theta = …)); default lme4's (start.ts). */
+  start?: ArrayLike<number>;
   /** Called after every evaluation of the objective with the count and the value. */
   onProgress?: (evaluations: number, objective: number) => void;
   /** Optimiser settings. By default lme4's own (nloptwrap's BOBYQA: NLopt's initial steps and
@@ -51,7 +53,7 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   const upper = new Float64Array(m.lower.length).fill(Infinity);
   // lme4's optwrap recomputes NLopt's initial steps from each start (the restart's too)
   const run = (x0: ArrayLike<number>) => bobyqa(f, x0, optimizerOptions(x0, m.lower, upper, options));
-  let opt = run(lme4StartTheta(mFit));
+  let opt = run(options.start ? startOnFitScale(options.start, m, scaling?.factor) : lme4StartTheta(mFit));
   const criterion = (t: ArrayLike<number>) => guardedDeviance(devfun, t);
   opt = restartFromEdge(criterion, mFit, opt, run);
   const thetaFit = snapToBoundary(criterion, mFit, opt);
@@ -67,7 +69,7 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   const fitValue = objective(devfun.system, options.REML);
   const singular = isSingular(thetaFit, m.lower);
   const derivs = singular ? null : deriv12(criterion, thetaFit, fitValue);
-  const convMessages = convergenceMessages(derivs, thetaFit, m.lower);
+  const convMessages = convergenceMessages(derivs, thetaFit, m.lower, m.n);
   messages.push(...convMessages);
   const converged = opt.converged && convMessages.every((msg) => msg === SINGULAR_MESSAGE);
   // the results on the caller's columns
@@ -113,6 +115,23 @@ export class LmmError extends FitError {
     super(message);
     this.name = "LmmError";
   }
+}
+
+/** The caller's θ start, checked against θ's length and bounds, on the scale the fit optimises. */
+function startOnFitScale(start: ArrayLike<number>, m: ModelMatrices, factor: Float64Array | undefined): Float64Array {
+  if (start.length !== m.theta0.length) {
+    throw new LmmError(
+      `start has ${start.length} values but θ has ${m.theta0.length} (${m.thetaNames.join(", ")})`,
+    );
+  }
+  const out = new Float64Array(start.length);
+  for (let i = 0; i < start.length; i++) {
+    if (!Number.isFinite(start[i]) || start[i] < m.lower[i]) {
+      throw new LmmError(`start value ${start[i]} for θ '${m.thetaNames[i]}' is below its lower bound ${m.lower[i]} or not finite`);
+    }
+    out[i] = factor ? start[i] / factor[i] : start[i];
+  }
+  return out;
 }
 
 /** σ must be estimable: n > p (REML needs n − p > 0 degrees of freedom; ML n > 0). */
