@@ -10,7 +10,7 @@ import type { ModelFrame } from "./frame.js";
 import type { ModelMatrices, ReMat } from "./matrices.js";
 import type { ColumnPiece, ColumnPlan, ConstructionPlan } from "./plan.js";
 import { pivotedQrRank } from "./rank.js";
-import { checkScaleX } from "./scale-check.js";
+import { checkScaleX, firstOverflowRow, overflowLimit } from "./scale-check.js";
 
 export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMatrices {
   const n = frame.n;
@@ -42,6 +42,7 @@ export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMat
     );
   }
 
+  checkOverflow(plan, frame, y, X, kept, offset);
   const scaleMessage = checkScaleX(X, n, kept.length);
   if (scaleMessage) messages.push(scaleMessage);
 
@@ -51,6 +52,17 @@ export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMat
     // Row-major z: row i is z[i*p .. i*p + p).
     const z = new Float64Array(n * p);
     for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) z[i * p + j] = zCols[j * n + i]!;
+    for (let j = 0; j < p; j++) {
+      const at = firstOverflowRow(z, n, j, p);
+      if (at >= 0) {
+        const name = t.columns[j]!.name;
+        throw new ModelError(
+          `random-effects column '${name}' of ${t.expanded} is ${z[at * p + j]} in row ${frame.rows[at]! + 1}: values beyond ` +
+            `±${overflowLimit(n).toPrecision(3)} overflow the model's sums of squares in double precision; rescale the variable`,
+          name,
+        );
+      }
+    }
     const group = frame.groups.get(t.group)!;
     return {
       group: t.group,
@@ -181,4 +193,27 @@ function responseAndWeights(plan: ConstructionPlan, frame: ModelFrame): { y: Flo
       y.set((v as { values: Float64Array }).values.subarray(0, n));
   }
   return { y, weights };
+}
+
+/** Values so large that their squares summed over the rows overflow (scale-check.ts): a
+ *  ModelError naming the variable and the row, before the fit meets a NaN pivot. */
+function checkOverflow(
+  plan: ConstructionPlan, frame: ModelFrame, y: Float64Array, X: Float64Array, kept: number[], offset: Float64Array,
+): void {
+  const n = frame.n;
+  const fail = (what: string, row: number, value: number, column?: string): never => {
+    throw new ModelError(
+      `${what} is ${value} in row ${frame.rows[row]! + 1}: values beyond ±${overflowLimit(n).toPrecision(3)} overflow ` +
+        "the model's sums of squares in double precision; rescale the variable",
+      column,
+    );
+  };
+  let r = firstOverflowRow(y, n);
+  if (r >= 0) fail(`the response '${plan.response.expression}'`, r, y[r]!, plan.response.variable);
+  r = firstOverflowRow(offset, n);
+  if (r >= 0) fail("the offset", r, offset[r]!);
+  kept.forEach((j, c) => {
+    const at = firstOverflowRow(X, n, c * n);
+    if (at >= 0) fail(`fixed-effects column '${plan.fixed.columns[j]!.name}'`, at, X[c * n + at]!, plan.fixed.columns[j]!.name);
+  });
 }

@@ -221,7 +221,13 @@ function offsetValue(e: Expr, ctx: EvalContext): NumericColumn {
 function givenOffsetOf(given: number[] | Float64Array | undefined, n: number): Float64Array | null {
   if (given === undefined) return null;
   if (given.length !== n) throw new ModelError(`offset has ${given.length} values but the data has ${n} rows`);
-  return Float64Array.from(given, (g) => (typeof g === "number" ? g : NaN));
+  const out = Float64Array.from(given, (g) => (typeof g === "number" ? g : NaN));
+  for (let i = 0; i < n; i++) {
+    if (out[i] === Infinity || out[i] === -Infinity) {
+      throw new ModelError(`the offset is ${out[i]} in row ${i + 1}; the model needs finite values`, "offset");
+    }
+  }
+  return out;
 }
 
 /** The offset: the sum of the offset() terms and the given vector (R adds them all). */

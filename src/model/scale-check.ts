@@ -48,3 +48,20 @@ export function checkScaleX(X: Float64Array, n: number, p: number): string | nul
   }
   return onVeryDifferentScales(sds) ? SCALE_MESSAGE : null;
 }
+
+/**
+ * The largest magnitude a value may have so that the cross-products of n of them (Σ w v², the
+ * PLS system's entries) stay finite: √(Number.MAX_VALUE / n). Beyond it the fit would fail with a
+ * NaN Cholesky pivot instead of naming the column.
+ */
+export function overflowLimit(n: number): number {
+  return Math.sqrt(Number.MAX_VALUE / Math.max(1, n)) / 16;
+}
+
+/** The first row whose |value| exceeds overflowLimit(n), or −1. `step`/`offset` read one column
+ *  of a row-major matrix. */
+export function firstOverflowRow(a: ArrayLike<number>, n: number, offset = 0, step = 1): number {
+  const limit = overflowLimit(n);
+  for (let i = 0; i < n; i++) if (Math.abs(a[offset + i * step]) > limit) return i;
+  return -1;
+}

@@ -17,6 +17,7 @@ import { AgqDeviance, checkAgqApplicable } from "./agq.js";
 import { convergenceMessages } from "../convergence/check-conv.js";
 import { isSingular, SINGULAR_MESSAGE } from "../convergence/singular.js";
 import { GlmmDeviance } from "./deviance.js";
+import { checkGlmmResponse } from "../degenerate.js";
 import { GlmmError } from "./errors.js";
 import { ghRule } from "./ghrule.js";
 import { deriv12, vcovFromHessian, type Derivatives } from "./hessian.js";
@@ -61,6 +62,7 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
   if (m.reTerms.length === 0) {
     throw new GlmmError("No random-effects terms in the formula: a mixed model needs at least one (… | group) term.");
   }
+  checkGlmmResponse(m, family.name);
   const dev = new GlmmDeviance(m, family, { ...DEFAULT_PIRLS_OPTIONS, ...options.pirls });
   if (nAGQ > 1) checkAgqApplicable(dev);
   const messages = [...m.messages];

@@ -18,6 +18,7 @@ import { isSingular, SINGULAR_MESSAGE } from "../convergence/singular.js";
 import { FitError } from "../../errors.js";
 import { restartFromEdge, snapToBoundary } from "./boundary.js";
 import { reScaling } from "./re-scaling.js";
+import { checkLmmResponse } from "../degenerate.js";
 
 export interface FitLmmOptions {
   REML: boolean;
@@ -37,6 +38,7 @@ export interface FitLmmOptions {
 export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   const t0 = performance.now();
   checkDimensions(m, options.REML);
+  checkLmmResponse(m);
   // columns on very different scales: optimise θ̃ on unit-scale columns, θ = θ̃ · factor
   const scaling = reScaling(m);
   const mFit = scaling?.matrices ?? m;
