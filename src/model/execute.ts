@@ -11,6 +11,7 @@ import type { ModelMatrices, ReMat } from "./matrices.js";
 import type { ColumnPiece, ColumnPlan, ConstructionPlan } from "./plan.js";
 import { pivotedQrRank } from "./rank.js";
 import { checkScaleX, firstOverflowRow, overflowLimit } from "./scale-check.js";
+import { formatCount, tooLarge } from "../memory.js";
 
 export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMatrices {
   const n = frame.n;
@@ -33,6 +34,7 @@ export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMat
   const { y, weights } = responseAndWeights(plan, frame);
   const offset = frame.offset ? Float64Array.from(frame.offset) : new Float64Array(n);
 
+  checkMatrixSizes(plan, n);
   const full = fillColumns(plan.fixed.columns, frame, n);
   const { X, kept, dropped } = dropRankDeficient(full, n, plan.fixed.columns);
   if (dropped.length > 0) {
@@ -216,4 +218,27 @@ function checkOverflow(
     const at = firstOverflowRow(X, n, c * n);
     if (at >= 0) fail(`fixed-effects column '${plan.fixed.columns[j]!.name}'`, at, X[c * n + at]!, plan.fixed.columns[j]!.name);
   });
+}
+
+/** X (n × columns) and each term's Z (n × p_k) must fit in one array each (src/memory.ts); a
+ *  factor with very many levels among the fixed effects is the usual cause, so it is named. */
+function checkMatrixSizes(plan: ConstructionPlan, n: number): void {
+  const cols = plan.fixed.columns;
+  const problem = tooLarge(
+    `the fixed-effects model matrix (${formatCount(n)} rows × ${formatCount(cols.length)} columns)`,
+    n * cols.length,
+  );
+  if (problem) {
+    const perVariable = new Map<string, number>();
+    for (const c of cols) for (const p of c.pieces) perVariable.set(p.variable, (perVariable.get(p.variable) ?? 0) + 1);
+    const [widest, count] = [...perVariable].sort((a, b) => b[1] - a[1])[0] ?? ["", 0];
+    const hint = widest
+      ? `: '${widest}' alone makes ${formatCount(count)} columns; a factor with this many levels belongs in a random-effects term, e.g. (1 | ${widest})`
+      : "";
+    throw new ModelError(problem + hint, widest || undefined);
+  }
+  for (const t of plan.random) {
+    const z = tooLarge(`the random-effects matrix of ${t.expanded} (${formatCount(n)} rows × ${formatCount(t.columns.length)} columns)`, n * t.columns.length);
+    if (z) throw new ModelError(z);
+  }
 }
