@@ -6,7 +6,7 @@ describe("MixedModelsError hierarchy", () => {
   const stageErrors = [
     "FormulaError", "ModelError", "FitError", "LmmError", "GlmmError", "FamilyError", "OptimizerError",
     "NoRandomEffectsError", "TrailingBlockTooLargeError", "NotPositiveDefiniteError",
-    "AnovaError", "PredictError", "SimulateError", "PlotError",
+    "AnovaError", "PredictError", "SimulateError", "PlotError", "InferenceError", "KenwardRogerError",
   ] as const;
 
   it.each(stageErrors)("%s is exported and extends MixedModelsError", (name) => {
