@@ -9,6 +9,7 @@ import { fitGlmm } from "./fit/glmm/fit.js";
 import { fitGlmmNb } from "./fit/glmm/nb.js";
 import { MixedModel } from "./result/model.js";
 import { lmer } from "./lmer.js";
+import { checkGlmerCall } from "./options.js";
 
 export interface GlmerOptions {
   /** The response distribution: "binomial", "poisson", "Gamma", "inverse.gaussian", "gaussian";
@@ -37,6 +38,7 @@ export interface GlmerOptions {
  * `glmer("cbind(incidence, size - incidence) ~ period + (1 | herd)", cbpp, { family: "binomial" })`.
  */
 export function glmer(formula: string, data: DataInput | DataTable, options: GlmerOptions): MixedModel {
+  checkGlmerCall(formula, data, options);
   const family = resolveFamilySpec(options.family);
   if (isLinearFamily(family.name, options.link)) {
     // lme4's glmer() hands a gaussian identity-link model to lmer() (with REML, its default)

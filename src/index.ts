@@ -52,3 +52,13 @@ export {
   type PAdjust,
 } from "./result/inference/emmeans.js";
 export { ptukey, qtukey } from "./result/inference/ptukey.js";
+
+// Errors: every error thrown on purpose is a MixedModelsError; each stage has its subclass.
+export { MixedModelsError, FitError } from "./errors.js";
+export { LmmError } from "./fit/lmm/index.js";
+export { GlmmError } from "./fit/glmm/index.js";
+export { FamilyError } from "./fit/family/index.js";
+export { OptimizerError } from "./fit/optimize/index.js";
+export { NoRandomEffectsError, TrailingBlockTooLargeError } from "./fit/pls/index.js";
+export { NotPositiveDefiniteError } from "./linalg/index.js";
+export { PlotError } from "./result/plot/index.js";

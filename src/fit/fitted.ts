@@ -85,6 +85,10 @@ export interface FittedModel {
   /** Number of objective evaluations, and whether the optimiser reports convergence. */
   evaluations: number;
   converged: boolean;
+  /** lme4's isSingular() verdict when the fit decided it on another scale than `theta`'s (the LMM
+   *  fit rescales random-effects columns on very different scales: src/fit/lmm/re-scaling.ts);
+   *  absent: isSingular(theta, lower). */
+  singular?: boolean;
   /** Warnings and notes in lme4's words: singular fit, convergence, dropped columns. */
   messages: string[];
   /** Seconds the fit took, excluding reading data. */

@@ -79,6 +79,7 @@ export function buildPlan(
       dropped: frame.droppedRows.length,
       droppedRows: frame.droppedRows,
       missingBy: frame.missingBy,
+      ...(frame.zeroWeightRows > 0 ? { zeroWeight: frame.zeroWeightRows } : {}),
     },
   };
 }

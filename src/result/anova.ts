@@ -11,9 +11,10 @@ import { lmeDeparsedFormula, rDeparsedFormula } from "./formula-text.js";
 import { MixedModel } from "./model.js";
 import { formatNumbers, formatPval, roundR, zapsmall } from "../rformat.js";
 import { printCharMatrix } from "./rprint.js";
+import { MixedModelsError } from "../errors.js";
 import { anovaTable, type AnovaTable, type AnovaTableOptions } from "./inference/anova-table.js";
 
-export class AnovaError extends Error {
+export class AnovaError extends MixedModelsError {
   constructor(message: string) {
     super(message);
     this.name = "AnovaError";

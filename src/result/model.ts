@@ -191,7 +191,7 @@ export class MixedModel {
   /** lme4's isSingular(): some θ whose lower bound is 0 lies below 1e-4. */
   get singular(): boolean {
     const lower = this.matrices.lower;
-    return isSingular(this.fit.theta, lower);
+    return this.fit.singular ?? isSingular(this.fit.theta, lower);
   }
   get converged(): boolean {
     return this.fit.converged;

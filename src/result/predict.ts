@@ -25,8 +25,9 @@ import { asFactor, evaluate, type EvalContext, type Value } from "../model/evalu
 import { fillColumns, randomTermZ } from "../model/execute.js";
 import type { ColumnPlan, ConstructionPlan } from "../model/plan.js";
 import { MixedModel } from "./model.js";
+import { MixedModelsError } from "../errors.js";
 
-export class PredictError extends Error {
+export class PredictError extends MixedModelsError {
   constructor(message: string) {
     super(message);
     this.name = "PredictError";

@@ -12,8 +12,10 @@ import { makeRng, type Rng } from "./confint/rng.js";
 import { fittedModelOf, type ModelInput } from "./predict.js";
 import { linearPredictor } from "../fit/linear-predictor.js";
 import { lambdaTimes, reOffsets } from "./profile/re-layout.js";
+import { MixedModelsError } from "../errors.js";
+import { formatCount, tooLarge } from "../memory.js";
 
-export class SimulateError extends Error {
+export class SimulateError extends MixedModelsError {
   constructor(message: string) {
     super(message);
     this.name = "SimulateError";
@@ -84,6 +86,9 @@ export function simulate(model: ModelInput, options: SimulateOptions = {}): Floa
   const fit = fittedModelOf(model);
   const nsim = options.nsim ?? 1;
   if (!Number.isInteger(nsim) || nsim < 1) throw new SimulateError(`nsim must be a positive whole number, not ${nsim}`);
+  // nsim arrays of n doubles, checked as one: their total is what the process must hold
+  const size = tooLarge(`simulate(nsim = ${formatCount(nsim)}) on ${formatCount(fit.matrices.n)} rows`, nsim * fit.matrices.n);
+  if (size) throw new SimulateError(`${size}: ask for fewer simulations at a time`);
   const rng = options.rng ?? makeRng(options.seed ?? Math.floor(Math.random() * 2 ** 32));
   return Array.from({ length: nsim }, () => simulateOnce(fit, rng));
 }

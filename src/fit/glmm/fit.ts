@@ -18,6 +18,7 @@ import { convergenceMessages } from "../convergence/check-conv.js";
 import { isSingular, SINGULAR_MESSAGE } from "../convergence/singular.js";
 import { GlmmDeviance } from "./deviance.js";
 import { glmmDispersion } from "./dispersion.js";
+import { checkGlmmResponse } from "../degenerate.js";
 import { GlmmError } from "./errors.js";
 import { ghRule } from "./ghrule.js";
 import { deriv12, vcovFromHessian, type Derivatives } from "./hessian.js";
@@ -65,6 +66,7 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
   if (m.reTerms.length === 0) {
     throw new GlmmError("No random-effects terms in the formula: a mixed model needs at least one (… | group) term.");
   }
+  checkGlmmResponse(m, family.name);
   const dev = new GlmmDeviance(m, family, { ...DEFAULT_PIRLS_OPTIONS, ...options.pirls });
   if (nAGQ > 1) checkAgqApplicable(dev);
   const messages = [...m.messages];
@@ -94,7 +96,7 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
     vcov = dev.pirls.sys.unscaledVcov();
     for (let i = 0; i < vcov.length; i++) vcov[i] *= sigma * sigma;
   }
-  const convMessages = convergenceMessages(derivs, theta, m.lower);
+  const convMessages = convergenceMessages(derivs, theta, m.lower, m.n);
   // lme4's "converged" is the optimiser's own verdict plus checkConv finding nothing but singularity
   if (convMessages.some((msg) => msg !== SINGULAR_MESSAGE)) converged = false;
   messages.push(...convMessages);

@@ -55,7 +55,7 @@ export class Pirls {
     readonly resp: GlmResponse,
     readonly options: PirlsOptions,
   ) {
-    this.sys = new PlsSystem(m);
+    this.sys = new PlsSystem(m, { shiftResponse: false });
     this.q = this.sys.q;
     this.p = this.sys.p;
     this.u = new Float64Array(this.q);
