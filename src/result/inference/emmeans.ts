@@ -308,6 +308,7 @@ function pvalText(p: number): string {
 
 /** The comparisons laid out as emmeans prints them (p-values to 4 decimals, "<.0001" below). */
 export function formatContrasts(c: EmmContrasts): string {
+  if (c.rows.length === 0) return "No pairwise comparisons: each group has a single mean.\n";
   // emmeans calls the statistic z.ratio when every df is infinite (asymptotic tests, GLMMs)
   const stat = c.rows.length > 0 && c.rows.every((r) => r.df === Infinity) ? "z.ratio" : "t.ratio";
   const columns = ["contrast", "estimate", "SE", "df", stat, "p.value"];

@@ -112,6 +112,15 @@ describe("specs and errors", () => {
     expect(() => pairs(emmeans(m, "~ recipe"), { adjust: "scheffe" })).toThrow(/unknown p-value adjustment 'scheffe'/);
     expect(() => emmeans(m, "pairwise ~ recipe")).toThrow(/left-hand side/);
   });
+  it("a covariate as specs gives its mean's row and no comparisons", () => {
+    const m = fit("cake.csv", "angle ~ recipe * temp + (1 | recipe:replicate)");
+    const e = emmeans(m, "~ temp");
+    expect(e.rows).toHaveLength(1);
+    expect(e.rows[0]!.levels.temp).toBeCloseTo(200, 10);
+    expect(e.averagedOver).toEqual(["recipe"]);
+    expect(pairs(e).rows).toEqual([]);
+    expect(formatContrasts(pairs(e))).toMatch(/No pairwise comparisons/);
+  });
   it("prints as emmeans lays it out", () => {
     const m = fit("cake.csv", "angle ~ recipe * temp + (1 | recipe:replicate)");
     const e = emmeans(m, "~ recipe");
