@@ -13,7 +13,7 @@
  *   ptukey(√2·|t|, number of means, df)), Holm, Bonferroni, or none.
  */
 import type { MixedModel } from "../model.js";
-import { formatNumbers } from "../rformat.js";
+import { formatNumbers, roundR } from "../rformat.js";
 import { contrastT, InferenceError } from "./contrast.js";
 import { parseDdf, type DdfMethod } from "./ddf.js";
 import { qt } from "./distributions.js";
@@ -251,7 +251,11 @@ export function pairs(e: Emmeans, options: PairsOptions = {}): EmmContrasts {
 
 const DDF_NAME: Record<DdfMethod, string> = { "Kenward-Roger": "kenward-roger", Satterthwaite: "satterthwaite", Wald: "asymptotic" };
 
-/** Columns as emmeans' print shows them: a block per by-group, numbers to 3 significant digits. */
+/**
+ * Columns as emmeans' print shows them: each numeric column formatted over all its rows (R's
+ * format(x, digits = 3); test statistics with 3 decimals), then one block per
+ * by-group with its own column widths.
+ */
 function formatBlocks(
   by: string[],
   rows: { by: Record<string, LevelValue>; cells: Record<string, string | number> }[],
@@ -259,20 +263,26 @@ function formatBlocks(
   numeric: Set<string>,
   left: Set<string>,
 ): string {
-  const groups = new Map<string, typeof rows>();
-  for (const r of rows) {
+  const text = new Map<string, string[]>();
+  for (const c of columns) {
+    const values = rows.map((r) => r.cells[c]!);
+    if (!numeric.has(c)) text.set(c, values.map(String));
+    else if (c === "t.ratio" || c === "z.ratio") text.set(c, formatNumbers((values as number[]).map((x) => roundR(x, 3)), 7, 3).map((x) => x.trim()));
+    else text.set(c, formatNumbers(values as number[], 3).map((x) => x.trim()));
+  }
+  const groups = new Map<string, number[]>();
+  rows.forEach((r, i) => {
     const key = by.map((b) => `${b} = ${r.by[b]}`).join(", ");
     if (!groups.has(key)) groups.set(key, []);
-    groups.get(key)!.push(r);
-  }
+    groups.get(key)!.push(i);
+  });
   const blocks: string[] = [];
   for (const [key, members] of groups) {
     const cols = columns.map((c) => {
-      const values = members.map((m) => m.cells[c]!);
-      const text = numeric.has(c) ? formatNumbers(values as number[], 3).map((s) => s.trim()) : values.map(String);
-      const w = Math.max(c.length, ...text.map((s) => s.length));
+      const cells = members.map((i) => text.get(c)![i]!);
+      const w = Math.max(c.length, ...cells.map((x) => x.length));
       const right = !left.has(c);
-      return { head: right ? c.padStart(w) : c.padEnd(w), cells: text.map((s) => (right ? s.padStart(w) : s.padEnd(w))) };
+      return { head: right ? c.padStart(w) : c.padEnd(w), cells: cells.map((x) => (right ? x.padStart(w) : x.padEnd(w))) };
     });
     const lines = [" " + cols.map((c) => c.head).join(" "), ...members.map((_, i) => " " + cols.map((c) => c.cells[i]).join(" "))];
     blocks.push((key ? `${key}:\n` : "") + lines.join("\n"));
@@ -280,7 +290,7 @@ function formatBlocks(
   return blocks.join("\n\n") + "\n";
 }
 
-/** The means laid out as emmeans prints them (numbers to 3 significant digits). */
+/** The means as emmeans 1.8 prints them (equal to its print on the cases of make-emmeans.R). */
 export function formatEmmeans(e: Emmeans): string {
   // asymptotic intervals are named asymp.LCL / asymp.UCL, as emmeans does
   const [lo, hi] = e.ddf === "Wald" ? ["asymp.LCL", "asymp.UCL"] : ["lower.CL", "upper.CL"];
