@@ -61,8 +61,8 @@ function isPlan(plan: unknown): plan is ConstructionPlan {
 }
 
 /** Every variable expression of the formula by R's name for it. */
-function formulaVariables(formula: string): Map<string, Expr> {
-  const terms = formulaTerms(formula);
+function formulaVariables(formula: string, columns?: readonly string[]): Map<string, Expr> {
+  const terms = formulaTerms(formula, columns ? { columns } : {});
   const out = new Map<string, Expr>();
   const add = (e: Expr) => out.set(deparse(e), e);
   for (const t of terms.fixed.terms) t.factors.forEach(add);
@@ -93,7 +93,8 @@ export function newDataDesign(
   const n = table.n;
   // With the plan, scale() and poly() reuse the fit's centring and coefficients (R's predvars).
   const ctx: EvalContext = evalContext(table, plan);
-  const exprs = formulaVariables(plan.formula);
+  // the fit's data columns give a `.` in the formula the meaning it had for the fit
+  const exprs = formulaVariables(plan.formula, m.data?.names);
   const cache = new Map<string, Value>();
   const valueOf = (name: string): Value => {
     let v = cache.get(name);
