@@ -139,8 +139,9 @@ const RESERVED = new Set([
  * "" → "X", "if" → "if.").
  */
 export function syntacticName(h: string): string {
-  let s = h.replace(/[^\p{L}\p{N}._]/gu, ".");
-  if (!/^(?:\p{L}|\.(?![0-9]))/u.test(s)) s = "X" + s;
+  // R's do_makenames decides the prefix on the name as given, then replaces characters (" y " → "X.y.").
+  const prefix = /^(?:\p{L}|\.(?![0-9]))/u.test(h) ? "" : "X";
+  const s = prefix + h.replace(/[^\p{L}\p{N}._]/gu, ".");
   return RESERVED.has(s) ? s + "." : s;
 }
 

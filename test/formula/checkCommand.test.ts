@@ -50,10 +50,22 @@ describe("mixed-models check", () => {
   });
 
   it("--json lists errors with offsets", async () => {
-    expect(await run(["y ~ x | g", "--json"])).toBe(1);
+    expect(await run(["y ~ (1 || g)", "--json"])).toBe(1);
     const j = JSON.parse(out);
     expect(j.ok).toBe(false);
-    expect(j.errors).toEqual([{ message: "'|' outside parentheses", start: 6, end: 7, hint: "write the random-effect term in parentheses: (x | g)" }]);
+    expect(j.errors).toEqual([
+      {
+        message: "'||' needs at least one term besides the intercept on its left",
+        start: 5,
+        end: 6,
+        hint: "for a random intercept write (1 | g); '||' makes the intercept and the slopes uncorrelated, e.g. (1 + x || g)",
+      },
+    ]);
+  });
+
+  it("a bar at the top of the right-hand side is lme4's one random term (Yield ~ 1 | Batch)", async () => {
+    expect(await run(["y ~ x | g", "--json"])).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ ok: true, fixed: { intercept: true, terms: [] }, random: [{ group: "g", terms: ["x"], intercept: true, correlated: true }] });
   });
 
   it("exits 2 on usage errors", async () => {
