@@ -3,9 +3,9 @@
  * regularized incomplete gamma function (Numerical Recipes §6.2: series below a + 1, Lentz's
  * continued fraction above), and its quantile by safeguarded Newton steps.
  */
-import { lgamma, qnorm } from "../../fit/family/special.js";
+import { lgamma, pnorm, qnorm } from "../../fit/family/special.js";
 
-export { qnorm };
+export { pnorm, qnorm };
 
 /** Regularized lower incomplete gamma P(a, x). */
 export function gammaP(a: number, x: number): number {
