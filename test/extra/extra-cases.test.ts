@@ -27,6 +27,23 @@ interface KnownDisagreement {
 }
 
 const KNOWN_DISAGREEMENTS: Record<string, KnownDisagreement> = {
+  cake_slope_by_rep: {
+    reason: "lme4 stops early (its max|grad| 0.39 warning); our ML deviance is 0.029 lower, so the conditional modes move by up to 2.4% of their conditional SD",
+    keys: ["ranef replicate/(Intercept)", "ranef replicate/temperature"],
+    check: (m, ref) => {
+      expect(m.objective).toBeLessThan(ref.objective - 0.02);
+      expect(boxed(ref.lme4_messages).some((s) => /failed to converge/.test(s))).toBe(true);
+    },
+  },
+  grouse_nested_location_brood: {
+    reason: "the LOCATION intercept is at the boundary: lme4's θ is exactly 0 (conditional SDs 0), ours is below isSingular's 1e-4 (conditional SDs ≤ 4e-5); the same singular verdict",
+    keys: ["condsd LOCATION/(Intercept)"],
+    check: (m, ref) => {
+      expect(m.singular && ref.singular).toBe(true);
+      expect(Math.max(...m.ranef.LOCATION!.condSD["(Intercept)"]!)).toBeLessThan(1e-4);
+      expect(m.objective).toBeLessThanOrEqual(ref.objective + 1e-3);
+    },
+  },
   cake_recipe_noint_vector: {
     reason: "lme4 stops 1.4e-4 short of the boundary θ₆ = 0 (src/fit/lmm: ours is the better optimum)",
     keys: ["singular"],
@@ -40,7 +57,7 @@ const KNOWN_DISAGREEMENTS: Record<string, KnownDisagreement> = {
   },
   cake_recipe_uncorr_vector: {
     reason: "(recipe || replicate): the intercept SD is unidentified next to the recipe block; lme4 stops at 0.05, ours 0.001 (src/fit/lmm: ours lower)",
-    keys: ["varcorr replicate/(Intercept)"],
+    keys: ["varcorr replicate/(Intercept)", "condsd replicate/(Intercept)"],
     check: (m, ref) => {
       // lme4 expands (recipe || replicate) to (1 | replicate) + (0 + recipe | replicate): the
       // intercept is in the span of the recipe indicators, so the criterion barely moves with it.
