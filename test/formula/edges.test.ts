@@ -134,3 +134,16 @@ describe("long formulas: near-linear and iterative", () => {
     expect(r.terms!.random).toHaveLength(1);
   });
 });
+
+describe("a top-level bar fits as lme4 fits it", () => {
+  it("lmer('Yield ~ 1 | Batch') is lme4's Dyestuff fit (the reference's REML criterion)", async () => {
+    const { lmer, readCsv } = await import("../../src/index.js");
+    const { readLme4Reference } = await import("../lme4-reference.js");
+    const ref = readLme4Reference("reference", "dyestuff_reml");
+    const m = lmer("Yield ~ 1 | Batch", readCsv(join(__dirname, "../fixtures/data/Dyestuff.csv")));
+    expect(m.objective).toBeLessThanOrEqual(ref.objective + 1e-3);
+    expect(Math.abs(m.objective - ref.objective)).toBeLessThan(1e-3);
+    expect(m.ngroups).toEqual({ Batch: 6 });
+    expect(Object.keys(m.fixef)).toEqual(["(Intercept)"]);
+  });
+});
