@@ -80,11 +80,6 @@ export function profiledDeviance(s: LmmState, n: number, p: number, ldW: number,
   return s.ldL2 - ldW + s.ldRX2 + nmp * (1 + Math.log((2 * Math.PI * s.prss) / nmp));
 }
 
-/** σ̂ at θ: √(r²/n) for ML, √(r²/(n − p)) for REML. */
-export function sigmaHat(s: LmmState, n: number, p: number, REML: boolean): number {
-  return Math.sqrt(s.prss / (REML ? n - p : n));
-}
-
 /** −2 log-likelihood at θ and a given σ, β profiled (lme4's devfun2 for LMMs):
  *  log det(LLᵀ) − Σ log w + r²/σ² + n log(2πσ²). */
 export function devianceAtSigma(s: LmmState, n: number, ldW: number, sigma: number): number {
