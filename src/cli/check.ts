@@ -6,6 +6,7 @@
  */
 import { closeSync, openSync, readSync } from "node:fs";
 import { checkFormula, deparse, type FormulaTerms } from "../formula/index.js";
+import { csvHeaderNames } from "../model/csv.js";
 import type { FormulaError } from "../../grammar/errors.js";
 
 const usage = `usage: mixed-models check "<formula>" [--data file.csv] [--json]
@@ -51,59 +52,25 @@ function readFirstLine(path: string): string {
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       const piece = chunk.subarray(0, n);
-      const nl = piece.indexOf(10);
+      // a line ends at \n, or at \r in a file with old Mac line ends, as read.csv reads it
+      const lf = piece.indexOf(10);
+      const cr = piece.indexOf(13);
+      const nl = lf >= 0 && cr >= 0 ? Math.min(lf, cr) : Math.max(lf, cr);
       if (nl >= 0) {
         parts.push(Buffer.from(piece.subarray(0, nl)));
         break;
       }
       parts.push(Buffer.from(piece));
     }
-    return Buffer.concat(parts).toString("utf8").replace(/^\uFEFF/, "").replace(/\r$/, "");
+    return Buffer.concat(parts).toString("utf8");
   } finally {
     closeSync(fd);
   }
 }
 
-/** The names in a CSV header line: comma-separated, optionally in double quotes with `""` for a quote. */
+/** The column names of a CSV header line, exactly as the model stage names them (src/model/csv.ts). */
 export function splitCsvHeader(line: string): string[] {
-  const names: string[] = [];
-  let i = 0;
-  for (;;) {
-    let name = "";
-    while (line[i] === " ") i++;
-    if (line[i] === '"') {
-      i++;
-      while (i < line.length) {
-        if (line[i] === '"' && line[i + 1] === '"') {
-          name += '"';
-          i += 2;
-        } else if (line[i] === '"') {
-          i++;
-          break;
-        } else name += line[i++];
-      }
-      while (i < line.length && line[i] !== ",") i++;
-    } else {
-      while (i < line.length && line[i] !== ",") name += line[i++];
-      name = name.trim();
-    }
-    names.push(name.trim());
-    if (i >= line.length) break;
-    i++; // the comma
-  }
-  return uniqueNames(names);
-}
-
-/** As the model stage names columns (src/model/csv.ts): empty → V<j>, repeats made unique as make.unique does. */
-function uniqueNames(header: string[]): string[] {
-  const seen = new Set<string>();
-  return header.map((h, j) => {
-    const base = h === "" ? `V${j + 1}` : h;
-    let name = base;
-    for (let k = 1; seen.has(name); k++) name = `${base}.${k}`;
-    seen.add(name);
-    return name;
-  });
+  return csvHeaderNames(line);
 }
 
 function describeTerms(t: FormulaTerms): string {

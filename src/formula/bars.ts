@@ -6,7 +6,7 @@
  * - `(x | a/b)` becomes `(x | b:a)` and `(x | a)`, in that order (lme4 puts the inner factor
  *   first; `a/b/c` gives `c:(b:a)`, `b:a`, `a`).
  */
-import type { BinaryNode, Expr, Span } from "../../grammar/ast.js";
+import { leftSpine, type BinaryNode, type Expr, type Span } from "../../grammar/ast.js";
 import { deparse } from "./deparse.js";
 import type { Term } from "./terms.js";
 
@@ -27,20 +27,29 @@ function barOf(e: Expr): FoundBar | null {
 }
 
 /** lme4's findbars (before expansion): every bar, left to right. */
-export function findBars(e: Expr): FoundBar[] {
+export function findBars(e: Expr, out: FoundBar[] = []): FoundBar[] {
   const found = barOf(e);
-  if (found) return [found];
+  if (found) {
+    out.push(found);
+    return out;
+  }
   switch (e.kind) {
     case "paren":
-      return findBars(e.inner);
+      return findBars(e.inner, out);
     case "unary":
-      return findBars(e.operand);
-    case "binary":
-      return [...findBars(e.left), ...findBars(e.right)];
+      return findBars(e.operand, out);
+    case "binary": {
+      // a chain of n terms is walked in a loop, not n calls deep
+      const { first, steps } = leftSpine(e, (b) => !barOf(b));
+      findBars(first, out);
+      for (const s of steps) findBars(s.right, out);
+      return out;
+    }
     case "call":
-      return e.args.flatMap(findBars);
+      for (const a of e.args) findBars(a, out);
+      return out;
     default:
-      return [];
+      return out;
   }
 }
 
@@ -57,11 +66,15 @@ export function noBars(e: Expr): Expr | null {
       return operand && (operand === e.operand ? e : { ...e, operand });
     }
     case "binary": {
-      const left = noBars(e.left);
-      const right = noBars(e.right);
-      if (!left) return right;
-      if (!right) return left;
-      return left === e.left && right === e.right ? e : { ...e, left, right };
+      // rebuilt bottom-up along the chain, in a loop (see findBars)
+      const { first, steps } = leftSpine(e, (b) => !barOf(b));
+      let acc = noBars(first);
+      for (const s of steps) {
+        const right = noBars(s.right);
+        if (!acc) acc = right;
+        else if (right) acc = acc === s.left && right === s.right ? s : { ...s, left: acc, right };
+      }
+      return acc;
     }
     default:
       return e;

@@ -118,28 +118,3 @@ export function sleepstudy(kind: "corr" | "uncorr" | "noDays"): ModelMatrices {
   return m;
 }
 
-export function dyestuff(): ModelMatrices {
-  const d = readColumns("Dyestuff.csv");
-  const n = d.Yield.length;
-  const m = assemble(num(d.Yield), [["(Intercept)", ones(n)]], [reMat("Batch", d.Batch, [["(Intercept)", ones(n)]], false, 0)]);
-  m.plan = { formula: "Yield ~ 1 + (1 | Batch)" } as ModelMatrices["plan"];
-  return m;
-}
-
-/** cbpp: cbind(incidence, size - incidence) ~ factor(period) + (1 | herd). */
-export function cbpp(): ModelMatrices {
-  const d = readColumns("cbpp.csv");
-  const n = d.herd.length;
-  const size = num(d.size);
-  const y = Float64Array.from(num(d.incidence), (v, i) => v / size[i]);
-  const period = d.period;
-  const dummy = (lev: string) => Float64Array.from(period, (v) => (v === lev ? 1 : 0));
-  const m = assemble(
-    y,
-    [["(Intercept)", ones(n)], ["factor(period)2", dummy("2")], ["factor(period)3", dummy("3")], ["factor(period)4", dummy("4")]],
-    [reMat("herd", d.herd, [["(Intercept)", ones(n)]], false, 0)],
-    size,
-  );
-  m.plan = { formula: "cbind(incidence, size - incidence) ~ factor(period) + (1 | herd)" } as ModelMatrices["plan"];
-  return m;
-}

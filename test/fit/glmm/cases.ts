@@ -11,25 +11,6 @@ import type { ConstructionPlan } from "../../../src/model/plan.js";
 
 const FIXTURES = fileURLToPath(new URL("../../fixtures/", import.meta.url));
 
-export interface Reference {
-  id: string;
-  nAGQ: number;
-  fixef: Record<string, number>;
-  stderr: Record<string, number>;
-  vcov: number[][];
-  theta: number | number[];
-  theta_names: string | string[];
-  objective: number;
-  lme4_deviance: number;
-  singular: boolean;
-  fitted_head: number[];
-  ranef: Record<string, { levels: string[]; modes: Record<string, number[]>; condsd: Record<string, number[]> }>;
-  varcorr: { group: string; var1: string | null; var2: string | null; vcov: number; sdcor: number | string }[];
-}
-
-export function readReference(id: string): Reference {
-  return JSON.parse(readFileSync(`${FIXTURES}reference/${id}.json`, "utf8")) as Reference;
-}
 
 /** Columns of a simple CSV (no embedded commas or quotes in these files). */
 function readColumns(file: string): Record<string, string[]> {

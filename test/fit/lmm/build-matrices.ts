@@ -8,34 +8,12 @@ import type { ConstructionPlan } from "../../../src/model/plan.js";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { ModelMatrices, ReMat } from "../../../src/model/matrices.js";
+import { boxed, readLme4Reference, type Lme4Reference } from "../../lme4-reference.js";
 
 const fixtures = fileURLToPath(new URL("../../fixtures/", import.meta.url));
 
-export interface Reference {
-  id: string;
-  data: string;
-  formula: string;
-  family: string;
-  REML: boolean;
-  nobs: number;
-  fixef: Record<string, number>;
-  stderr: Record<string, number>;
-  theta: number[] | number;
-  sigma: number;
-  varcorr: { group: string; var1: string | null; var2: string | null; vcov: number; sdcor: number }[];
-  objective: number;
-  singular: boolean;
-  lme4_messages: string[];
-  fitted_head: number[];
-  ranef: Record<string, { levels: string[]; modes: Record<string, number[]>; condsd: Record<string, number[]> }>;
-}
-
-export function readReference(id: string): Reference {
-  return JSON.parse(readFileSync(`${fixtures}reference/${id}.json`, "utf8")) as Reference;
-}
-
-export function referenceTheta(ref: Reference): number[] {
-  return Array.isArray(ref.theta) ? ref.theta : [ref.theta];
+export function referenceTheta(ref: Lme4Reference): number[] {
+  return boxed(ref.theta);
 }
 
 type Column = { numeric: true; values: number[] } | { numeric: false; values: string[] };
@@ -213,7 +191,7 @@ export const gaussianReferenceIds = Object.keys(caseOfReference);
 
 /** ModelMatrices for a reference case id (e.g. "sleepstudy_corr_reml"). */
 export function buildMatrices(referenceId: string): ModelMatrices {
-  const ref = readReference(referenceId);
+  const ref = readLme4Reference("reference", referenceId);
   const spec = cases[caseOfReference[referenceId]];
   const cols = readCsvColumns(ref.data);
   const y = Float64Array.from(num(cols[spec.response]));
