@@ -5,6 +5,7 @@
  */
 import type { Expr } from "../../grammar/ast.js";
 import type { FormulaTerms, RandomTerm, Term } from "../formula/terms.js";
+import { covarianceOfPlan, makeCovariance, thetaVectors, type CovarianceStructure } from "./covariance/index.js";
 import { ModelError } from "./errors.js";
 import { modelColumns, type CodedTerm, type VariableShape } from "./coding.js";
 import type { ModelFrame } from "./frame.js";
@@ -12,7 +13,6 @@ import type { CallParameters } from "./evaluate.js";
 import type {
   ColumnPlan,
   ConstructionPlan,
-  LambdaEntry,
   RandomTermPlan,
   ResponsePlan,
   VariablePlan,
@@ -55,11 +55,7 @@ export function buildPlan(
 
   const ngroups: Record<string, number> = {};
   for (const r of random) if (!(r.group in ngroups)) ngroups[r.group] = r.levels.length;
-  const theta = {
-    names: random.flatMap((r) => r.lambda.entries.map((e) => e.thetaName)),
-    start: random.flatMap((r) => r.lambda.entries.map((e) => (e.row === e.col ? 1 : 0))),
-    lower: random.flatMap((r) => r.lambda.entries.map((e) => e.lower)),
-  };
+  const theta = thetaVectors(random.map(covarianceOfPlan));
 
   return {
     formula,
@@ -170,40 +166,24 @@ function randomTermPlan(
   if (columns.length === 0) {
     throw new ModelError(`random term '${formula.slice(r.span.start, r.span.end)}' has no columns`);
   }
-  const p = columns.length;
-  const entries: LambdaEntry[] = [];
-  const name = (i: number) => columns[i]!.name;
   // lme4's expandDoubleVerts turns each piece of `(x || g)` into an ordinary bar, so a piece with
   // several columns (a factor: `(0 + f || g)`) still has a full lower-triangular block.
-  const correlated = r.correlated || p > 1;
-  if (correlated) {
-    // Column-major lower triangle (lme4 mkBlist / JSS 2015 eq. 14's Λ_i = T_i ⊗ I).
-    for (let j = 0; j < p; j++) {
-      for (let i = j; i < p; i++) {
-        entries.push({
-          row: i,
-          col: j,
-          thetaIndex: -1,
-          thetaName: i === j ? `${r.group.label}.${name(i)}` : `${r.group.label}.${name(i)}.${name(j)}`,
-          lower: i === j ? 0 : -Infinity,
-        });
-      }
-    }
-  } else {
-    for (let i = 0; i < p; i++) {
-      entries.push({ row: i, col: i, thetaIndex: -1, thetaName: `${r.group.label}.${name(i)}`, lower: 0 });
-    }
-  }
+  const structure: CovarianceStructure = r.correlated || columns.length > 1 ? "us" : "diag";
+  const hom = false;
+  // θ entries are numbered from 0 here; assignTheta moves them to the term's place in θ
+  const cov = makeCovariance({ structure, hom, group: r.group.label, columnNames: columns.map((c) => c.name), thetaOffset: 0 });
+  const p = columns.length;
   return {
     group: r.group.label,
     groupVariables: frame.groupVariables.get(r.group.label) ?? r.group.factors.map(label),
     varCorrName: r.group.label,
     levels: group.levels,
     columns,
-    correlated,
-    lambda: { size: p, shape: correlated ? "lower-triangular" : "diagonal", entries },
+    correlated: cov.shape === "lower-triangular",
+    covariance: { structure, hom },
+    lambda: { size: p, shape: cov.shape, entries: cov.planEntries() },
     thetaOffset: 0,
-    thetaCount: entries.length,
+    thetaCount: cov.thetaCount,
     source: formula.slice(r.span.start, r.span.end),
     expanded: `(${expandedLeft(r)} | ${r.group.label})`,
   };
@@ -243,7 +223,7 @@ function assignTheta(terms: RandomTermPlan[]): void {
   let offset = 0;
   for (const t of terms) {
     t.thetaOffset = offset;
-    t.lambda.entries.forEach((e, k) => (e.thetaIndex = offset + k));
+    for (const e of t.lambda.entries) if (e.thetaIndex >= 0) e.thetaIndex += offset;
     offset += t.thetaCount;
   }
 }

@@ -3,7 +3,7 @@
  * σ²·Λ_i Λ_iᵀ of its columns (JSS 2015 eq. 4: Σ_θ = σ² Λ_θ Λ_θᵀ), as standard deviations and
  * correlations, laid out as as.data.frame(VarCorr(m), order = "lower.tri").
  */
-import { lambdaBlock } from "./profile/re-layout.js";
+import { covarianceMatrix } from "../model/covariance/index.js";
 import type { ReMat } from "../model/matrices.js";
 
 export interface VarCorrRow {
@@ -29,17 +29,7 @@ export interface VarCorrBlock {
 
 export function varCorrBlocks(terms: ReMat[], theta: ArrayLike<number>, sigma: number): VarCorrBlock[] {
   return terms.map((term) => {
-    // Σ = σ² T Tᵀ for the term's block T (JSS 2015 eq. 4)
-    const T = lambdaBlock(term, theta);
-    const p = term.columnNames.length;
-    const s2 = sigma * sigma;
-    const cov = Array.from({ length: p }, (_, i) =>
-      Array.from({ length: p }, (__, j) => {
-        let s = 0;
-        for (let k = 0; k < p; k++) s += T[i * p + k] * T[j * p + k];
-        return s2 * s;
-      }),
-    );
+    const cov = covarianceMatrix(term.covariance, theta, sigma);
     const sd = cov.map((row, i) => Math.sqrt(row[i]));
     const corr = cov.map((row, i) => row.map((c, j) => (i === j ? 1 : c / (sd[i] * sd[j]))));
     return { group: term.varCorrName, names: term.columnNames.slice(), cov, sd, corr };

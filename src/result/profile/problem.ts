@@ -17,7 +17,8 @@ import { ghRule } from "../../fit/glmm/ghrule.js";
 import { DEFAULT_PIRLS_OPTIONS } from "../../fit/glmm/options.js";
 import { devianceAtSigma, lmmSystem, profiledDeviance } from "./lmm-deviance.js";
 import { minimize } from "./minimize.js";
-import { sdCorBounds, sdCorNames, sdCorToTheta, thetaToSdCor } from "./re-layout.js";
+import { sdCorBounds, sdCorToTheta, thetaToSdCor } from "../../model/covariance/index.js";
+import { sdCorNames } from "./re-layout.js";
 
 export interface ProfileProblem {
   /** `.sig01`, …, `.sigma` (LMM), then the fixed-effect names. */

@@ -3,6 +3,7 @@
  */
 import { expect } from "vitest";
 import type { FittedModel } from "../../../src/fit/fitted.js";
+import { covarianceMatrix } from "../../../src/model/covariance/index.js";
 import type { Reference } from "./cases.js";
 
 /** Variance–covariance entries of every term, σ²ΛΛᵀ from θ, in the order of lme4's
@@ -11,17 +12,8 @@ export function varianceComponents(fit: FittedModel): number[] {
   const out: number[] = [];
   for (const t of fit.matrices.reTerms) {
     const p = t.columnNames.length;
-    const L = new Float64Array(p * p);
-    let k = t.thetaOffset;
-    for (let j = 0; j < p; j++)
-      for (let i = j; i < p; i++) {
-        if (t.correlated || i === j) L[i + j * p] = fit.theta[k++];
-      }
-    const S = (i: number, j: number): number => {
-      let s = 0;
-      for (let c = 0; c < p; c++) s += L[i + c * p] * L[j + c * p];
-      return s * fit.sigma * fit.sigma;
-    };
+    const cov = covarianceMatrix(t.covariance, fit.theta, fit.sigma);
+    const S = (i: number, j: number): number => cov[i][j];
     // lme4's order="lower.tri": column-major lower triangle (diagonal at each column's start)
     for (let j = 0; j < p; j++) for (let i = j; i < p; i++) out.push(S(i, j));
   }

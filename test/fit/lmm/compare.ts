@@ -3,6 +3,7 @@
  */
 import { expect } from "vitest";
 import type { FittedModel } from "../../../src/fit/fitted.js";
+import { covarianceMatrix } from "../../../src/model/covariance/index.js";
 import type { Reference } from "./build-matrices.js";
 
 /** Per-term VarCorr rows (SDs and correlations) from θ and σ: Σ_k = σ² Λ_k Λ_kᵀ. */
@@ -11,15 +12,8 @@ function varCorrRows(fit: FittedModel): { group: string; var1: string; var2: str
   const s2 = fit.sigma ** 2;
   for (const t of fit.matrices.reTerms) {
     const p = t.columnNames.length;
-    const lam = new Float64Array(p * p);
-    let ti = t.thetaOffset;
-    for (let j = 0; j < p; j++)
-      for (let i = j; i < p; i++) if (t.correlated || i === j) lam[i + j * p] = fit.theta[ti++];
-    const cov = (i: number, j: number) => {
-      let v = 0;
-      for (let k = 0; k < p; k++) v += lam[i + k * p] * lam[j + k * p];
-      return v * s2;
-    };
+    const S = covarianceMatrix(t.covariance, fit.theta, 1);
+    const cov = (i: number, j: number) => S[i][j] * s2;
     // lme4's order = "lower.tri": variances then, per column, covariances below it
     for (let j = 0; j < p; j++) {
       rows.push({ group: t.varCorrName, var1: t.columnNames[j], var2: null, vcov: cov(j, j), sdcor: Math.sqrt(cov(j, j)) });
