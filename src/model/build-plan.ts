@@ -5,7 +5,7 @@
  */
 import type { Expr } from "../../grammar/ast.js";
 import type { FormulaTerms, RandomTerm, Term } from "../formula/terms.js";
-import { covarianceOfPlan, makeCovariance, thetaVectors, type CovarianceStructure } from "./covariance/index.js";
+import { covarianceOfPlan, DEFAULT_HOM, makeCovariance, thetaVectors, type CovarianceStructure } from "./covariance/index.js";
 import { ModelError } from "./errors.js";
 import { modelColumns, type CodedTerm, type VariableShape } from "./coding.js";
 import type { ModelFrame } from "./frame.js";
@@ -168,8 +168,9 @@ function randomTermPlan(
   }
   // lme4's expandDoubleVerts turns each piece of `(x || g)` into an ordinary bar, so a piece with
   // several columns (a factor: `(0 + f || g)`) still has a full lower-triangular block.
-  const structure: CovarianceStructure = r.correlated || columns.length > 1 ? "us" : "diag";
-  const hom = false;
+  const structure: CovarianceStructure = r.special?.structure ?? (r.correlated || columns.length > 1 ? "us" : "diag");
+  const hom = r.special?.hom ?? DEFAULT_HOM[structure];
+  if (structure === "ar1") checkAr1Columns(r, columns, formula);
   // θ entries are numbered from 0 here; assignTheta moves them to the term's place in θ
   const cov = makeCovariance({ structure, hom, group: r.group.label, columnNames: columns.map((c) => c.name), thetaOffset: 0 });
   const p = columns.length;
@@ -180,13 +181,34 @@ function randomTermPlan(
     levels: group.levels,
     columns,
     correlated: cov.shape === "lower-triangular",
-    covariance: { structure, hom },
+    covariance: { structure, hom, parameterNames: cov.names.slice() },
     lambda: { size: p, shape: cov.shape, entries: cov.planEntries() },
     thetaOffset: 0,
     thetaCount: cov.thetaCount,
     source: formula.slice(r.span.start, r.span.end),
-    expanded: `(${expandedLeft(r)} | ${r.group.label})`,
+    expanded: r.special ? `${structure}(${expandedLeft(r)} | ${r.group.label}${r.special.hom === null ? "" : `, hom = ${hom ? "TRUE" : "FALSE"}`})` : `(${expandedLeft(r)} | ${r.group.label})`,
   };
+}
+
+/**
+ * ar1's correlation ρ^|i−j| needs the columns in time order. The order is taken from one factor's
+ * levels (R's factor order: sorted, or as given by factor(x, levels = …)), so the term must be
+ * `ar1(0 + f | g)` with a single factor f: an intercept, a numeric column or several variables
+ * leave the order of the columns undefined.
+ */
+function checkAr1Columns(r: RandomTerm, columns: ColumnPlan[], formula: string): void {
+  const source = formula.slice(r.span.start, r.span.end);
+  const oneFactor = !r.intercept && r.terms.length === 1 && columns.every((c) => c.coding === "indicator" && c.pieces[0]!.variable === columns[0]!.pieces[0]!.variable);
+  if (oneFactor) return;
+  const why = r.intercept
+    ? "it has an intercept, so its first column is not a time point"
+    : r.terms.length !== 1
+      ? "it has several variables, so the order of its columns is not a time order"
+      : "its variable is not a factor, so there are no levels to give the time order";
+  throw new ModelError(
+    `ar1 term '${source}': ${why}; write ar1(0 + time | group) with time a factor whose levels are the time points in order (e.g. factor(visit))`,
+    r.group.label,
+  );
 }
 
 /** The bar's left side as lme4 would write it after expansion: `1`, `Days`, `0 + Days`. */

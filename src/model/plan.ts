@@ -98,7 +98,7 @@ export interface RandomTermPlan {
   correlated: boolean;
   /** lme4 2.0's covariance class of the term and its `hom` (one variance for all columns):
    *  `us` for `(x | g)` and `us(x | g)`, `diag` for `(x || g)`'s pieces and `diag(x | g)`. */
-  covariance: { structure: CovarianceStructure; hom: boolean };
+  covariance: { structure: CovarianceStructure; hom: boolean; parameterNames: string[] };
   /** The Λ block (p × p, repeated once per level: Λ is block diagonal). */
   lambda: { size: number; shape: "lower-triangular" | "diagonal"; entries: LambdaEntry[] };
   thetaOffset: number;

@@ -35,8 +35,9 @@ export function convergenceMessages(
   derivs: Derivatives | null,
   theta: ArrayLike<number>,
   lower: ArrayLike<number>,
+  upper?: ArrayLike<number>,
 ): string[] {
-  if (isSingular(theta, lower)) return [SINGULAR_MESSAGE];
+  if (isSingular(theta, lower, upper)) return [SINGULAR_MESSAGE];
   if (derivs === null) return [];
   const k = derivs.gradient.length;
   const out: string[] = [];

@@ -46,7 +46,7 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
     options.onProgress?.(evaluations, d);
     return d;
   };
-  const upper = new Float64Array(m.lower.length).fill(Infinity);
+  const upper = m.upper;
   // lme4's optwrap recomputes NLopt's initial steps from each start (the restart's too)
   const run = (x0: ArrayLike<number>) => bobyqa(f, x0, optimizerOptions(x0, m.lower, upper, options));
   let opt = run(lme4StartTheta(m));
@@ -61,8 +61,8 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   // lme4's checkConv (optimizeLmer, calc.derivs = TRUE): finite-difference gradient and Hessian of
   // the criterion over θ at the optimum, skipped for a singular fit. Its evaluations are not
   // counted, as lme4's feval does not count them.
-  const derivs = isSingular(theta, m.lower) ? null : deriv12((t) => guardedDeviance(devfun, t), theta, value);
-  const convMessages = convergenceMessages(derivs, theta, m.lower);
+  const derivs = isSingular(theta, m.lower, m.upper) ? null : deriv12((t) => guardedDeviance(devfun, t), theta, value);
+  const convMessages = convergenceMessages(derivs, theta, m.lower, m.upper);
   messages.push(...convMessages);
   const converged = opt.converged && convMessages.every((msg) => msg === SINGULAR_MESSAGE);
   sys.setTheta(theta).updateL();

@@ -10,7 +10,9 @@
  *   size                     p, the order of the block (the term's columns)
  *   thetaOffset, thetaCount  the term's slice θ[thetaOffset, thetaOffset + thetaCount)
  *   names, start,            per θ entry of the slice: lme4's name, the optimiser's start and its
- *     lower, upper             box (BOBYQA and Nelder–Mead keep θ inside it)
+ *     lower, upper             box (BOBYQA and Nelder–Mead keep θ inside it; a fit is singular when
+ *                              θ is within 1e-4 of a 0 bound or of either end of a finite range:
+ *                              src/fit/convergence/singular.ts)
  *   shape                    Λ_k's structural pattern: "diagonal" or "lower-triangular"
  *   fillLambda(θ, out, off)  Λ_k as p × p column-major (zeros above the diagonal) at out[off…];
  *                            called once per objective evaluation, so it must not allocate
@@ -19,7 +21,6 @@
  *                            orders them; σ is 1 for a family without a scale
  *   fromSdCor(pars, σ, out)  the inverse (setProfPar); false when pars are no covariance
  *   sdCorLower, sdCorUpper   the box on that scale (profiling and bootstrap)
- *   isSingular(θ, tol)       on the boundary of its parameter space (lme4 2.0 isSingular methods)
  *   planEntries()            the plan's description of Λ_k: one LambdaEntry per structurally
  *                            nonzero entry, with the θ entry it equals (−1 when it is a nonlinear
  *                            function of the slice) and a text saying what it is
@@ -51,7 +52,6 @@ export interface Covariance {
   fillLambda(theta: ArrayLike<number>, out: Float64Array, offset: number): void;
   toSdCor(theta: ArrayLike<number>, sigma: number, out: Float64Array): void;
   fromSdCor(pars: ArrayLike<number>, sigma: number, out: Float64Array): boolean;
-  isSingular(theta: ArrayLike<number>, tol: number): boolean;
   planEntries(): LambdaEntry[];
 }
 

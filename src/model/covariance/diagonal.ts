@@ -58,11 +58,6 @@ export class Diagonal implements Covariance {
     return true;
   }
 
-  isSingular(theta: ArrayLike<number>, tol: number): boolean {
-    for (let k = this.thetaOffset; k < this.thetaOffset + this.thetaCount; k++) if (theta[k] < tol) return true;
-    return false;
-  }
-
   planEntries(): LambdaEntry[] {
     return Array.from({ length: this.size }, (_, i) => {
       const k = this.hom ? 0 : i;

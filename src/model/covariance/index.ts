@@ -6,6 +6,7 @@ import type { ReMat } from "../matrices.js";
 import type { RandomTermPlan } from "../plan.js";
 import type { Covariance, CovarianceStructure } from "./covariance.js";
 import { Diagonal } from "./diagonal.js";
+import { Ar1, CompoundSymmetry } from "./structured.js";
 import { Unstructured } from "./unstructured.js";
 
 export type { Covariance, CovarianceStructure } from "./covariance.js";
@@ -24,15 +25,21 @@ export interface CovarianceSpec extends TermLabels {
   thetaOffset: number;
 }
 
+/** lme4 2.0's default `hom` per structure: diag and cs heterogeneous, ar1 homogeneous. */
+export const DEFAULT_HOM: Readonly<Record<CovarianceStructure, boolean>> = { us: false, diag: false, cs: false, ar1: true };
+
 /** The term type for a structure. */
 export function makeCovariance(spec: CovarianceSpec): Covariance {
+  const hom = spec.hom ?? DEFAULT_HOM[spec.structure];
   switch (spec.structure) {
     case "us":
       return new Unstructured(spec, spec.thetaOffset);
     case "diag":
-      return new Diagonal(spec, spec.thetaOffset, spec.hom ?? false);
-    default:
-      throw new Error(`internal: no covariance structure '${spec.structure}'`);
+      return new Diagonal(spec, spec.thetaOffset, hom);
+    case "cs":
+      return new CompoundSymmetry(spec, spec.thetaOffset, hom);
+    case "ar1":
+      return new Ar1(spec, spec.thetaOffset, hom);
   }
 }
 
@@ -93,7 +100,31 @@ export function sdCorBounds(m: Terms): { lower: Float64Array; upper: Float64Arra
   };
 }
 
-/** Some term on the boundary of its parameter space (lme4's isSingular). */
-export function anyTermSingular(m: Terms, theta: ArrayLike<number>, tol: number): boolean {
-  return m.reTerms.some((t) => t.covariance.isSingular(theta, tol));
+
+/**
+ * For a newcomer (the `check` and `plan` commands): what a structure assumes about the term's p
+ * columns, in words, and its parameters. Σ is the covariance of one level's p random effects.
+ */
+export function explainCovariance(structure: CovarianceStructure, hom: boolean, group: string): string[] {
+  const sds = hom ? `one standard deviation shared by all columns (hom = TRUE; θ: ${group}.*)` : `a standard deviation per column (hom = FALSE; θ: ${group}.<column>)`;
+  switch (structure) {
+    case "us":
+      return [
+        "us: unstructured — a variance per column and a correlation per pair of columns, p(p+1)/2 parameters",
+        "    (the same as (x | g); θ fills the lower triangle of the Cholesky factor Λ, Σ = σ²ΛΛᵀ)",
+      ];
+    case "diag":
+      return [`diag: independent effects — ${sds}, no correlations (as (x || g))`];
+    case "cs":
+      return [
+        `cs: compound symmetry — ${sds}`,
+        `    and one correlation ρ for every pair of columns, −1/(p−1) ≤ ρ ≤ 1 (θ: ${group}.rho)`,
+      ];
+    case "ar1":
+      return [
+        `ar1: first-order autoregressive — ${sds}`,
+        `    and correlation ρ^|i−j| between columns i and j, −1 ≤ ρ ≤ 1 (θ: ${group}.rho):`,
+        "    neighbouring columns correlate most; the columns are in the order of the factor's levels",
+      ];
+  }
 }

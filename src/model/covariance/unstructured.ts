@@ -90,12 +90,6 @@ export class Unstructured implements Covariance {
     return true;
   }
 
-  /** A diagonal of Λ_k at 0 (lme4's isSingular: θ entries with lower bound 0 below tol). */
-  isSingular(theta: ArrayLike<number>, tol: number): boolean {
-    for (let k = 0; k < this.thetaCount; k++) if (this.lower[k] === 0 && theta[this.thetaOffset + k] < tol) return true;
-    return false;
-  }
-
   planEntries(): LambdaEntry[] {
     const p = this.size;
     const out: LambdaEntry[] = [];
