@@ -267,7 +267,11 @@ function checkGroupingFactors(terms: RandomTermPlan[], n: number, family: string
       tooMany[0],
     );
   }
-  if (gaussian) {
+  // lme4 2.0 (R/modular.R lFormula): "If there is a covariance structure; ignore the check
+  // nobs.vs.nRE" — a structured Σ is identifiable beside σ² with one observation per effect.
+  // (A `||` piece is lme4's diag too, but lme4 2.0 only waives the check for a written special.)
+  const structured = terms.some((t) => t.covariance.structure !== "us" && !t.expanded.startsWith("("));
+  if (gaussian && !structured) {
     for (const t of terms) {
       const nRE = t.levels.length * t.columns.length;
       if (n <= nRE) {

@@ -3,7 +3,7 @@
  * σ²·Λ_i Λ_iᵀ of its columns (JSS 2015 eq. 4: Σ_θ = σ² Λ_θ Λ_θᵀ), as standard deviations and
  * correlations, laid out as as.data.frame(VarCorr(m), order = "lower.tri").
  */
-import { covarianceMatrix } from "../model/covariance/index.js";
+import { covarianceMatrix, type CovarianceStructure } from "../model/covariance/index.js";
 import type { ReMat } from "../model/matrices.js";
 
 export interface VarCorrRow {
@@ -20,6 +20,9 @@ export interface VarCorrRow {
 /** One term's covariance block: names, standard deviations and the correlation matrix. */
 export interface VarCorrBlock {
   group: string;
+  /** The term's covariance structure and `hom` (lme4 2.0's class; how print() lays it out). */
+  structure: CovarianceStructure;
+  hom: boolean;
   names: string[];
   /** p × p covariance, row-major. */
   cov: number[][];
@@ -32,7 +35,8 @@ export function varCorrBlocks(terms: ReMat[], theta: ArrayLike<number>, sigma: n
     const cov = covarianceMatrix(term.covariance, theta, sigma);
     const sd = cov.map((row, i) => Math.sqrt(row[i]));
     const corr = cov.map((row, i) => row.map((c, j) => (i === j ? 1 : c / (sd[i] * sd[j]))));
-    return { group: term.varCorrName, names: term.columnNames.slice(), cov, sd, corr };
+    const { structure, hom } = term.covariance;
+    return { group: term.varCorrName, structure, hom, names: term.columnNames.slice(), cov, sd, corr };
   });
 }
 
