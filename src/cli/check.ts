@@ -4,6 +4,7 @@
  * caret line under the characters it is about. With --data, only the CSV header is read, to check
  * the column names. Exit status: 0 valid, 1 invalid, 2 usage error.
  */
+import { DEFAULT_HOM, explainCovariance, type CovarianceStructure } from "../model/covariance/index.js";
 import { closeSync, openSync, readSync } from "node:fs";
 import { checkFormula, deparse, type FormulaTerms } from "../formula/index.js";
 import { csvHeaderNames } from "../model/csv.js";
@@ -73,6 +74,11 @@ export function splitCsvHeader(line: string): string[] {
   return csvHeaderNames(line);
 }
 
+/** `hom` as written, or the structure's default. */
+function homOf(s: { structure: CovarianceStructure; hom: boolean | null }): boolean {
+  return s.hom ?? DEFAULT_HOM[s.structure];
+}
+
 function describeTerms(t: FormulaTerms): string {
   const fixed = [...(t.fixed.intercept ? ["(Intercept)"] : []), ...t.fixed.terms.map((x) => x.label)];
   const lines = [
@@ -85,7 +91,9 @@ function describeTerms(t: FormulaTerms): string {
   t.random.forEach((r, i) => {
     const cols = [...(r.intercept ? ["(Intercept)"] : []), ...r.terms.map((x) => x.label)];
     const head = i === 0 ? "random:    " : "           ";
-    lines.push(`${head}${r.group.label}: ${cols.join(", ")}${r.correlated ? "" : "  (uncorrelated)"}`);
+    const special = r.special ? `  ${r.special.structure}(…, hom = ${homOf(r.special) ? "TRUE" : "FALSE"})` : "";
+    lines.push(`${head}${r.group.label}: ${cols.join(", ")}${r.correlated ? "" : "  (uncorrelated)"}${special}`);
+    if (r.special) lines.push(...explainCovariance(r.special.structure, homOf(r.special), r.group.label).map((l) => `             ${l}`));
   });
   return lines.join("\n") + "\n";
 }
@@ -102,6 +110,7 @@ function jsonOf(t: FormulaTerms | undefined, errors: FormulaError[]): string {
         terms: r.terms.map((x) => x.label),
         intercept: r.intercept,
         correlated: r.correlated,
+        ...(r.special ? { covariance: { structure: r.special.structure, hom: homOf(r.special) } } : {}),
       })),
       errors: errors.map((e) => ({ message: e.message, start: e.start, end: e.end, hint: e.hint ?? null })),
     },

@@ -4,25 +4,33 @@
  * - bars anywhere in the right-hand side are random terms, removed from the fixed part;
  * - `(x || g)` becomes `(1 | g) + (0 + x | g)`: one uncorrelated piece per term of `~ x`;
  * - `(x | a/b)` becomes `(x | b:a)` and `(x | a)`, in that order (lme4 puts the inner factor
- *   first; `a/b/c` gives `c:(b:a)`, `b:a`, `a`).
+ *   first; `a/b/c` gives `c:(b:a)`, `b:a`, `a`);
+ * - lme4 2.0's `us(x | g)`, `diag(x | g)`, `cs(x | g)`, `ar1(0 + f | g)` (with `hom = …`) are bars
+ *   whose call names the term's covariance structure (covstruct.ts).
  */
 import { leftSpine, type BinaryNode, type Expr, type Span } from "../../grammar/ast.js";
 import { deparse } from "./deparse.js";
+import { homArgument, isCovarianceSpecial, type CovarianceSpecial } from "./covstruct.js";
 import type { Term } from "./terms.js";
 
 export interface FoundBar {
   /** The `|` or `||` node. */
   bar: BinaryNode;
-  /** The text of the whole `( … )`, or of the bar itself when it has no parentheses. */
+  /** The text of the whole `( … )` or `us( … )`, or of the bar itself when it has no parentheses. */
   span: Span;
+  /** For `us(…)`, `diag(…)`, `cs(…)`, `ar1(…)`: the structure and `hom` as written (null: not given). */
+  special?: { structure: CovarianceSpecial; hom: boolean | null };
 }
 
 const isBarNode = (e: Expr): e is BinaryNode => e.kind === "binary" && (e.op === "|" || e.op === "||");
 
-/** lme4's isBar: a bar, or parentheses directly around one. */
+/** lme4's isBar: a bar, or parentheses directly around one, or a covariance special around one. */
 function barOf(e: Expr): FoundBar | null {
   if (isBarNode(e)) return { bar: e, span: { start: e.start, end: e.end } };
   if (e.kind === "paren" && isBarNode(e.inner)) return { bar: e.inner, span: { start: e.start, end: e.end } };
+  if (e.kind === "call" && isCovarianceSpecial(e.fn) && e.args.length > 0 && isBarNode(e.args[0]!) && !e.argNames?.[0]) {
+    return { bar: e.args[0], span: { start: e.start, end: e.end }, special: { structure: e.fn, hom: homArgument(e) ?? null } };
+  }
   return null;
 }
 

@@ -88,8 +88,9 @@ function randomTermsOf(found: FoundBar, options: FormulaTermsOptions, lhsNames: 
         ]
       : [{ intercept: enc.intercept, terms: enc.terms }];
   const correlated = bar.op === "|";
+  const special = found.special ? { special: { ...found.special } } : {};
   // lme4 expands `||` first, then `/` within each piece (expandDoubleVerts before expandSlash).
-  return pieces.flatMap((p) => groups.map((group) => ({ group, intercept: p.intercept, terms: p.terms, correlated, span: { ...span } })));
+  return pieces.flatMap((p) => groups.map((group) => ({ group, intercept: p.intercept, terms: p.terms, correlated, span: { ...span }, ...special })));
 }
 
 function termsOf(f: FormulaNode, source: string, options: FormulaTermsOptions, problems: FormulaProblem[]): FormulaTerms {

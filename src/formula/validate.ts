@@ -5,6 +5,7 @@
  * number ≥ 2, a formula operator inside a call, and — when the data's columns are known — an
  * unknown column, with the closest existing name suggested.
  */
+import { homArgument, isCovarianceSpecial } from "./covstruct.js";
 import { leftSpine, type BinaryNode, type CallNode, type Expr, type FormulaNode, type NameNode } from "../../grammar/ast.js";
 import type { FormulaProblem } from "../../grammar/errors.js";
 import { CONSTANT_NAMES, KNOWN_FUNCTIONS } from "./functions.js";
@@ -171,7 +172,41 @@ class Validator {
     }
   }
 
+  /**
+   * lme4 2.0's `us(x | g)`, `diag(x | g)`, `cs(x | g)`, `ar1(0 + f | g)`: a bar as the one
+   * positional argument (its parentheses are the call's), and `hom = TRUE | FALSE` except for us.
+   */
+  private checkSpecial(e: CallNode, w: Walk): void {
+    const at = (x: { start: number; end: number }, message: string, hint: string): void => {
+      this.problems.push({ message, start: x.start, end: x.end, hint });
+    };
+    const example = e.fn === "ar1" ? "ar1(0 + visit | subject)" : `${e.fn}(Days | Subject)`;
+    if (w.ctx !== "formula" || w.side !== "rhs" || w.inBar || w.call) {
+      return at({ start: e.start, end: e.start + e.fn.length }, `${e.fn}() gives a random-effect term a covariance structure and can only be a term of the formula`, `write it on its own: y ~ x + ${example}`);
+    }
+    const positional = e.args.filter((_, i) => !e.argNames?.[i]);
+    const bar = positional[0];
+    if (positional.length !== 1 || !bar || bar.kind !== "binary" || (bar.op !== "|" && bar.op !== "||")) {
+      return at(e, `${e.fn}() takes one random-effect term (terms | group)`, `e.g. ${example}`);
+    }
+    if (bar.op === "||") {
+      const [start, end] = this.operatorSpan(bar);
+      at({ start, end }, `'||' cannot be used inside ${e.fn}()`, `the structure says how the effects are correlated: write ${e.fn}(${this.text(bar.left)} | ${this.text(bar.right)})${e.fn === "us" ? ", or diag(… | …) for uncorrelated effects" : ""}`);
+    }
+    e.argNames?.forEach((name, i) => {
+      if (!name) return;
+      const arg = e.args[i]!;
+      if (name !== "hom" || e.fn === "us") {
+        at(arg, `${e.fn}() has no argument named '${name}'`, e.fn === "us" ? "us() has no arguments besides its term: an unstructured covariance has a variance per column" : "its one named argument is hom = TRUE | FALSE (one variance for every column, or one each)");
+      } else if (homArgument(e) === undefined) {
+        at(arg, `hom must be TRUE or FALSE, not '${this.text(arg)}'`, `e.g. ${e.fn}(… | …, hom = TRUE)`);
+      }
+    });
+    this.walk(bar, { ...w, inParens: true });
+  }
+
   private checkCall(e: CallNode, w: Walk): void {
+    if (isCovarianceSpecial(e.fn)) return this.checkSpecial(e, w);
     const sig = KNOWN_FUNCTIONS[e.fn];
     const fnEnd = e.start + e.fn.length;
     if (!sig) {

@@ -1,3 +1,4 @@
+import { makeCovariance, thetaVectors } from "../../src/model/covariance/index.js";
 import type { ConstructionPlan } from "../../src/model/plan.js";
 /**
  * Test helper: a FittedModel assembled from a reference file's numbers (lme4's own fit), so that
@@ -28,26 +29,16 @@ function termsOf(ref: Reference): ReMat[] {
     const columnNames: string[] = mine.filter((r) => r.var2 === null).map((r) => r.var1 as string);
     const correlated = mine.some((r) => r.var2 !== null);
     const group = varCorrName in ref.ngroups ? varCorrName : varCorrName.replace(/\.\d+$/, "");
-    const p = columnNames.length;
-    const thetaCount = correlated ? (p * (p + 1)) / 2 : p;
+    const covariance = makeCovariance({ structure: correlated ? "us" : "diag", group, columnNames, thetaOffset: offset });
     const term: ReMat = {
       group, varCorrName, levels: boxed(ref.ranef[group].levels), refs: new Int32Array(0),
-      columnNames, z: new Float64Array(0), correlated, thetaOffset: offset, thetaCount,
+      columnNames, z: new Float64Array(0), covariance,
     };
-    offset += thetaCount;
+    offset += covariance.thetaCount;
     return term;
   });
 }
 
-function lowerBounds(terms: ReMat[]): Float64Array {
-  const lower: number[] = [];
-  for (const t of terms) {
-    const p = t.columnNames.length;
-    if (!t.correlated) lower.push(...new Array(p).fill(0));
-    else for (let j = 0; j < p; j++) for (let i = j; i < p; i++) lower.push(i === j ? 0 : -Infinity);
-  }
-  return Float64Array.from(lower);
-}
 
 /** Level-major values of the given columns of a ranef table. */
 function levelMajor(table: Record<string, number[] | number>, columns: string[], nLevels: number): Float64Array {
@@ -74,7 +65,9 @@ export function referenceFit(ref: Reference, scaledResiduals?: number[]): Fitted
   const ngroups: Record<string, number> = ref.ngroups;
   const matrices: ModelMatrices = {
     n, y, X: new Float64Array(0), p, xNames, droppedX: [], weights: new Float64Array(n).fill(1),
-    offset: new Float64Array(n), reTerms: terms, theta0: new Float64Array(0), lower: lowerBounds(terms),
+    offset: new Float64Array(n), reTerms: terms, theta0: new Float64Array(0),
+    lower: Float64Array.from(thetaVectors(terms.map((t) => t.covariance)).lower),
+    upper: Float64Array.from(thetaVectors(terms.map((t) => t.covariance)).upper),
     thetaNames: boxed(ref.theta_names), ngroups, messages: [], plan: { formula: ref.formula } as unknown as ConstructionPlan,
   };
   return {
