@@ -4,7 +4,6 @@
  * (sd/cor, σ, β). Percentile intervals interpolate between order statistics on the normal scale
  * as boot::boot.ci(type = "perc") does (its norm.inter, Davison & Hinkley 1997 eq. 5.8).
  */
-import { makeFamily } from "../../fit/family/index.js";
 import type { FittedModel } from "../../fit/fitted.js";
 import { fitGlmm } from "../../fit/glmm/fit.js";
 import { fitLmm } from "../../fit/lmm/index.js";
@@ -38,7 +37,7 @@ export interface BootResult {
  *  parameters at sc = σ when the family has a scale, then σ, then β): every term's sd/cor, σ when
  *  estimated, then β. */
 export function bootStatistic(fit: FittedModel): Float64Array {
-  const sd = thetaToSdCor(fit.matrices, fit.theta, fit.isLmm ? fit.sigma : 1);
+  const sd = thetaToSdCor(fit.matrices, fit.theta, fit.hasScale ? fit.sigma : 1);
   return Float64Array.from([...sd, ...(fit.hasScale ? [fit.sigma] : []), ...fit.beta]);
 }
 
