@@ -30,6 +30,7 @@ import { conditionalVarianceBlocks } from "./cond-var.js";
 import {
   accumulateCrossProducts, allocateCrossProducts, allocateRowScratch, fixedBlock, type CrossProducts, type RowScratch,
 } from "./cross-products.js";
+import { criterionCoefficients, lambdaGradient, thetaGradient } from "./gradient.js";
 import { makeLambdaStore, setLambda, type LambdaStore } from "./lambda.js";
 import { solveBeta, solveU } from "./solve.js";
 import { analyzeStructure, type BlockStructure } from "./structure.js";
@@ -304,6 +305,15 @@ export class PlsSystem {
    *  conditional variances of b (condVar / postVar). Allocates; meant for after the fit. */
   conditionalVarianceBlocks(): Float64Array[] {
     return conditionalVarianceBlocks(this.structure, this.factor, this.lambda, this.matrices.reTerms);
+  }
+
+  /** The gradient over θ of the profiled LMM criterion (REML or ML) at the current factor
+   *  (after setTheta(θ).updateL()), analytically from the factor's selected inverse (gradient.ts). */
+  criterionGradient(REML: boolean, out: Float64Array = new Float64Array(this.nTheta)): Float64Array {
+    this.completeFactor();
+    const coef = criterionCoefficients(this.n, this.p, REML);
+    const g = lambdaGradient(this.structure, this.cross, this.lambda, this.factor, this.matrices.reTerms, coef);
+    return thetaGradient(this.matrices.reTerms, g, out);
   }
 
   /** (R_XᵀR_X)⁻¹ = L_XX⁻ᵀ L_XX⁻¹ (p × p, column-major); × σ² gives vcov(β). Allocates. */
