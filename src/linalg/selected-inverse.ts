@@ -21,10 +21,13 @@
  * The pattern is L's numerical nonzeros, and rows from `denseFrom` on count as nonzero in every
  * column. That matters where a structurally nonzero entry comes out exactly 0 by cancellation (a
  * balanced design's X columns): the recurrence needs S_j to be a clique of the symbolic pattern, and
- * such a zero would leave out an entry a later column reads.
+ * such a zero would leave out an entry a later column reads. `out` (n² doubles) is reused when given.
  */
-export function selectedInverse(l: Float64Array, n: number, loff = 0, ld = n, denseFrom = n): Float64Array {
-  const sig = new Float64Array(n * n);
+export function selectedInverse(
+  l: Float64Array, n: number, loff = 0, ld = n, denseFrom = n, out?: Float64Array,
+): Float64Array {
+  const sig = out ?? new Float64Array(n * n);
+  if (out) sig.fill(0, 0, n * n);
   // S_j as runs of consecutive rows [runStart, runEnd): a factor ordered for fill (supernodes,
   // a final clique) has long runs, and each run is a contiguous loop
   const runStart = new Int32Array(n);

@@ -12,7 +12,8 @@ import { NotPositiveDefiniteError } from "../../linalg/errors.js";
 import { makeDevfun, objective, type Devfun } from "./profiled-deviance.js";
 import { lmmResults } from "./results.js";
 import { lme4StartTheta } from "./start.js";
-import { deriv12 } from "../convergence/deriv12.js";
+import { deriv12, deriv12FromGradient } from "../convergence/deriv12.js";
+import { projectedBfgs } from "../optimize/projected-bfgs.js";
 import { convergenceMessages } from "../convergence/check-conv.js";
 import { isSingular, SINGULAR_MESSAGE } from "../convergence/singular.js";
 
@@ -27,6 +28,23 @@ export interface FitLmmOptions {
   rhoend?: number;
   ftolAbs?: number;
   maxEval?: number;
+  /** "bobyqa" (lme4's derivative-free path), "quasi-newton" (projected BFGS on the analytic
+   *  gradient, src/fit/pls/gradient.ts), or "auto" (default): quasi-Newton from
+   *  GRADIENT_OPTIMIZER_MIN_THETA θ entries on, where BOBYQA's O(nθ²) evaluations dominate and
+   *  following lme4's exact iterates matters less than reaching the optimum. */
+  optimizer?: "auto" | "bobyqa" | "quasi-newton";
+}
+
+/** From this many θ entries on, "auto" uses the gradient-based optimiser. Every case of the
+ *  reference corpora has at most 7 (they keep lme4's BOBYQA path and evaluation counts); kb07's
+ *  maximal model has 72 (BOBYQA: thousands of evaluations; quasi-Newton: ~230 and ~130 gradients). */
+export const GRADIENT_OPTIMIZER_MIN_THETA = 10;
+
+/** Which optimiser a fit with these options runs. */
+export function lmmOptimizer(nTheta: number, options: Pick<FitLmmOptions, "optimizer">): "bobyqa" | "quasi-newton" {
+  const o = options.optimizer ?? "auto";
+  if (o !== "auto") return o;
+  return nTheta >= GRADIENT_OPTIMIZER_MIN_THETA ? "quasi-newton" : "bobyqa";
 }
 
 /** lme4's optimizeLmer boundary.tol and its restart_edge step (btol). */
@@ -47,8 +65,13 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
     return d;
   };
   const upper = new Float64Array(m.lower.length).fill(Infinity);
+  const method = lmmOptimizer(m.lower.length, options);
   // lme4's optwrap recomputes NLopt's initial steps from each start (the restart's too)
-  const run = (x0: ArrayLike<number>) => bobyqa(f, x0, optimizerOptions(x0, m.lower, upper, options));
+  const run = method === "bobyqa"
+    ? (x0: ArrayLike<number>) => bobyqa(f, x0, optimizerOptions(x0, m.lower, upper, options))
+    : (x0: ArrayLike<number>) => projectedBfgs(
+      { value: f, gradient: (g) => devfun.system.criterionGradient(options.REML, g) }, x0, { lower: m.lower, maxIter: options.maxEval },
+    );
   let opt = run(lme4StartTheta(m));
   opt = restartFromEdge(devfun, m, opt, run);
   const theta = snapToBoundary(devfun, m, opt);
@@ -61,7 +84,14 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   // lme4's checkConv (optimizeLmer, calc.derivs = TRUE): finite-difference gradient and Hessian of
   // the criterion over θ at the optimum, skipped for a singular fit. Its evaluations are not
   // counted, as lme4's feval does not count them.
-  const derivs = isSingular(theta, m.lower) ? null : deriv12((t) => guardedDeviance(devfun, t), theta, value);
+  const derivs = isSingular(theta, m.lower)
+    ? null
+    : method === "bobyqa"
+      ? deriv12((t) => guardedDeviance(devfun, t), theta, value)
+      : deriv12FromGradient((t, g) => {
+        devfun(t);
+        devfun.system.criterionGradient(options.REML, g);
+      }, theta);
   const convMessages = convergenceMessages(derivs, theta, m.lower);
   messages.push(...convMessages);
   const converged = opt.converged && convMessages.every((msg) => msg === SINGULAR_MESSAGE);

@@ -39,6 +39,36 @@ import type { LambdaStore } from "./lambda.js";
 import type { BlockStructure } from "./structure.js";
 import type { Factor } from "./update-l.js";
 
+/** Buffers the gradient reuses from one call to the next (sized by the structure, allocated once). */
+export interface GradientWorkspace {
+  sig22: Float64Array;
+  sig11: Float64Array;
+  sig21: Float64Array;
+  /** Per-level V (pattern × p₁) and the first-term B entries of a trailing column. */
+  v: Float64Array;
+  bFirst: Float64Array;
+  bTrail: Float64Array;
+  bOwn: Float64Array;
+  bRest: Float64Array;
+  /** First-term level of each A₂₁ pattern position. */
+  levelOf: Int32Array;
+}
+
+export function allocateGradientWorkspace(s: BlockStructure): GradientWorkspace {
+  const { l1, p1, m, colPtr, rowIdx, byRowStart } = s;
+  let maxLen = 0;
+  for (let j = 0; j < l1; j++) maxLen = Math.max(maxLen, colPtr[j + 1] - colPtr[j]);
+  let maxRow = 0;
+  for (let r = 0; r < m; r++) maxRow = Math.max(maxRow, byRowStart[r + 1] - byRowStart[r]);
+  const levelOf = new Int32Array(rowIdx.length);
+  for (let j = 0; j < l1; j++) levelOf.fill(j, colPtr[j], colPtr[j + 1]);
+  return {
+    sig22: new Float64Array(m * m), sig11: new Float64Array(l1 * p1 * p1), sig21: new Float64Array(rowIdx.length * p1),
+    v: new Float64Array(maxLen * p1), bFirst: new Float64Array(maxRow * p1), bTrail: new Float64Array(m),
+    bOwn: new Float64Array(p1), bRest: new Float64Array(maxLen), levelOf,
+  };
+}
+
 /** Coefficients (a₁, a₂, a₃) of the criterion in the three log-determinants. */
 export function criterionCoefficients(n: number, p: number, REML: boolean): [number, number, number] {
   return REML ? [0, 1 - (n - p), n - p] : [1, -n, n];
@@ -47,22 +77,25 @@ export function criterionCoefficients(n: number, p: number, REML: boolean): [num
 /** Per term, ∂d/∂Λ_k[r, s] (p_k × p_k, column-major, lower triangle) at the current factor. */
 export function lambdaGradient(
   s: BlockStructure, a: CrossProducts, lam: LambdaStore, f: Factor, terms: ReMat[], coef: [number, number, number],
+  ws: GradientWorkspace,
 ): Float64Array[] {
   const { m, qRest } = s;
   // the X and y rows are dense: counted in the pattern even where an entry cancels to 0
-  const sig22 = selectedInverse(f.l22, m, 0, m, qRest);
+  const sig22 = symmetrize(selectedInverse(f.l22, m, 0, m, qRest, ws.sig22), m);
   const lowRank = new LowRank(s, f, coef);
   const grads = terms.map((t) => new Float64Array(t.columnNames.length ** 2));
   const sum = coef[0] + coef[1] + coef[2];
-  const firstTerm = firstTermInverse(s, f, sig22);
-  firstTermGradient(s, a, lam, sig22, firstTerm, lowRank, sum, grads[0]);
-  if (qRest > 0) laterTermsGradient(s, a, lam, sig22, firstTerm, lowRank, sum, terms, grads);
+  const firstTerm = firstTermInverse(s, f, sig22, ws);
+  firstTermGradient(s, a, lam, sig22, firstTerm, lowRank, sum, grads[0], ws);
+  if (qRest > 0) laterTermsGradient(s, a, lam, sig22, firstTerm, lowRank, sum, terms, grads, ws);
   return grads;
 }
 
-/** Σ₂₂ at (i, j) from the selected inverse's lower triangle. */
-function sig(sig22: Float64Array, m: number, i: number, j: number): number {
-  return i >= j ? sig22[i + j * m] : sig22[j + i * m];
+/** Copy the selected inverse's lower triangle into its upper one, so that row i of Σ₂₂ is the
+ *  contiguous column i. */
+function symmetrize(sig22: Float64Array, m: number): Float64Array {
+  for (let j = 0; j < m; j++) for (let i = j + 1; i < m; i++) sig22[j + i * m] = sig22[i + j * m];
+  return sig22;
 }
 
 /** Σ₁₁[j] (p₁ × p₁ per level, column-major) and Σ₂₁ on A₂₁'s pattern (nnz × p₁, row-major). */
@@ -71,30 +104,36 @@ interface FirstTermInverse {
   sig21: Float64Array;
 }
 
-function firstTermInverse(s: BlockStructure, f: Factor, sig22: Float64Array): FirstTermInverse {
+function firstTermInverse(s: BlockStructure, f: Factor, sig22: Float64Array, ws: GradientWorkspace): FirstTermInverse {
   const { l1, p1, colPtr, rowIdx, m } = s;
   const p1sq = p1 * p1;
-  const sig11 = new Float64Array(l1 * p1sq);
-  const sig21 = new Float64Array(rowIdx.length * p1);
+  const { sig11, sig21, v, bRest: row } = ws;
   for (let j = 0; j < l1; j++) {
     const x = invertLower(f.l11, p1, j * p1sq, p1);
     const q0 = colPtr[j];
     const len = colPtr[j + 1] - q0;
-    // V = L₂₁[S_j, j] X (len × p₁, row-major)
-    const v = new Float64Array(len * p1);
+    // V = L₂₁[S_j, j] X (len × p₁, column-major: each column a contiguous run for the products below)
     for (let e = 0; e < len; e++)
       for (let c = 0; c < p1; c++) {
         let acc = 0;
         for (let d = c; d < p1; d++) acc += f.l21[(q0 + e) * p1 + d] * x[d + c * p1];
-        v[e * p1 + c] = acc;
+        v[c * len + e] = acc;
       }
     // Σ₂₁[S_j, j] = −Σ₂₂[S_j, S_j] V
-    for (let e = 0; e < len; e++) {
-      const re = rowIdx[q0 + e];
-      for (let c = 0; c < p1; c++) {
-        let acc = 0;
-        for (let e2 = 0; e2 < len; e2++) acc += sig(sig22, m, re, rowIdx[q0 + e2]) * v[e2 * p1 + c];
-        sig21[(q0 + e) * p1 + c] = -acc;
+    const base = rowIdx[q0];
+    if (rowIdx[q0 + len - 1] - base === len - 1) negProductContiguous(sig22, m, base, len, v, p1, sig21, q0);
+    else {
+      // one gathered row of Σ₂₂ at a time
+      for (let e = 0; e < len; e++) {
+        const col = rowIdx[q0 + e] * m;
+        for (let e2 = 0; e2 < len; e2++) row[e2] = sig22[col + rowIdx[q0 + e2]];
+        const out = (q0 + e) * p1;
+        for (let c = 0; c < p1; c++) {
+          const vo = c * len;
+          let acc = 0;
+          for (let e2 = 0; e2 < len; e2++) acc += row[e2] * v[vo + e2];
+          sig21[out + c] = -acc;
+        }
       }
     }
     // Σ₁₁[j] = XᵀX − Vᵀ Σ₂₁[S_j, j]
@@ -102,11 +141,53 @@ function firstTermInverse(s: BlockStructure, f: Factor, sig22: Float64Array): Fi
       for (let d = 0; d < p1; d++) {
         let acc = 0;
         for (let r = Math.max(c, d); r < p1; r++) acc += x[r + c * p1] * x[r + d * p1];
-        for (let e = 0; e < len; e++) acc -= v[e * p1 + c] * sig21[(q0 + e) * p1 + d];
+        for (let e = 0; e < len; e++) acc -= v[c * len + e] * sig21[(q0 + e) * p1 + d];
         sig11[j * p1sq + c + d * p1] = acc;
       }
   }
   return { sig11, sig21 };
+}
+
+/** Σ₂₁ rows q0 … q0 + len − 1 = −Σ₂₂[S, S] V when S is the contiguous run base … base + len − 1:
+ *  four rows of Σ₂₂ (contiguous columns, Σ₂₂ being symmetric) per pass over each column of V. */
+function negProductContiguous(
+  sig22: Float64Array, m: number, base: number, len: number, v: Float64Array, p1: number, sig21: Float64Array, q0: number,
+): void {
+  let e = 0;
+  for (; e + 3 < len; e += 4) {
+    const r0 = (base + e) * m + base;
+    const r1 = r0 + m;
+    const r2 = r1 + m;
+    const r3 = r2 + m;
+    for (let c = 0; c < p1; c++) {
+      const vo = c * len;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let e2 = 0; e2 < len; e2++) {
+        const vv = v[vo + e2];
+        a0 += sig22[r0 + e2] * vv;
+        a1 += sig22[r1 + e2] * vv;
+        a2 += sig22[r2 + e2] * vv;
+        a3 += sig22[r3 + e2] * vv;
+      }
+      const out = (q0 + e) * p1 + c;
+      sig21[out] = -a0;
+      sig21[out + p1] = -a1;
+      sig21[out + 2 * p1] = -a2;
+      sig21[out + 3 * p1] = -a3;
+    }
+  }
+  for (; e < len; e++) {
+    const r0 = (base + e) * m + base;
+    for (let c = 0; c < p1; c++) {
+      const vo = c * len;
+      let a0 = 0;
+      for (let e2 = 0; e2 < len; e2++) a0 += sig22[r0 + e2] * v[vo + e2];
+      sig21[(q0 + e) * p1 + c] = -a0;
+    }
+  }
 }
 
 /**
@@ -159,7 +240,7 @@ class LowRank {
 /** First term: each level's columns of B and the rows of P in that level. */
 function firstTermGradient(
   s: BlockStructure, a: CrossProducts, lam: LambdaStore, sig22: Float64Array, inv: FirstTermInverse, lr: LowRank,
-  sum: number, grad: Float64Array,
+  sum: number, grad: Float64Array, ws: GradientWorkspace,
 ): void {
   const { l1, p1, colPtr, rowIdx, rLen, rLamPtr, qRest, m } = s;
   const L = lam.values;
@@ -171,8 +252,7 @@ function firstTermGradient(
     const q0 = colPtr[j];
     const q1 = colPtr[j + 1];
     const len = q1 - q0;
-    const bOwn = new Float64Array(p1);
-    const bRest = new Float64Array(len);
+    const { bOwn, bRest } = ws;
     for (let r = 0; r < p1; r++) {
       // column a = (j, r) of B = Λ̃ᵀA: own level rows, then the pattern's trailing rows
       for (let c = 0; c < p1; c++) {
@@ -193,7 +273,8 @@ function firstTermGradient(
         const e = len - R + x;
         let acc = 0;
         for (let c = 0; c < p1; c++) acc += sig21[(q0 + e) * p1 + c] * bOwn[c];
-        for (let e2 = 0; e2 < len; e2++) acc += sig(sig22, m, qRest + x, rowIdx[q0 + e2]) * bRest[e2];
+        const col = (qRest + x) * m;
+        for (let e2 = 0; e2 < len; e2++) acc += sig22[col + rowIdx[q0 + e2]] * bRest[e2];
         h[x] = acc;
       }
       const g = lr.weights(h);
@@ -213,18 +294,15 @@ function firstTermGradient(
  *  and over the trailing rows, then the rows of P in its level block. */
 function laterTermsGradient(
   s: BlockStructure, a: CrossProducts, lam: LambdaStore, sig22: Float64Array, inv: FirstTermInverse, lr: LowRank,
-  sum: number, terms: ReMat[], grads: Float64Array[],
+  sum: number, terms: ReMat[], grads: Float64Array[], ws: GradientWorkspace,
 ): void {
-  const { p1, qRest, m, rLen, rLamPtr, byRowStart, byRowPos, colPtr, levelStart } = s;
+  const { p1, qRest, m, rLen, rLamPtr, byRowStart, byRowPos, levelStart } = s;
   const L = lam.values;
   const lo = lam.offsets[0];
   const { sig21 } = inv;
   const R = lr.r;
   const a22 = a.a22;
-  // first-term level and start of a pattern position: a level's positions are contiguous
-  const levelOf = new Int32Array(s.rowIdx.length);
-  for (let j = 0; j + 1 < colPtr.length; j++) levelOf.fill(j, colPtr[j], colPtr[j + 1]);
-  const bTrail = new Float64Array(m);
+  const { levelOf, bTrail, bFirst } = ws;
   for (let k = 1; k < terms.length; k++) {
     const pk = terms[k].columnNames.length;
     for (let l = 0; l < terms[k].levels.length; l++) {
@@ -244,7 +322,6 @@ function laterTermsGradient(
         // first-term entries: B[(j, c), col] = Σ_{d ≥ c} Λ₁[d, c] A₂₁[col, (j, d)], at positions q
         const pStart = byRowStart[col];
         const pEnd = byRowStart[col + 1];
-        const bFirst = new Float64Array((pEnd - pStart) * p1);
         for (let w = pStart; w < pEnd; w++) {
           const q = byRowPos[w];
           for (let c = 0; c < p1; c++) {
@@ -256,7 +333,8 @@ function laterTermsGradient(
         // Σ row i times b, for the rows i of this level block and the R rows
         const rowTimesB = (i: number): number => {
           let acc = 0;
-          for (let t = 0; t < m; t++) if (bTrail[t] !== 0) acc += sig(sig22, m, i, t) * bTrail[t];
+          const col = i * m;
+          for (let t = 0; t < m; t++) acc += sig22[col + t] * bTrail[t];
           for (let w = pStart; w < pEnd; w++) {
             const q = byRowPos[w];
             // Σ₂₁[i, (j, c)] sits at the position of row i in level j's pattern
@@ -272,7 +350,7 @@ function laterTermsGradient(
         for (let sI = 0; sI < pk; sI++) {
           const i = t0 + sI;
           let corr = 0;
-          for (let x = 0; x < R; x++) corr += sig(sig22, m, i, qRest + x) * g[x];
+          for (let x = 0; x < R; x++) corr += sig22[i * m + qRest + x] * g[x];
           grads[k][r + sI * pk] += 2 * (sum * rowTimesB(i) - corr);
         }
       }
@@ -285,6 +363,8 @@ function positionOf(s: BlockStructure, j: number, i: number): number {
   const { colPtr, rowIdx } = s;
   let lo = colPtr[j];
   let hi = colPtr[j + 1];
+  // a level that meets every trailing row (crossed designs): the position is an offset
+  if (rowIdx[hi - 1] - rowIdx[lo] === hi - 1 - lo) return i >= rowIdx[lo] && i <= rowIdx[hi - 1] ? lo + i - rowIdx[lo] : -1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (rowIdx[mid] < i) lo = mid + 1;

@@ -30,7 +30,7 @@ import { conditionalVarianceBlocks } from "./cond-var.js";
 import {
   accumulateCrossProducts, allocateCrossProducts, allocateRowScratch, fixedBlock, type CrossProducts, type RowScratch,
 } from "./cross-products.js";
-import { criterionCoefficients, lambdaGradient, thetaGradient } from "./gradient.js";
+import { allocateGradientWorkspace, criterionCoefficients, lambdaGradient, thetaGradient, type GradientWorkspace } from "./gradient.js";
 import { makeLambdaStore, setLambda, type LambdaStore } from "./lambda.js";
 import { solveBeta, solveU } from "./solve.js";
 import { analyzeStructure, type BlockStructure } from "./structure.js";
@@ -88,6 +88,8 @@ export class PlsSystem {
   private readonly scratch: RowScratch;
   private readonly w: Float64Array;
   private readonly z: Float64Array;
+  /** Buffers of criterionGradient, allocated on its first call. */
+  private gradientWorkspace: GradientWorkspace | null = null;
   /** Σ log wᵢ, computed when first asked after the weights change (PIRLS never asks). */
   private sumLogW: number | null = null;
   /** The cross-products lack their [X, y]ᵀW[X, y] block (setWeightsAndResponseForU). */
@@ -312,7 +314,8 @@ export class PlsSystem {
   criterionGradient(REML: boolean, out: Float64Array = new Float64Array(this.nTheta)): Float64Array {
     this.completeFactor();
     const coef = criterionCoefficients(this.n, this.p, REML);
-    const g = lambdaGradient(this.structure, this.cross, this.lambda, this.factor, this.matrices.reTerms, coef);
+    this.gradientWorkspace ??= allocateGradientWorkspace(this.structure);
+    const g = lambdaGradient(this.structure, this.cross, this.lambda, this.factor, this.matrices.reTerms, coef, this.gradientWorkspace);
     return thetaGradient(this.matrices.reTerms, g, out);
   }
 
