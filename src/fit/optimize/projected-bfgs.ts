@@ -90,13 +90,17 @@ export function projectedBfgs(fg: ObjectiveWithGradient, x0: ArrayLike<number>, 
     }
     direction(H, g, active, d);
     let slope = 0;
-    for (let i = 0; i < n; i++) slope += g[i] * d[i];
+    for (let i = 0; i < n; i++) if (!active[i]) slope += g[i] * d[i];
     if (!(slope < 0)) {
       // not a descent direction (H lost positive definiteness on the free set): steepest descent
       resetIdentity(H);
       scaled = false;
-      for (let i = 0; i < n; i++) d[i] = active[i] ? 0 : -g[i];
+      for (let i = 0; i < n; i++) d[i] = -g[i];
     }
+    // the ε-active coordinates move onto their bound at α = 1 (Bertsekas' diagonal scaling there:
+    // a step that reaches the bound), which the free coordinates' quasi-Newton step does not
+    // involve; held in place instead, one creeping towards 0 stalls the run above the optimum
+    for (let i = 0; i < n; i++) if (active[i]) d[i] = (g[i] > 0 ? lower[i] : upper[i]) - x[i];
     // backtracking along the projected path
     let alpha = 1;
     let fNew = Infinity;
