@@ -6,9 +6,12 @@ export { parseFormula, checkFormula, formulaTerms, deparse, FormulaError } from 
 export type { FormulaTerms, RandomTerm, Term, FixedPart, CheckResult, FormulaTermsOptions } from "./formula/index.js";
 export { compileModel, readCsv, parseCsv, ModelError } from "./model/index.js";
 export type { CompileOptions, DataInput, DataTable, ModelMatrices, ReMat } from "./model/index.js";
+export type { Covariance, CovarianceStructure } from "./model/covariance/index.js";
 export type { FittedModel, FamilyName } from "./fit/fitted.js";
 export { lmer, type LmerOptions } from "./lmer.js";
-export { glmer, type GlmerOptions } from "./glmer.js";
+export { glmer, glmerNb, type GlmerOptions } from "./glmer.js";
+export type { OptimizerStage } from "./fit/fitted.js";
+export type { FamilySpec } from "./fit/family/index.js";
 export { MixedModel, type ModelInfo } from "./result/model.js";
 export type { VarCorrRow } from "./result/varcorr.js";
 export type { RanefTable } from "./result/ranef.js";
@@ -24,3 +27,39 @@ export { profile, type Profile, type ProfileOptions } from "./result/profile/ind
 export { plotSvg, PLOT_KINDS, type PlotKind, type PlotOptions } from "./result/plot/index.js";
 export { progressReporter, type ProgressEvent, type OnProgress } from "./result/progress.js";
 export { planModel, describePlan } from "./model/index.js";
+
+// Inference: denominator df (Satterthwaite, Kenward–Roger), coefficient tests, R², ICC, tidiers.
+export {
+  parseDdf, contrastT, contrastF, vcovBeta, coefficients, r2, icc, tidy, glance, augment, InferenceError, KenwardRogerError,
+  ptTwoSided, pfUpper, qt,
+  type DdfMethod, type TTest, type FTest, type CoefficientRow, type CoefficientsOptions, type R2, type ICC, type TidyRow,
+  type TidyOptions, type GlanceRow, type AugmentRow,
+} from "./result/inference/index.js";
+
+// One model's F-test table (lmerTest), marginal means and their comparisons (emmeans), Tukey's distribution.
+export { anovaTable, formatAnovaTable, type AnovaTable, type AnovaTableRow, type AnovaTableOptions } from "./result/inference/anova-table.js";
+export { termHypotheses, type AnovaType, type TermHypothesis } from "./result/inference/type-contrasts.js";
+export {
+  emmeans,
+  pairs,
+  formatEmmeans,
+  formatContrasts,
+  type Emmeans,
+  type EmmeansOptions,
+  type EmmeansRow,
+  type EmmContrasts,
+  type ContrastRow,
+  type PairsOptions,
+  type PAdjust,
+} from "./result/inference/emmeans.js";
+export { ptukey, qtukey } from "./result/inference/ptukey.js";
+
+// Errors: every error thrown on purpose is a MixedModelsError; each stage has its subclass.
+export { MixedModelsError, FitError } from "./errors.js";
+export { LmmError } from "./fit/lmm/index.js";
+export { GlmmError } from "./fit/glmm/index.js";
+export { FamilyError } from "./fit/family/index.js";
+export { OptimizerError } from "./fit/optimize/index.js";
+export { NoRandomEffectsError, TrailingBlockTooLargeError } from "./fit/pls/index.js";
+export { NotPositiveDefiniteError } from "./linalg/index.js";
+export { PlotError } from "./result/plot/index.js";

@@ -2,7 +2,10 @@
  * ModelMatrices: the model stage's output and the fit stage's only input. Produced by executing a
  * construction plan over a data set (src/model/), consumed by src/fit/.
  */
+import type { Covariance } from "./covariance/covariance.js";
 import type { ConstructionPlan } from "./plan.js";
+import type { DataTable } from "./data.js";
+import type { ModelFrame } from "./frame.js";
 
 /**
  * One random-effects term in the compact form MixedModels.jl calls a ReMat: the grouping factor's
@@ -23,13 +26,9 @@ export interface ReMat {
   columnNames: string[];
   /** Row-major n × p values: row i is z[i*p .. i*p + p). */
   z: Float64Array;
-  /** Whether Λ's p × p block is a full lower triangle (true) or diagonal (false; p is then 1 for
-   *  lme4's `||` expansion, but a diagonal block of any p is allowed). */
-  correlated: boolean;
-  /** Where this term's θ entries start in the model's θ, and how many there are
-   *  (p(p+1)/2 when correlated, p when not). */
-  thetaOffset: number;
-  thetaCount: number;
+  /** The term's parameterisation: its slice of θ, θ's bounds, θ → Λ's p × p block, θ ↔ sd/cor
+   *  (src/model/covariance/). */
+  covariance: Covariance;
 }
 
 export interface ModelMatrices {
@@ -59,6 +58,8 @@ export interface ModelMatrices {
    *  `Subject.Days.(Intercept)`, `Subject.Days`), each block in column-major lower-triangle order. */
   theta0: Float64Array;
   lower: Float64Array;
+  /** Upper bounds of θ: Infinity except for the correlations of cs and ar1 terms. */
+  upper: Float64Array;
   thetaNames: string[];
   /** Number of grouping-factor levels per distinct group name (lme4's ngrps). */
   ngroups: Record<string, number>;
@@ -69,4 +70,10 @@ export interface ModelMatrices {
   /** 0-based data row of each observation used (rows with missing values are absent), for
    *  lining fitted values up with the caller's data. */
   rows?: Int32Array;
+  /** The model frame the matrices were executed from (R's model.frame(m)): every formula variable
+   *  evaluated on the rows used. Type III hypotheses (lmerTest's get_rdX) are built from it. */
+  frame?: ModelFrame;
+  /** The data the model was compiled from (all rows; `rows` says which were used). emmeans'
+   *  reference grid takes covariate means and factor levels from it. */
+  data?: DataTable;
 }

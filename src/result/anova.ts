@@ -4,16 +4,17 @@
  * models are ordered by their number of parameters (stable), and each row is compared with the one
  * before it: χ² = 2·max(0, Δ log L) on Δnpar degrees of freedom (Wilks 1938).
  */
-import type { FittedModel } from "../fit/fitted.js";
+import { parameterCount, type FittedModel } from "../fit/fitted.js";
 import { fitLmm } from "../fit/lmm/index.js";
 import { pchisqUpper } from "./confint/distributions.js";
 import { lmeDeparsedFormula, rDeparsedFormula } from "./formula-text.js";
 import { MixedModel } from "./model.js";
-import { isLinearMixedModel } from "./profile/problem.js";
-import { formatNumbers, formatPval, roundR, zapsmall } from "./rformat.js";
+import { formatNumbers, formatPval, roundR, zapsmall } from "../rformat.js";
 import { printCharMatrix } from "./rprint.js";
+import { MixedModelsError } from "../errors.js";
+import { anovaTable, type AnovaTable, type AnovaTableOptions } from "./inference/anova-table.js";
 
-export class AnovaError extends Error {
+export class AnovaError extends MixedModelsError {
   constructor(message: string) {
     super(message);
     this.name = "AnovaError";
@@ -50,12 +51,11 @@ export interface AnovaResult {
 type AnovaModel = MixedModel | FittedModel;
 
 function nparOf(fit: FittedModel): number {
-  const useScale = !(fit.family === "binomial" || fit.family === "poisson");
-  return fit.matrices.p + fit.theta.length + (useScale ? 1 : 0);
+  return parameterCount(fit);
 }
 
 function refitML(fit: FittedModel): FittedModel {
-  return isLinearMixedModel(fit) && fit.REML ? fitLmm(fit.matrices, { REML: false }) : fit;
+  return fit.isLmm && fit.REML ? fitLmm(fit.matrices, { REML: false }) : fit;
 }
 
 function sameRows(fits: FittedModel[], infos: (MixedModel | null)[]): void {
@@ -74,9 +74,27 @@ function sameRows(fits: FittedModel[], infos: (MixedModel | null)[]): void {
 
 /**
  * anova(...models): pass models as arguments (named MODEL1, MODEL2, … as R names unnamed ones) or
- * one record `{ fm0, fm1 }` to name them.
+ * one record `{ fm0, fm1 }` to name them. anova(m) or anova(m, { type, ddf }) on one linear mixed
+ * model is lmerTest's table of F tests instead (src/result/inference/anova-table.ts).
  */
-export function anova(...args: (AnovaModel | Record<string, AnovaModel>)[]): AnovaResult {
+export function anova(model: MixedModel, options?: AnovaTableOptions): AnovaTable;
+export function anova(...args: (AnovaModel | Record<string, AnovaModel>)[]): AnovaResult;
+export function anova(...args: (AnovaModel | Record<string, AnovaModel> | AnovaTableOptions | undefined)[]): AnovaResult | AnovaTable {
+  const [first, second] = args;
+  if (first instanceof MixedModel && (args.length === 1 || (args.length === 2 && isOptions(second)))) {
+    return anovaTable(first, second as AnovaTableOptions | undefined);
+  }
+  return compareModels(args as (AnovaModel | Record<string, AnovaModel>)[]);
+}
+
+/** A plain options record (or undefined), not models to compare. */
+function isOptions(x: unknown): boolean {
+  if (x === undefined) return true;
+  if (x === null || typeof x !== "object" || x instanceof MixedModel || isFitted(x)) return false;
+  return Object.values(x).every((v) => !(v instanceof MixedModel) && !isFitted(v));
+}
+
+function compareModels(args: (AnovaModel | Record<string, AnovaModel>)[]): AnovaResult {
   const entries: [string, AnovaModel][] = [];
   for (const a of args) {
     if (a instanceof MixedModel || isFitted(a)) entries.push([`MODEL${entries.length + 1}`, a]);
@@ -86,7 +104,7 @@ export function anova(...args: (AnovaModel | Record<string, AnovaModel>)[]): Ano
   const infos = entries.map(([, m]) => (m instanceof MixedModel ? m : null));
   const original = entries.map(([, m]) => (m instanceof MixedModel ? m.fit : m));
   sameRows(original, infos);
-  const refitted = original.some((f) => isLinearMixedModel(f) && f.REML);
+  const refitted = original.some((f) => f.isLmm && f.REML);
   const fits = original.map(refitML);
   const order = fits.map((f, i) => i).sort((a, b) => nparOf(fits[a]) - nparOf(fits[b]) || a - b);
   const rows: AnovaRow[] = [];

@@ -2,7 +2,6 @@
  * The text of lme4's print(summary(m)) (lme4 R/lmer.R: print.summary.merMod and its .prt.*
  * helpers, formatVC; stats::printCoefmat), rebuilt from a fit's numbers with R's formatting rules.
  */
-import type { FamilyName } from "../fit/fitted.js";
 import {
   formatNumber,
   formatNumbers,
@@ -10,7 +9,7 @@ import {
   quantile7,
   roundR,
   zapsmall,
-} from "./rformat.js";
+} from "../rformat.js";
 import { R_WIDTH, abbreviate, catFill, deparseLines, printCharMatrix, printNamedVector, strwrap } from "./rprint.js";
 import type { VarCorrBlock } from "./varcorr.js";
 
@@ -21,7 +20,8 @@ const COR_MAX = 12;
 const SIGNIF_LEGEND = "0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1";
 
 export interface SummaryInput {
-  family: FamilyName;
+  /** R's family()$family ("binomial", "Negative Binomial(2.4098)"). */
+  family: string;
   link: string;
   isGLMM: boolean;
   REML: boolean;
@@ -56,6 +56,20 @@ export interface SummaryInput {
   optimizer: string;
   /** lme4's convergence-check messages (singular fit, gradient), without trailing newlines. */
   messages: string[];
+  /** lmerTest's summary(m, ddf): t tests with denominator df replace lme4's plain t values (the
+   *  title names the method, the class is lmerModLmerTest). Kenward–Roger's SEs are from Φ_A. */
+  tests?: CoefTests;
+  /** Wald z tests for a linear mixed model (ddf "Wald"): the z value and Pr(>|z|) columns lme4
+   *  prints for a GLMM. */
+  zTests?: boolean;
+}
+
+/** The columns lmerTest adds (its get_coefmat). */
+export interface CoefTests {
+  method: "Satterthwaite" | "Kenward-Roger";
+  stderr: number[];
+  df: number[];
+  p: number[];
 }
 
 /** lme4's methTitle(). */
@@ -75,8 +89,9 @@ export function methodTitle(s: Pick<SummaryInput, "isGLMM" | "REML" | "nAGQ">): 
 
 /** .prt.methTit: the title with the class, wrapped when wider than the console. */
 function printTitle(s: SummaryInput): string {
-  const title = methodTitle(s);
-  const cls = s.isGLMM ? "glmerMod" : "lmerMod";
+  // lmerTest's summary: methTitle gets ". t-tests use <method>'s method", objClass its own class
+  const title = methodTitle(s) + (s.tests ? `. t-tests use ${s.tests.method}'s method` : "");
+  const cls = s.tests ? "lmerModLmerTest" : s.isGLMM ? "glmerMod" : "lmerMod";
   if (title.length + 5 + cls.length > R_WIDTH) {
     return catFill([...strwrap(title, R_WIDTH - 2, 2), " [", cls, "]"], "");
   }
@@ -117,7 +132,10 @@ function printResiduals(s: SummaryInput): string {
 }
 
 /** lme4's formatVC(varcor, digits, comp): comp = c("Variance", "Std.Dev.") in summary(),
- *  "Std.Dev." alone in print(). */
+ *  "Std.Dev." alone in print(). lme4 2.0's structured terms follow reformulas::formatVC (the
+ *  conventions of glmmTMB): a diag term shows no correlations; a cs or ar1 term shows its one ρ as
+ *  `0.45 (cs)` / `0.45 (ar1)` on its first row; a homogeneous ar1 or cs term shows its one
+ *  standard deviation (get_sd.vcmat_ar1, get_sd.vcmat_homcs). */
 export function formatVC(
   blocks: VarCorrBlock[],
   sigma: number,
@@ -128,8 +146,10 @@ export function formatVC(
   const sds: number[] = [];
   const groups: string[] = [];
   const names: string[] = [];
+  const oneSd = (b: VarCorrBlock) => b.hom && (b.structure === "ar1" || b.structure === "cs");
   for (const b of blocks) {
-    b.sd.forEach((sd, i) => {
+    const shown = oneSd(b) ? b.sd.slice(0, 1) : b.sd;
+    shown.forEach((sd, i) => {
       sds.push(sd);
       groups.push(i === 0 ? b.group : "");
       names.push(b.names[i]);
@@ -147,23 +167,24 @@ export function formatVC(
   const stddevs = formatNumbers(sds, digits);
   const colNames = ["Groups", "Name", ...(withVariance ? ["Variance"] : []), "Std.Dev."];
   const cells = sds.map((_, r) => [groups[r], names[r], ...(withVariance ? [variances[r]] : []), stddevs[r]]);
-  const maxlen = Math.max(...blocks.map((b) => b.names.length), useScale ? 1 : 0);
-  if (maxlen > 1) {
-    const dig = Math.max(2, digits - 2);
-    const corrRows: string[][] = [];
-    for (const b of blocks) {
-      const p = b.names.length;
-      const flat = b.corr.flatMap((row) => row.map((c) => roundR(c, dig)));
-      const f = formatNumbers(flat, 7, dig);
-      for (let i = 0; i < p; i++) {
-        const row: string[] = [];
-        for (let j = 0; j < maxlen - 1; j++) row.push(j < i ? f[i * p + j] : "");
-        corrRows.push(row);
-      }
+  const dig = Math.max(2, digits - 2);
+  // correlation cells per block (rows as shown), and how many columns each needs
+  const corrCells = blocks.map((b): string[][] => {
+    const p = b.names.length;
+    if (b.structure === "diag" || p < 2) return Array.from({ length: oneSd(b) ? 1 : p }, () => []);
+    if (b.structure === "cs" || b.structure === "ar1") {
+      const rho = formatNumbers([roundR(b.corr[1][0], dig)], 7, dig)[0];
+      return Array.from({ length: oneSd(b) ? 1 : p }, (_, i) => (i === 0 ? [`${rho} (${b.structure})`] : []));
     }
-    while (corrRows.length < cells.length) corrRows.push(new Array<string>(maxlen - 1).fill(""));
+    const f = formatNumbers(b.corr.flatMap((row) => row.map((c) => roundR(c, dig))), 7, dig);
+    return Array.from({ length: p }, (_, i) => Array.from({ length: i }, (__, j) => f[i * p + j]));
+  });
+  const ncol = Math.max(0, ...blocks.map((b) => (b.structure === "us" ? b.names.length - 1 : b.structure === "diag" ? 0 : Math.min(1, b.names.length - 1))));
+  if (ncol > 0) {
+    const corrRows = corrCells.flat().map((row) => [...row, ...new Array<string>(ncol - row.length).fill("")]);
+    while (corrRows.length < cells.length) corrRows.push(new Array<string>(ncol).fill(""));
     cells.forEach((row, r) => row.push(...corrRows[r]));
-    colNames.push("Corr", ...new Array<string>(maxlen - 2).fill(""));
+    colNames.push("Corr", ...new Array<string>(ncol - 1).fill(""));
   }
   return printCharMatrix({ rowNames: cells.map(() => ""), colNames, cells }, false);
 }
@@ -193,11 +214,14 @@ export function printCoefTable(
   withP: boolean,
   statName: "t value" | "z value" = withP ? "z value" : "t value",
   digits = SUMMARY_DIGITS,
+  withDf?: { df: number[]; p: number[] },
 ): string {
   const p = names.length;
   const stat = est.map((b, i) => b / se[i]);
   const digTst = Math.max(1, Math.min(5, digits - 1));
-  const coefSe = [...est, ...se];
+  // printCoefmat's cs.ind is every column before the statistic: with lmerTest's df column that is
+  // Estimate, Std. Error and df, formatted together
+  const coefSe = [...est, ...se, ...(withDf ? withDf.df : [])];
   const acs = coefSe.map(Math.abs).filter((a) => Number.isFinite(a) && a !== 0);
   const digmin = acs.length ? [Math.min(...acs), Math.max(...acs)].map((a) => 1 + Math.floor(Math.log10(a))) : [1];
   const roundTo = Math.max(1, ...digmin.map((d) => digits - d));
@@ -220,13 +244,13 @@ export function printCoefTable(
     stat.map((t) => roundR(t, digTst)),
     digits,
   );
-  const colNames = ["Estimate", "Std. Error", statName];
-  const cells = names.map((_, i) => [cs[i], cs[p + i], ts[i]]);
+  const colNames = withDf ? ["Estimate", "Std. Error", "df", statName] : ["Estimate", "Std. Error", statName];
+  const cells = names.map((_, i) => (withDf ? [cs[i], cs[p + i], cs[2 * p + i], ts[i]] : [cs[i], cs[p + i], ts[i]]));
   let legend = "";
-  if (withP) {
-    const pv = stat.map((z) => 2 * normalUpperTail(Math.abs(z)));
+  if (withP || withDf) {
+    const pv = withDf ? withDf.p : stat.map((z) => 2 * normalUpperTail(Math.abs(z)));
     const pf = formatPval(pv, digTst);
-    colNames.push("Pr(>|z|)");
+    colNames.push(withDf ? "Pr(>|t|)" : "Pr(>|z|)");
     cells.forEach((row, i) => row.push(pf[i]));
     if (pv.some((x) => x < 0.1)) {
       const st = pv.map(stars);
@@ -327,9 +351,14 @@ export function formatSummary(s: SummaryInput): string {
   const p = s.fixefNames.length;
   if (p > 0) {
     const est = Array.from(s.beta);
-    const se = s.fixefNames.map((_, i) => Math.sqrt(s.vcov[i * p + i]));
-    // summary.merMod: "t value" when σ is estimated (also Gamma GLMMs), p-values for every GLMM
-    out += "\nFixed effects:\n" + printCoefTable(s.fixefNames, est, se, s.isGLMM, s.useScale ? "t value" : "z value");
+    const se = s.tests ? s.tests.stderr : s.fixefNames.map((_, i) => Math.sqrt(s.vcov[i * p + i]));
+    // summary.merMod: "t value" when σ is estimated (also Gamma GLMMs), p-values for every GLMM;
+    // lmerTest's: df and Pr(>|t|) columns
+    out +=
+      "\nFixed effects:\n" +
+      printCoefTable(
+        s.fixefNames, est, se, s.isGLMM || s.zTests === true, s.useScale && !s.zTests ? "t value" : "z value", SUMMARY_DIGITS, s.tests,
+      );
     if (p > 1 && p <= COR_MAX) out += printFixefCorrelation(s.fixefNames, s.vcov);
   }
   return out + printWarnings(s);

@@ -3,9 +3,11 @@
  * check.boundary).
  */
 import { lme4MinqaOptions, type BobyqaOptions, type OptimizerResult } from "../optimize/index.js";
+import { snapToBoundary } from "../optimize/check-boundary.js";
 import { nelderMead } from "../optimize/nelder-mead.js";
 import { lme4NelderMeadOptions } from "../optimize/presets.js";
 import type { GlmmDeviance } from "./deviance.js";
+import { glmmDispersion } from "./dispersion.js";
 
 type Optimizer = (f: (x: Float64Array) => number, x0: ArrayLike<number>, options: BobyqaOptions) => OptimizerResult;
 
@@ -25,7 +27,7 @@ export function runStage1(
   optimizer: Optimizer,
   progress: (fx: number) => void,
 ): StageResult & { theta: Float64Array } {
-  const { x0, options } = lme4MinqaOptions(dev.m.theta0, dev.m.lower);
+  const { x0, options } = lme4MinqaOptions(dev.m.theta0, dev.m.lower, dev.m.upper);
   const f = (theta: Float64Array): number => {
     const v = dev.stage1(theta);
     progress(v);
@@ -62,19 +64,23 @@ export function runStage2(
   const unsc = dev.pirls.sys.unscaledVcov();
   // lme4 takes SE from R_X with σ = 1; for a family with a dispersion that mis-scales β by 1/σ
   // (×160 for inverse.gaussian on sleepstudy), so we scale by the stage-1 σ as the fit reports it
-  const sigma = dev.family.estimatesScale ? Math.sqrt((dev.resp.pearsonSum() + dev.pirls.sqrLenU()) / m.n) : 1;
+  const sigma = glmmDispersion(dev);
   for (let t = 0; t < nTheta; t++) scale[t] = 0.1;
   for (let j = 0; j < p; j++) {
     const se = sigma * Math.sqrt(unsc[j + j * p]);
     scale[nTheta + j] = Number.isFinite(se) && se > 0 ? Math.min(se, 10) : 1;
   }
   const lower = new Float64Array(k).fill(-Infinity);
-  for (let t = 0; t < nTheta; t++) lower[t] = (m.lower[t] - start[t]) / scale[t];
+  const upper = new Float64Array(k).fill(Infinity);
+  for (let t = 0; t < nTheta; t++) {
+    lower[t] = (m.lower[t] - start[t]) / scale[t];
+    upper[t] = (m.upper[t] - start[t]) / scale[t];
+  }
   const pars = new Float64Array(k);
   const toPars = (x: ArrayLike<number>): Float64Array => {
     for (let i = 0; i < k; i++) pars[i] = start[i] + scale[i] * x[i];
     // exact bound values survive the change of variables
-    for (let t = 0; t < nTheta; t++) if (pars[t] < m.lower[t]) pars[t] = m.lower[t];
+    for (let t = 0; t < nTheta; t++) pars[t] = Math.min(m.upper[t], Math.max(m.lower[t], pars[t]));
     return pars;
   };
   const f = (x: Float64Array): number => {
@@ -82,38 +88,11 @@ export function runStage2(
     progress(v);
     return v;
   };
-  const r = optimizer(f, new Float64Array(k), { lower, rhobeg: 0.1, rhoend: 1e-6 });
+  const r = optimizer(f, new Float64Array(k), { lower, upper, rhobeg: 0.1, rhoend: 1e-6 });
   const best = Float64Array.from(toPars(r.x));
   let fx = devfun(best);
-  fx = snapToBoundary(best, fx, m.lower, nTheta, devfun);
+  fx = snapToBoundary(best, fx, m.lower, devfun, nTheta);
   return { pars: best, fx, converged: r.converged, message: r.message };
-}
-
-/** lme4's check.boundary (boundary.tol = 1e-5). Updates pars in place; returns f there. */
-function snapToBoundary(
-  pars: Float64Array,
-  fx: number,
-  lower: Float64Array,
-  nTheta: number,
-  devfun: (pars: ArrayLike<number>) => number,
-): number {
-  const BOUNDARY_TOL = 1e-5;
-  let changed = false;
-  const trial = Float64Array.from(pars);
-  for (let t = 0; t < nTheta; t++) {
-    const d = pars[t] - lower[t];
-    if (d > 0 && d < BOUNDARY_TOL) {
-      trial.set(pars);
-      trial[t] = lower[t];
-      if (devfun(trial) < fx) {
-        pars[t] = lower[t];
-        changed = true;
-      }
-    }
-  }
-  // re-evaluate so the deviance's state is that of the returned point
-  const f = devfun(pars);
-  return changed ? f : fx;
 }
 
 /**
@@ -139,9 +118,9 @@ export function runStage2Lme4(
     progress(v);
     return v;
   };
-  const r = nelderMead(f, start, lme4NelderMeadOptions(m.lower.subarray(0, nTheta), betaSD));
+  const r = nelderMead(f, start, lme4NelderMeadOptions(m.lower.subarray(0, nTheta), betaSD, m.upper.subarray(0, nTheta)));
   const best = Float64Array.from(r.x);
   let fx = devfun(best);
-  fx = snapToBoundary(best, fx, m.lower, nTheta, devfun);
+  fx = snapToBoundary(best, fx, m.lower, devfun, nTheta);
   return { pars: best, fx, converged: r.converged, message: r.message };
 }

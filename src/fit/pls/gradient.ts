@@ -373,18 +373,41 @@ function positionOf(s: BlockStructure, j: number, i: number): number {
   return lo < colPtr[j + 1] && rowIdx[lo] === i ? lo : -1;
 }
 
-/** ∂d/∂θ from ∂d/∂Λ: each θ entry is one Λ entry of its term (lme4's Lind: the column-major lower
- *  triangle of a correlated term, the diagonal of an uncorrelated one). */
-export function thetaGradient(terms: ReMat[], lambdaGrads: Float64Array[], out: Float64Array): Float64Array {
+/**
+ * ∂d/∂θ from ∂d/∂Λ by the chain rule through the term's parameterisation (src/model/covariance/):
+ * where every Λ entry is a θ entry (us, diag — its planEntries say which), the sum of the entries'
+ * derivatives; for cs and ar1, whose Λ is a nonlinear function of (sds, ρ), the Jacobian of
+ * fillLambda by central differences of the map itself (cheap: p² entries per θ entry, no
+ * criterion evaluations).
+ */
+export function thetaGradient(
+  terms: ReMat[], lambdaGrads: Float64Array[], theta: ArrayLike<number>, out: Float64Array,
+): Float64Array {
   for (let k = 0; k < terms.length; k++) {
-    const t = terms[k];
-    const pk = t.columnNames.length;
-    let ti = t.thetaOffset;
-    for (let c = 0; c < pk; c++)
-      for (let r = c; r < pk; r++) {
-        if (!t.correlated && r !== c) continue;
-        out[ti++] = lambdaGrads[k][r + c * pk];
-      }
+    const c = terms[k].covariance;
+    const p = c.size;
+    const G = lambdaGrads[k];
+    const entries = c.planEntries();
+    for (let t = 0; t < c.thetaCount; t++) out[c.thetaOffset + t] = 0;
+    if (entries.every((e) => e.thetaIndex >= 0)) {
+      for (const e of entries) out[e.thetaIndex] += G[e.row + e.col * p];
+      continue;
+    }
+    const at = Float64Array.from(theta);
+    const up = new Float64Array(p * p);
+    const dn = new Float64Array(p * p);
+    for (let t = 0; t < c.thetaCount; t++) {
+      const i = c.thetaOffset + t;
+      const h = 1e-7 * Math.max(1, Math.abs(theta[i]));
+      at[i] = theta[i] + h;
+      c.fillLambda(at, up, 0);
+      at[i] = theta[i] - h;
+      c.fillLambda(at, dn, 0);
+      at[i] = theta[i];
+      let acc = 0;
+      for (let e = 0; e < p * p; e++) acc += G[e] * (up[e] - dn[e]);
+      out[i] = acc / (2 * h);
+    }
   }
   return out;
 }

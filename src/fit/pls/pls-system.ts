@@ -25,6 +25,7 @@
  *
  * setTheta, updateL, logDetL2, logDetRX2, pwrss, solve and solveU allocate nothing.
  */
+import { lambdaTimes } from "../../model/covariance/index.js";
 import type { ModelMatrices } from "../../model/matrices.js";
 import { conditionalVarianceBlocks } from "./cond-var.js";
 import {
@@ -33,9 +34,12 @@ import {
 import { allocateGradientWorkspace, criterionCoefficients, lambdaGradient, thetaGradient, type GradientWorkspace } from "./gradient.js";
 import { makeLambdaStore, setLambda, type LambdaStore } from "./lambda.js";
 import { solveBeta, solveU } from "./solve.js";
+import { denseInverseM, solveM } from "./solve-m.js";
 import { analyzeStructure, type BlockStructure } from "./structure.js";
 import { trailingPattern } from "./trailing-pattern.js";
 import { allocateFactor, updateL, type Factor } from "./update-l.js";
+import { FitError } from "../../errors.js";
+import { shiftResponse } from "./response-shift.js";
 
 /** A copy of a PlsSystem's row inputs and what they were reduced to (saveInputs/restoreInputs). */
 export interface PlsInputs {
@@ -46,7 +50,7 @@ export interface PlsInputs {
 }
 
 /** The model has no random-effects terms (lmer requires at least one). */
-export class NoRandomEffectsError extends Error {
+export class NoRandomEffectsError extends FitError {
   constructor() {
     super("No random-effects terms in the formula: a mixed model needs at least one (… | group) term.");
     this.name = "NoRandomEffectsError";
@@ -54,7 +58,7 @@ export class NoRandomEffectsError extends Error {
 }
 
 /** The dense trailing block would not fit in memory (two m × m double matrices). */
-export class TrailingBlockTooLargeError extends Error {
+export class TrailingBlockTooLargeError extends FitError {
   constructor(m: number) {
     super(
       `The random-effects terms after the first (the one with most levels) need a dense block of order ${m}, ` +
@@ -97,7 +101,15 @@ export class PlsSystem {
   /** The factor lacks its [X, y] columns (updateL after setWeightsAndResponseForU). */
   private factorRandomOnly = false;
 
-  constructor(m: ModelMatrices) {
+  /** β₀ subtracted from the initial response (response-shift.ts); solve() adds it back to β.
+   *  Zero once a caller installs its own response (setResponse, PIRLS). */
+  private readonly beta0: Float64Array;
+  private readonly betaShifted: Float64Array;
+
+  /** `shiftResponse` (default true): fit the initial response z = y − offset as z − Xβ₀ to keep
+   *  r²(θ) free of cancellation (response-shift.ts). PIRLS, which replaces the response before
+   *  every solve, passes false. */
+  constructor(m: ModelMatrices, options: { shiftResponse?: boolean } = {}) {
     if (m.reTerms.length === 0) throw new NoRandomEffectsError();
     this.matrices = m;
     this.lambda = makeLambdaStore(m.reTerms);
@@ -119,6 +131,8 @@ export class PlsSystem {
     this.w = Float64Array.from(m.weights);
     this.z = new Float64Array(m.n);
     for (let i = 0; i < m.n; i++) this.z[i] = m.y[i] - m.offset[i];
+    this.beta0 = options.shiftResponse === false ? new Float64Array(m.p) : shiftResponse(m, this.w, this.z);
+    this.betaShifted = new Float64Array(m.p);
     this.accumulate();
     setLambda(this.lambda, m.reTerms, this.theta);
   }
@@ -132,6 +146,7 @@ export class PlsSystem {
 
   /** The (working) response the least squares is on, offset already removed. One O(n) pass. */
   setResponse(z: ArrayLike<number>): this {
+    this.beta0.fill(0);
     this.z.set(z);
     this.accumulate();
     return this;
@@ -139,6 +154,7 @@ export class PlsSystem {
 
   /** Both at once (one pass): what a PIRLS iteration needs. */
   setWeightsAndResponse(w: ArrayLike<number>, z: ArrayLike<number>): this {
+    this.beta0.fill(0);
     this.w.set(w);
     this.z.set(z);
     this.accumulate();
@@ -148,6 +164,7 @@ export class PlsSystem {
   /** As setWeightsAndResponse, for a solve of u with β fixed (solveU, logDetL2): the next
    *  updateL() forms only what those read. */
   setWeightsAndResponseForU(w: ArrayLike<number>, z: ArrayLike<number>): this {
+    this.beta0.fill(0);
     this.w.set(w);
     this.z.set(z);
     this.accumulate(false);
@@ -260,32 +277,38 @@ export class PlsSystem {
     this.completeFactor();
     solveBeta(this.structure, this.factor, this.beta);
     solveU(this.structure, this.factor, this.beta, this.u);
+    for (let j = 0; j < this.p; j++) this.beta[j] += this.beta0[j];
     return this.pwrss();
   }
 
   /** u for a given β (β fixed, as in lme4's PIRLS on u with Xβ in the offset): fills and returns
    *  `this.u` (spherical). Uses the current factor: call updateL() after changing θ or weights. */
   solveU(beta: ArrayLike<number>): Float64Array {
-    solveU(this.structure, this.factor, beta, this.u);
+    for (let j = 0; j < this.p; j++) this.betaShifted[j] = beta[j] - this.beta0[j];
+    solveU(this.structure, this.factor, this.betaShifted, this.u);
     return this.u;
+  }
+
+  /** Overwrites `v` (length q, natural layout) with (ΛᵀZᵀWZΛ + I)⁻¹v at the current factor
+   *  (solve-m.ts). `scratch` needs length ≥ structure.qRest. */
+  solveM(v: Float64Array, scratch: Float64Array): Float64Array {
+    solveM(this.structure, this.factor, v, scratch);
+    return v;
+  }
+
+  /** (ΛᵀZᵀWZΛ + I)⁻¹ as a dense q × q column-major matrix in the natural layout, at the current
+   *  factor (solve-m.ts). Allocates q² doubles. */
+  denseInverseM(): Float64Array {
+    return denseInverseM(this.structure, this.factor);
   }
 
   /** b = Λ(θ)u for the current u, into `out` (allocated when omitted). Original scale. */
   b(out: Float64Array = new Float64Array(this.q)): Float64Array {
     const terms = this.matrices.reTerms;
-    const L = this.lambda.values;
     let off = 0;
     for (let k = 0; k < terms.length; k++) {
       const pk = terms[k].columnNames.length;
-      const lo = this.lambda.offsets[k];
-      for (let l = 0; l < terms[k].levels.length; l++) {
-        const o = off + l * pk;
-        for (let r = 0; r < pk; r++) {
-          let v = 0;
-          for (let c = 0; c <= r; c++) v += L[lo + r + c * pk] * this.u[o + c];
-          out[o + r] = v;
-        }
-      }
+      lambdaTimes(this.lambda.values, this.lambda.offsets[k], pk, terms[k].levels.length, this.u, out, off);
       off += terms[k].levels.length * pk;
     }
     return out;
@@ -316,7 +339,7 @@ export class PlsSystem {
     const coef = criterionCoefficients(this.n, this.p, REML);
     this.gradientWorkspace ??= allocateGradientWorkspace(this.structure);
     const g = lambdaGradient(this.structure, this.cross, this.lambda, this.factor, this.matrices.reTerms, coef, this.gradientWorkspace);
-    return thetaGradient(this.matrices.reTerms, g, out);
+    return thetaGradient(this.matrices.reTerms, g, this.theta, out);
   }
 
   /** (R_XᵀR_X)⁻¹ = L_XX⁻ᵀ L_XX⁻¹ (p × p, column-major); × σ² gives vcov(β). Allocates. */

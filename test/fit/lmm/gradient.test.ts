@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { makeDevfun } from "../../../src/fit/lmm/profiled-deviance.js";
 import { compileModel, readCsv } from "../../../src/model/index.js";
 import type { ModelMatrices } from "../../../src/model/matrices.js";
-import { gaussianReferenceIds, readReference, referenceTheta } from "./build-matrices.js";
+import { gaussianReferenceIds, referenceTheta } from "./build-matrices.js";
+import { readLme4Reference } from "../../lme4-reference.js";
 
 const dataDir = fileURLToPath(new URL("../../fixtures/data/", import.meta.url));
 
@@ -51,7 +52,7 @@ function interior(theta: Float64Array, lower: Float64Array): Float64Array {
 describe("analytic gradient of the profiled criterion = finite differences", () => {
   for (const id of gaussianReferenceIds) {
     it(id, () => {
-      const ref = readReference(id);
+      const ref = readLme4Reference("reference", id);
       const m = compileModel(ref.formula, readCsv(dataDir + ref.data));
       const theta = Float64Array.from(referenceTheta(ref));
       for (const REML of [true, false]) {
@@ -71,5 +72,15 @@ describe("analytic gradient of the profiled criterion = finite differences", () 
     const theta = Float64Array.from({ length: m.theta0.length }, (_, i) => 0.3 + 0.2 * i);
     expectGradientMatches(m, true, theta);
     expectGradientMatches(m, false, theta);
+  });
+
+  it("structured terms (lme4 2.0's cs, ar1, homogeneous diag): the chain rule through the term", () => {
+    const visits = readCsv(fileURLToPath(new URL("../../fixtures/beyond/data/visits.csv", import.meta.url)));
+    for (const f of ["y ~ vf * arm + ar1(0 + vf | id)", "y ~ vf * arm + cs(0 + vf | id)", "y ~ vf + diag(0 + vf | id, hom = TRUE)", "y ~ vf + cs(0 + vf | id, hom = TRUE)"]) {
+      const m = compileModel(f, visits);
+      const theta = Float64Array.from(m.theta0, (v, i) => (m.upper[i] < Infinity ? 0.3 : 0.7 + 0.1 * i));
+      expectGradientMatches(m, true, theta);
+      expectGradientMatches(m, false, theta);
+    }
   });
 });

@@ -11,18 +11,18 @@ import { describe, expect, it } from "vitest";
 import { fitLmm, lmmOptimizer } from "../../../src/fit/lmm/fit-lmm.js";
 import { makeDevfun } from "../../../src/fit/lmm/profiled-deviance.js";
 import { compileModel, readCsv } from "../../../src/model/index.js";
-import { buildMatrices, gaussianReferenceIds, readReference } from "./build-matrices.js";
-import { expectMatchesReference } from "./compare.js";
+import { buildMatrices, gaussianReferenceIds } from "./build-matrices.js";
+import { expectAgreesWithLme4, readLme4Reference } from "../../lme4-reference.js";
 
 const kb07Dir = fileURLToPath(new URL("../../fixtures/kb07/", import.meta.url));
 
 describe("quasi-Newton reaches lme4's optimum on the reference cases", () => {
   for (const id of gaussianReferenceIds.filter((c) => c !== "insteval_crossed_ml")) {
     it(id, () => {
-      const ref = readReference(id);
+      const ref = readLme4Reference("reference", id);
       const fit = fitLmm(buildMatrices(id), { REML: ref.REML, optimizer: "quasi-newton" });
       expect(fit.objective).toBeLessThanOrEqual(ref.objective + 1e-6);
-      expectMatchesReference(fit, ref);
+      expectAgreesWithLme4(fit, ref);
     });
   }
 });
