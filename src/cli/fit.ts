@@ -5,8 +5,6 @@
  * cannot be done), 2 usage error. Reading the CSV is not part of the reported fit time.
  */
 import { basename } from "node:path";
-import { FormulaError } from "../../grammar/errors.js";
-import { ModelError } from "../model/errors.js";
 import { readCsv } from "../model/csv.js";
 import type { DataTable } from "../model/data.js";
 import type { FamilyName } from "../fit/fitted.js";
@@ -14,6 +12,9 @@ import { lmer } from "../lmer.js";
 import { glmer } from "../glmer.js";
 import type { MixedModel } from "../result/model.js";
 import { progressReporter } from "../result/progress.js";
+import { dataAndFormula, fail, UsageError, wantsJson } from "./args.js";
+
+export { describeError } from "./args.js";
 
 const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [--family f] [--link l] [--nagq k]
                          [--weights column] [--json]
@@ -30,7 +31,7 @@ const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [-
   --json          print the fit as JSON instead of the summary
 `;
 
-const FAMILIES: readonly FamilyName[] = ["gaussian", "binomial", "poisson", "Gamma", "inverse.gaussian"];
+export const FAMILIES: readonly FamilyName[] = ["gaussian", "binomial", "poisson", "Gamma", "inverse.gaussian"];
 
 export interface FitArgs {
   data: string;
@@ -43,7 +44,7 @@ export interface FitArgs {
   json: boolean;
 }
 
-/** The arguments, or a usage error message. */
+/** The arguments, or a usage error message (a UsageError is thrown for misplaced positional arguments). */
 export function parseFitArgs(args: string[]): FitArgs | string {
   const positional: string[] = [];
   let REML: boolean | null = null;
@@ -79,12 +80,11 @@ export function parseFitArgs(args: string[]): FitArgs | string {
     } else if (a.startsWith("--")) return `unknown option '${a}'`;
     else positional.push(a);
   }
-  if (positional.length < 2) return positional.length === 0 ? "missing data file and formula" : "missing formula";
-  if (positional.length > 2) return `unexpected argument '${positional[2]}' (quote the formula: fit data.csv "y ~ x + (1 | g)")`;
+  const { data, formula } = dataAndFormula("fit", positional);
   const linear = family === "gaussian" && (link === null || link === "identity");
   if (!linear && REML !== null) return "--reml/--ml apply to linear mixed models only (generalized models are fitted by maximum likelihood)";
   if (linear && nAGQ !== 1) return "--nagq applies to generalized linear mixed models only";
-  return { data: positional[0]!, formula: positional[1]!, REML, family, link, nAGQ, weights, json };
+  return { data, formula, REML, family, link, nAGQ, weights, json };
 }
 
 type FitProgress = (evaluations: number, objective: number) => void;
@@ -106,23 +106,19 @@ export function fitFromArgs(a: FitArgs, data: DataTable, onProgress?: FitProgres
   });
 }
 
-/** The message for a failed fit: formula errors with their caret lines. */
-export function describeError(e: unknown): string {
-  const formulaError = e instanceof FormulaError ? e : e instanceof ModelError ? e.formulaError : undefined;
-  if (formulaError) return formulaError.errors.map((x) => x.render()).join("\n\n");
-  return `error: ${e instanceof Error ? e.message : String(e)}`;
-}
-
 export async function run(args: string[]): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
     process.stdout.write(usage);
     return 0;
   }
-  const parsed = parseFitArgs(args);
-  if (typeof parsed === "string") {
-    process.stderr.write(`mixed-models fit: ${parsed}\n\n${usage}`);
-    return 2;
+  const json = wantsJson(args);
+  let parsed: FitArgs | string;
+  try {
+    parsed = parseFitArgs(args);
+  } catch (e) {
+    return fail("fit", e, { json, usage });
   }
+  if (typeof parsed === "string") return fail("fit", new UsageError(parsed), { json, usage });
   let model: MixedModel;
   // A status line on stderr for fits longer than about a second, only on a terminal and never with --json.
   const progress = progressReporter({ json: parsed.json, label: "fitting" });
@@ -131,8 +127,7 @@ export async function run(args: string[]): Promise<number> {
     model = fitFromArgs(parsed, data, (evaluations, objective) => progress.onProgress({ kind: "fit", evaluations, objective }));
   } catch (e) {
     progress.done();
-    process.stderr.write(`${describeError(e)}\n`);
-    return 1;
+    return fail("fit", e, { json });
   }
   progress.done();
   await writeOut(parsed.json ? JSON.stringify(model.toJSON(), null, 2) + "\n" : model.summary());
