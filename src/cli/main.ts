@@ -4,7 +4,7 @@
  * Subcommands are imported on demand so that `check` never pays for the fitting code.
  */
 import { readFileSync } from "node:fs";
-import { PLOT_KIND_LIST } from "./plot-kinds.js";
+import { PLOT_KINDS } from "../result/plot/kinds.js";
 
 const subcommands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
   check: () => import("./check.js"),
@@ -23,7 +23,7 @@ commands:
   fit <data.csv> "<formula>" [--reml|--ml] [--family f] [--link l] [--nagq k] [--weights col] [--json]
         fit a linear or generalized linear mixed model; print lme4's summary (or JSON)
   plot <data.csv> "<formula>" --kind K --out file.svg|file.png [--group g] [fit options] [--json]
-        draw a plot; K is one of: ${PLOT_KIND_LIST}
+        draw a plot; K is one of: ${PLOT_KINDS.join(", ")}
 
 fit options:
   --reml | --ml     linear models: REML (default) or maximum likelihood
