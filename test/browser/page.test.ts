@@ -91,7 +91,7 @@ describe.skipIf(!chromium)("the web page in Chromium", () => {
     expect(summary).toContain(`REML criterion at convergence: ${ref.objective.toFixed(1)}`);
     const fe = fixedEffects(summary);
     for (const [name, b] of Object.entries(ref.fixef as Record<string, number>)) expect(Math.abs(fe[name]! - b)).toBeLessThan(1e-3 * Math.abs(b) + 1e-3);
-    const coef = await page.$$eval("#coef tr", (rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+    const coef = await page.$$eval("#coef tr", (rows) => rows.map((r) => Array.from(r.children).map((c) => c.textContent)));
     expect(coef[0]).toEqual(["", "Estimate", "Std. Error", "t value"]);
     expect(Number(coef[2]![1])).toBeCloseTo(ref.fixef.Days, 2);
     expect(Number(coef[2]![2])).toBeCloseTo(ref.stderr.Days, 2);
@@ -125,7 +125,7 @@ describe.skipIf(!chromium)("the web page in Chromium", () => {
     expect(summary).toContain("Family: binomial  ( logit )");
     const fe = fixedEffects(summary);
     for (const [name, b] of Object.entries(ref.fixef as Record<string, number>)) expect(Math.abs(fe[name]! - b)).toBeLessThan(1e-3 * Math.abs(b) + 1e-3);
-    const coef = await page.$$eval("#coef tr", (rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+    const coef = await page.$$eval("#coef tr", (rows) => rows.map((r) => Array.from(r.children).map((c) => c.textContent)));
     expect(coef[0]).toEqual(["", "Estimate", "Std. Error", "z value", "Pr(>|z|)"]);
     expect(await page.$$eval("#plot-caterpillar svg g.interval", (e) => e.length)).toBe(15);
   });
