@@ -45,7 +45,7 @@ export interface FitArgs {
 }
 
 /** The arguments, or a usage error message (a UsageError is thrown for misplaced positional arguments). */
-export function parseFitArgs(args: string[]): FitArgs | string {
+export function parseFitArgs(args: string[], command = "fit"): FitArgs | string {
   const positional: string[] = [];
   let REML: boolean | null = null;
   let family: FamilyName = "gaussian";
@@ -80,7 +80,7 @@ export function parseFitArgs(args: string[]): FitArgs | string {
     } else if (a.startsWith("--")) return `unknown option '${a}'`;
     else positional.push(a);
   }
-  const { data, formula } = dataAndFormula("fit", positional);
+  const { data, formula } = dataAndFormula(command, positional);
   const linear = family === "gaussian" && (link === null || link === "identity");
   if (!linear && REML !== null) return "--reml/--ml apply to linear mixed models only (generalized models are fitted by maximum likelihood)";
   if (linear && nAGQ !== 1) return "--nagq applies to generalized linear mixed models only";

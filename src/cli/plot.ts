@@ -52,7 +52,7 @@ export function parsePlotArgs(args: string[]): PlotArgs | string {
     else if (flag === "--group") group = value();
     else if (flag !== "--json") rest.push(a);
   }
-  const fit = parseFitArgs(rest);
+  const fit = parseFitArgs(rest, "plot");
   if (typeof fit === "string") return fit;
   if (kind === null) return `--kind is required (${PLOT_KINDS.join(", ")})`;
   if (!PLOT_KINDS.includes(kind as PlotKind)) return `unknown --kind '${kind}' (one of ${PLOT_KINDS.join(", ")})`;
