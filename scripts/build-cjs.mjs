@@ -21,7 +21,7 @@ await build({
   minify: true,
   keepNames: true,
   outfile: "dist/cjs/index.cjs",
-  external: ["ml-matrix", "papaparse", "@resvg/resvg-js"],
+  external: ["ml-matrix", "papaparse", "@resvg/resvg-js", "@stdlib/*"],
   logLevel: "warning",
 });
 writeFileSync("dist/cjs/package.json", JSON.stringify({ type: "commonjs" }) + "\n");

@@ -13,11 +13,13 @@ import { glmer } from "../glmer.js";
 import type { MixedModel } from "../result/model.js";
 import { progressReporter } from "../result/progress.js";
 import { dataAndFormula, fail, UsageError, wantsJson } from "./args.js";
+import { parseDdf, type DdfMethod } from "../result/inference/ddf.js";
+import { fitJSONWithInference } from "../result/inference/json.js";
 
 export { describeError } from "./args.js";
 
 const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [--family f] [--link l] [--nagq k]
-                         [--weights column] [--json]
+                         [--weights column] [--ddf satterthwaite|kenward-roger|wald] [--json]
 
   Fits a linear mixed model (lme4's lmer) or, with --family, a generalized linear mixed model
   (lme4's glmer), and prints lme4's summary.
@@ -28,7 +30,10 @@ const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [-
                   0 = β by PIRLS only (lme4's nAGQ = 0)
   --weights col   a numeric column of prior weights (lme4's weights =; binomial: trial counts
                   when the response is a proportion)
-  --json          print the fit as JSON instead of the summary
+  --ddf m         t tests of the fixed effects with denominator df by m: satterthwaite (lmerTest),
+                  kenward-roger (pbkrtest; REML fits), or wald (z tests); the summary then shows
+                  df and p-values as lmerTest's, and --json adds "coefficients"
+  --json          print the fit as JSON instead of the summary (linear models: with "r2")
 `;
 
 export const FAMILIES: readonly FamilyName[] = ["gaussian", "binomial", "poisson", "Gamma", "inverse.gaussian"];
@@ -42,6 +47,7 @@ export interface FitArgs {
   nAGQ: number;
   weights: string | null;
   json: boolean;
+  ddf: DdfMethod | null;
 }
 
 /** The arguments, or a usage error message (a UsageError is thrown for misplaced positional arguments). */
@@ -53,6 +59,7 @@ export function parseFitArgs(args: string[], command = "fit"): FitArgs | string 
   let nAGQ = 1;
   let weights: string | null = null;
   let json = false;
+  let ddf: DdfMethod | null = null;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
@@ -77,6 +84,14 @@ export function parseFitArgs(args: string[], command = "fit"): FitArgs | string 
     } else if (flag === "--weights") {
       weights = value();
       if (weights === null) return "--weights needs a column name";
+    } else if (flag === "--ddf") {
+      const d = value();
+      if (d === null) return "--ddf needs a method: satterthwaite, kenward-roger or wald";
+      try {
+        ddf = parseDdf(d);
+      } catch (e) {
+        return (e as Error).message;
+      }
     } else if (a.startsWith("--")) return `unknown option '${a}'`;
     else positional.push(a);
   }
@@ -84,7 +99,8 @@ export function parseFitArgs(args: string[], command = "fit"): FitArgs | string 
   const linear = family === "gaussian" && (link === null || link === "identity");
   if (!linear && REML !== null) return "--reml/--ml apply to linear mixed models only (generalized models are fitted by maximum likelihood)";
   if (linear && nAGQ !== 1) return "--nagq applies to generalized linear mixed models only";
-  return { data, formula, REML, family, link, nAGQ, weights, json };
+  if (!linear && ddf !== null && ddf !== "Wald") return "--ddf satterthwaite/kenward-roger apply to linear mixed models (generalized models have Wald z tests: --ddf wald)";
+  return { data, formula, REML, family, link, nAGQ, weights, json, ddf };
 }
 
 type FitProgress = (evaluations: number, objective: number) => void;
@@ -130,7 +146,14 @@ export async function run(args: string[]): Promise<number> {
     return fail("fit", e, { json });
   }
   progress.done();
-  await writeOut(parsed.json ? JSON.stringify(model.toJSON(), null, 2) + "\n" : model.summary());
+  let text: string;
+  try {
+    const ddf = parsed.ddf ?? undefined;
+    text = parsed.json ? JSON.stringify(fitJSONWithInference(model, ddf), null, 2) + "\n" : model.summary({ ddf });
+  } catch (e) {
+    return fail("fit", e, { json });
+  }
+  await writeOut(text);
   return 0;
 }
 

@@ -11,6 +11,8 @@ const subcommands: Record<string, () => Promise<{ run(args: string[]): Promise<n
   plan: () => import("./plan.js"),
   fit: () => import("./fit.js"),
   plot: () => import("./plot.js"),
+  anova: () => import("./anova.js"),
+  emmeans: () => import("./emmeans.js"),
 };
 
 const usage = `usage: mixed-models <command> <data.csv> "<formula>" [options]
@@ -24,6 +26,10 @@ commands:
         fit a linear or generalized linear mixed model; print lme4's summary (or JSON)
   plot <data.csv> "<formula>" --kind K --out file.svg|file.png [--group g] [fit options] [--json]
         draw a plot; K is one of: ${PLOT_KINDS.join(", ")}
+  anova <data.csv> "<formula>" [--type 1|2|3] [--ddf satterthwaite|kenward-roger] [--json]
+        F tests of the fixed-effects terms (lmerTest)
+  emmeans <data.csv> "<formula>" --specs "A | B" [--ddf m] [--adjust tukey|holm|bonferroni|none] [--json]
+        marginal means and pairwise comparisons (emmeans)
 
 fit options:
   --reml | --ml     linear models: REML (default) or maximum likelihood
@@ -31,6 +37,7 @@ fit options:
   --link l          the link function (default: the family's canonical link)
   --nagq k          generalized models: 1 Laplace (default), k > 1 adaptive Gauss-Hermite, 0 PIRLS-only
   --weights col     a numeric column of prior weights
+  --ddf m           denominator df for t/F tests of linear models: satterthwaite or kenward-roger
   --json            machine-readable output; errors as {"ok": false, "errors": [...]}
 
   mixed-models <command> --help   the command's own options
