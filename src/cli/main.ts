@@ -44,10 +44,18 @@ fit options:
   mixed-models --version          the package version
 `;
 
-/** The version in the package's package.json (dist/src/cli/ → the package root). */
+/** The version in the package's package.json: the nearest one above this module (dist/src/cli/
+ *  in a checkout, dist/pkg/ in the npm package). */
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
+  for (let dir = new URL("./", import.meta.url); ; dir = new URL("../", dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL("package.json", dir), "utf8")) as { name?: string; version: string };
+      if (pkg.name === "mixed-models") return pkg.version;
+    } catch {
+      // no package.json here (or not ours): go up
+    }
+    if (new URL("../", dir).href === dir.href) return "unknown";
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {
