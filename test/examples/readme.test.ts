@@ -3,6 +3,8 @@
  *  - each ```ts block is written out as a script (its `from "mixed-models"` pointed at src/),
  *    type-checked with the project's compiler options, and executed; it must not throw and must
  *    print something. Blocks are found generically: a new ```ts section needs no change here.
+ *  - a block without a language (or ```text) right after a ```ts block is that script's output:
+ *    each of its lines must be among the lines the script printed;
  *  - each command line of a ```sh block is run from the repository root (`npx mixed-models` as
  *    `node bin/mixed-models.js`) and must succeed — except lines whose command is listed in
  *    COVERED_ELSEWHERE with the test that covers it (installing, the test run itself, a server).
@@ -56,7 +58,10 @@ const blocks = codeBlocks(readme);
 
 test("the README has code blocks of known languages", () => {
   expect(blocks.length).toBeGreaterThan(2);
-  for (const b of blocks) expect(["ts", "sh"], `README line ${b.line}: a \`\`\`${b.lang} block`).toContain(b.lang);
+  blocks.forEach((b, i) => {
+    expect(["ts", "sh", "", "text"], `README line ${b.line}: a \`\`\`${b.lang} block`).toContain(b.lang);
+    if (b.lang === "" || b.lang === "text") expect(blocks[i - 1]?.lang, `README line ${b.line}: an output block must follow a ts block`).toBe("ts");
+  });
 });
 
 describe("the ts blocks type-check and run", () => {
@@ -65,13 +70,14 @@ describe("the ts blocks type-check and run", () => {
   mkdirSync(dir, { recursive: true });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const entry = relative(dir, join(root, "src/index.js")).replace(/\\/g, "/");
-  const scripts = blocks
-    .filter((b) => b.lang === "ts")
-    .map((b) => {
-      const file = join(dir, `readme-line-${b.line}.ts`);
-      writeFileSync(file, b.code.replace(/from "mixed-models"/g, `from "${entry}"`) + "\nexport {};\n");
-      return { ...b, file };
-    });
+  const scripts = blocks.flatMap((b, i) => {
+    if (b.lang !== "ts") return [];
+    const file = join(dir, `readme-line-${b.line}.ts`);
+    writeFileSync(file, b.code.replace(/from "mixed-models"/g, `from "${entry}"`) + "\nexport {};\n");
+    const next = blocks[i + 1];
+    const output = next && (next.lang === "" || next.lang === "text") ? next.code : null;
+    return [{ ...b, file, output }];
+  });
 
   test("type check", () => {
     writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: "../../../tsconfig.json", compilerOptions: { noEmit: true, rootDir: "../../.." }, include: ["*.ts"] }));
@@ -92,8 +98,12 @@ describe("the ts blocks type-check and run", () => {
         log.mockRestore();
       }
       expect(printed.length).toBeGreaterThan(0);
+      if (s.output !== null) {
+        const lines = new Set(printed.join("\n").split("\n").map((l) => l.trimEnd()));
+        for (const line of s.output.split("\n").filter((l) => l.trim() !== "")) expect(lines, `README output line: ${line}`).toContain(line.trimEnd());
+      }
       if (/\.summary\(\)/.test(s.code)) expect(printed.join("\n")).toMatch(/Linear mixed model fit by/);
-      if (/formatAnova/.test(s.code)) expect(printed.join("\n")).toMatch(/Pr\(>Chisq\)/);
+      if (/formatAnova\(/.test(s.code)) expect(printed.join("\n")).toMatch(/Pr\(>Chisq\)/);
     });
   }
 });
