@@ -34,9 +34,10 @@ describe.concurrent("one argument order, and a hint when swapped", () => {
     expect(r.stdout).toMatch(/did you mean 'Subject'\?/);
     expect((await cli("check", sleep, F)).status).toBe(0);
   });
-  for (const command of ["check", "plan", "fit", "plot"]) {
+  const extra: Record<string, string[]> = { plot: ["--kind", "qq", "--out", "x.svg"], emmeans: ["--specs", "~ Days"] };
+  for (const command of ["check", "plan", "fit", "plot", "anova", "emmeans"]) {
     test(`${command}: swapped`, async () => {
-      const r = await cli(command, F, sleep, ...(command === "plot" ? ["--kind", "qq", "--out", "x.svg"] : []));
+      const r = await cli(command, F, sleep, ...(extra[command] ?? []));
       expect(r.status).toBe(2);
       expect(r.stderr).toContain("the formula and the data file are swapped");
       expect(r.stderr).toContain(`hint: the data file comes first: mixed-models ${command} ${sleep} "${F}"`);
@@ -54,6 +55,10 @@ describe.concurrent("--json errors for every command", () => {
     ["fit", [F, sleep, "--json"], 2],
     ["plot", [sleep, F, "--kind", "pie", "--out", "x.svg", "--json"], 2],
     ["plot", [sleep, "Reaction ~ Dayz + (1 | Subject)", "--kind", "qq", "--out", "x.svg", "--json"], 1],
+    ["anova", [sleep, "Reaction ~ Dayz + (1 | Subject)", "--json"], 1],
+    ["anova", [sleep, F, "--type", "4", "--json"], 2],
+    ["emmeans", [sleep, F, "--json"], 2],
+    ["emmeans", [sleep, "Reaction ~ Dayz + (1 | Subject)", "--specs", "~ Days", "--json"], 1],
   ];
   for (const [command, args, status] of cases) {
     test(`${command} ${args.join(" ")}`, async () => {
