@@ -2,11 +2,10 @@
  * The web page's script (bundled and minified into dist/web/app.js by `npm run build:web`):
  * load a CSV or a bundled data set, pick lmer/glmer and the family, type a formula that is checked
  * as you type (the caret and hint under the input, column-name suggestions for the word being
- * typed), fit, and read lme4's summary, the coefficient table, the caterpillar and residual
+ * typed), fit, and read lme4's summary, the coefficient table with p-values, the caterpillar and residual
  * plots, and download the fit as JSON. Everything runs in the page.
  */
-import { checkFormula, glmer, lmer, parseCsv, plotSvg, type DataTable, type FamilyName, type MixedModel } from "../../src/index.js";
-import { pchisqUpper } from "../../src/result/confint/distributions.js";
+import { checkFormula, coefficients, glmer, lmer, parseCsv, plotSvg, type DataTable, type FamilyName, type MixedModel } from "../../src/index.js";
 
 interface Dataset {
   file: string;
@@ -57,7 +56,9 @@ async function loadBundled(key: string): Promise<void> {
 }
 
 function syncFamily(): void {
-  ($("family") as HTMLSelectElement).disabled = ($("fn") as HTMLSelectElement).value !== "glmer";
+  const glmm = ($("fn") as HTMLSelectElement).value === "glmer";
+  ($("family") as HTMLSelectElement).disabled = !glmm;
+  ($("ddf") as HTMLSelectElement).disabled = glmm;
 }
 
 /** The identifier the caret is in, and the columns that start with it. */
@@ -132,20 +133,13 @@ function fit(): void {
 }
 
 /**
- * The coefficient table as lme4's summary prints it: t values for lmer (lme4 gives no p-values
- * there), z values and Pr(>|z|) = P(χ²₁ > z²) for glmer.
- * HOOK(p-values): when `coefficients(m, { ddf })` (Satterthwaite / Kenward–Roger) is exported from
- * src/index.ts, take the lmer rows' df and Pr(>|t|) from it here.
+ * The coefficient table with tests, from coefficients(m, { ddf }): for lmer, lmerTest's
+ * Satterthwaite (or Kenward–Roger) df and Pr(>|t|); for glmer, lme4's z tests. "none" shows
+ * lme4's own lmer table (estimate, SE, t value, no p-value).
  */
 function showCoefficients(m: MixedModel): void {
-  const linear = m.family === "gaussian";
-  const stat = linear ? "t value" : "z value";
-  const head = ["", "Estimate", "Std. Error", stat, ...(linear ? [] : ["Pr(>|z|)"])];
-  const rows = Object.entries(m.fixef).map(([name, b]) => {
-    const se = m.stderr[name]!;
-    const z = b / se;
-    return [name, b.toPrecision(5), se.toPrecision(4), z.toFixed(3), ...(linear ? [] : [pchisqUpper(z * z, 1).toExponential(2)])];
-  });
+  const linear = !m.isGLMM;
+  const ddf = ($("ddf") as HTMLSelectElement).value;
   const table = document.createElement("table");
   const tr = (cells: string[], tag: "th" | "td") => {
     const r = document.createElement("tr");
@@ -156,8 +150,23 @@ function showCoefficients(m: MixedModel): void {
     }
     return r;
   };
-  table.append(tr(head, "th"), ...rows.map((r) => tr(r, "td")));
+  if (linear && ddf === "none") {
+    table.append(tr(["", "Estimate", "Std. Error", "t value"], "th"));
+    for (const [name, b] of Object.entries(m.fixef)) table.append(tr([name, b.toPrecision(5), m.stderr[name]!.toPrecision(4), (b / m.stderr[name]!).toFixed(3)], "td"));
+  } else {
+    const rows = coefficients(m, linear ? { ddf } : {});
+    table.append(tr(linear ? ["", "Estimate", "Std. Error", "df", "t value", "Pr(>|t|)"] : ["", "Estimate", "Std. Error", "z value", "Pr(>|z|)"], "th"));
+    for (const r of rows) {
+      const cells = [r.term, r.estimate.toPrecision(5), r.stderr.toPrecision(4), ...(linear ? [r.df.toFixed(2)] : []), r.statistic.toFixed(3), formatP(r.p)];
+      table.append(tr(cells, "td"));
+    }
+  }
   $("coef").replaceChildren(table);
+}
+
+/** As R's format.pval with 3 significant digits: below 2e-16 it prints "< 2e-16". */
+function formatP(p: number): string {
+  return p < 2.2e-16 ? "< 2e-16" : p.toPrecision(3);
 }
 
 function showPlots(m: MixedModel): void {
@@ -195,6 +204,7 @@ function start(): void {
   });
   $("fit").addEventListener("click", fit);
   $("download").addEventListener("click", download);
+  $("ddf").addEventListener("change", () => state.model && showCoefficients(state.model));
   syncFamily();
   checkLive();
   const preset = new URLSearchParams(location.search).get("data");

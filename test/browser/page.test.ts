@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { serveStatic } from "../../examples/web/serve.js";
+import { coefficients, lmer, readCsv } from "../../src/index.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const chromium = [process.env.CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p): p is string => !!p && existsSync(p));
@@ -91,10 +92,18 @@ describe.skipIf(!chromium)("the web page in Chromium", () => {
     expect(summary).toContain(`REML criterion at convergence: ${ref.objective.toFixed(1)}`);
     const fe = fixedEffects(summary);
     for (const [name, b] of Object.entries(ref.fixef as Record<string, number>)) expect(Math.abs(fe[name]! - b)).toBeLessThan(1e-3 * Math.abs(b) + 1e-3);
+    // The coefficient table: lmerTest's Satterthwaite df and p-values, as coefficients() gives them
+    // (test/result/inference checks those against lmerTest); lme4's own table on "none".
     const coef = await page.$$eval("#coef tr", (rows) => rows.map((r) => Array.from(r.children).map((c) => c.textContent)));
-    expect(coef[0]).toEqual(["", "Estimate", "Std. Error", "t value"]);
+    expect(coef[0]).toEqual(["", "Estimate", "Std. Error", "df", "t value", "Pr(>|t|)"]);
+    const expected = coefficients(lmer(ref.formula, readCsv(join(root, "test/fixtures/data/sleepstudy.csv"))), { ddf: "Satterthwaite" });
     expect(Number(coef[2]![1])).toBeCloseTo(ref.fixef.Days, 2);
     expect(Number(coef[2]![2])).toBeCloseTo(ref.stderr.Days, 2);
+    expect(Number(coef[2]![3])).toBeCloseTo(expected[1]!.df, 2);
+    expect(Number(coef[2]![5])).toBeCloseTo(expected[1]!.p, 8);
+    await page.select("#ddf", "none");
+    expect(await page.$$eval("#coef th", (c) => c.map((x) => x.textContent))).toEqual(["", "Estimate", "Std. Error", "t value"]);
+    await page.select("#ddf", "Satterthwaite");
     // Plots: 18 subjects × 2 columns of intervals; 180 residual points.
     expect(await page.$$eval("#plot-caterpillar svg g.interval", (e) => e.length)).toBe(36);
     expect(await page.$$eval("#plot-residuals svg circle.point", (e) => e.length)).toBe(180);
