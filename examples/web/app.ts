@@ -166,7 +166,7 @@ function showCoefficients(m: MixedModel): void {
 
 /** As R's format.pval with 3 significant digits: below 2e-16 it prints "< 2e-16". */
 function formatP(p: number): string {
-  return p < 2.2e-16 ? "< 2e-16" : p.toPrecision(3);
+  return p < 2.2e-16 ? "< 2e-16" : p < 1e-4 ? p.toExponential(2).replace(/e([-+])(\d)$/, "e$10$2") : p.toPrecision(3);
 }
 
 function showPlots(m: MixedModel): void {
