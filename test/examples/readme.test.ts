@@ -3,8 +3,9 @@
  *  - each ```ts block is written out as a script (its `from "mixed-models"` pointed at src/),
  *    type-checked with the project's compiler options, and executed; it must not throw and must
  *    print something. Blocks are found generically: a new ```ts section needs no change here.
- *  - a block without a language (or ```text) right after a ```ts block is that script's output:
- *    each of its lines must be among the lines the script printed;
+ *  - a block without a language (or ```text) right after a ```ts block is that script's output,
+ *    right after a ```sh block the output of its last command: each of its lines must be among
+ *    the lines printed;
  *  - each command line of a ```sh block is run from the repository root (`npx mixed-models` as
  *    `node bin/mixed-models.js`) and must succeed — except lines whose command is listed in
  *    COVERED_ELSEWHERE with the test that covers it (installing, the test run itself, a server).
@@ -60,7 +61,7 @@ test("the README has code blocks of known languages", () => {
   expect(blocks.length).toBeGreaterThan(2);
   blocks.forEach((b, i) => {
     expect(["ts", "sh", "", "text"], `README line ${b.line}: a \`\`\`${b.lang} block`).toContain(b.lang);
-    if (b.lang === "" || b.lang === "text") expect(blocks[i - 1]?.lang, `README line ${b.line}: an output block must follow a ts block`).toBe("ts");
+    if (b.lang === "" || b.lang === "text") expect(["ts", "sh"], `README line ${b.line}: an output block must follow a ts or sh block`).toContain(blocks[i - 1]?.lang);
   });
 });
 
@@ -109,10 +110,14 @@ describe("the ts blocks type-check and run", () => {
 });
 
 describe("the sh blocks' command lines run", () => {
-  const lines = blocks
-    .filter((b) => b.lang === "sh")
-    .flatMap((b) => b.code.split("\n").map((l) => l.replace(/\s+#.*$/, "").trim()))
-    .filter((l) => l !== "");
+  const isOutput = (b: Block | undefined) => b !== undefined && (b.lang === "" || b.lang === "text");
+  /** Each command line, with the output block that follows its sh block when it is the block's last. */
+  const commands = blocks.flatMap((b, i) => {
+    if (b.lang !== "sh") return [];
+    const ls = b.code.split("\n").map((l) => l.replace(/\s+#.*$/, "").trim()).filter((l) => l !== "");
+    return ls.map((line, k) => ({ line, output: k === ls.length - 1 && isOutput(blocks[i + 1]) ? blocks[i + 1]!.code : null }));
+  });
+  const lines = commands.map((c) => c.line);
   const out = join(root, "test/examples/.readme-sh");
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -122,7 +127,7 @@ describe("the sh blocks' command lines run", () => {
       if (covered?.[2]) expect(statSync(join(root, covered[2])).isFile(), `${line}: ${covered[2]}`).toBe(true);
     }
   });
-  for (const line of lines) {
+  for (const { line, output } of commands) {
     if (COVERED_ELSEWHERE.some(([re]) => re.test(line))) continue;
     test.concurrent(line, async () => {
       const argv = words(line);
@@ -146,6 +151,10 @@ describe("the sh blocks' command lines run", () => {
       // A `check` line may show a formula error on purpose: then it must be the caret and a hint.
       if (argv[2] === "check" && status === 1) expect(text).toMatch(/\^+\nerror: .*\n(.*\n)*hint: /);
       else expect(status, text).toBe(0);
+      if (output !== null) {
+        const printed = new Set(text.split("\n").map((l) => l.trimEnd()));
+        for (const l of output.split("\n").filter((x) => x.trim() !== "")) expect(printed, `README output line: ${l}`).toContain(l.trimEnd());
+      }
     });
   }
 });
