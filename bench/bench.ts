@@ -8,13 +8,17 @@
  * Each case: one warm-up fit, then N runs (default 5; VerbAgg 2 runs; InstEval no warm-up, 1 run).
  * "call" times the whole lmer()/glmer() call from the data already in memory (as lme4's median
  * does); "fit" is the fit alone (the fit object's fitSeconds). Reading the CSV is never timed.
+ * The measured cases are merged into bench/results.json, from which bench/readme-table.ts makes
+ * the README's table (`npm run bench` runs both).
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { glmer, lmer, readCsv } from "../src/index.js";
 import type { DataTable, FamilyName, MixedModel } from "../src/index.js";
 import { benchAr1 } from "./ar1.js";
+import { updateReadme, type BenchResult, type BenchResults } from "./readme-table.js";
 
 const FIXTURES = fileURLToPath(new URL("../../test/fixtures/", import.meta.url));
 
@@ -82,6 +86,7 @@ function main(): void {
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" ");
   console.log(row(header));
   const ratios: number[] = [];
+  const measured: BenchResult[] = [];
   for (const ref of refs) {
     const data = readCsv(join(FIXTURES, "data", ref.data));
     const p = plan(ref, opts.runs);
@@ -99,6 +104,7 @@ function main(): void {
       }
       const ratio = median(call) / ref.lme4_fit_seconds_median;
       ratios.push(ratio);
+      measured.push({ id: ref.id, nobs: ref.nobs, call_seconds: median(call), lme4_seconds: ref.lme4_fit_seconds_median, evaluations });
       console.log(row([ref.id, String(ref.nobs), String(p.runs), median(call).toFixed(4), median(fit).toFixed(4),
         ref.lme4_fit_seconds_median.toFixed(4), ratio.toFixed(2), String(evaluations)]));
     } catch (e) {
@@ -111,6 +117,25 @@ function main(): void {
     console.log(`\nratio = our median call time / lme4's median; geometric mean ${g.toFixed(2)}, worst ${Math.max(...ratios).toFixed(2)}`);
   }
   if ((!opts.only || opts.only.test("ar1_visits_ml")) && !(opts.skip && opts.skip.test("ar1_visits_ml"))) benchAr1(opts.runs);
+  if (measured.length) {
+    saveResults(measured);
+    updateReadme();
+  }
+}
+
+/** Merge this run's cases into bench/results.json (cases not run keep their earlier numbers;
+ *  lme4's evaluation counts, recorded once by hand from lme4's optinfo, are carried over). */
+function saveResults(measured: BenchResult[]): void {
+  const path = fileURLToPath(new URL("../../bench/results.json", import.meta.url));
+  const old: BenchResults = existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : { machine: "", results: [] };
+  const byId = new Map(old.results.map((r) => [r.id, r]));
+  for (const r of measured) {
+    const before = byId.get(r.id);
+    byId.set(r.id, { ...r, ...(before?.lme4_evaluations !== undefined ? { lme4_evaluations: before.lme4_evaluations } : {}) });
+  }
+  const machine = `Measured by npm run bench on ${cpus().length} cores (Node ${process.versions.node.split(".")[0]})`;
+  writeFileSync(path, JSON.stringify({ machine, results: [...byId.values()] }, null, 2) + "\n");
+  console.log(`bench/results.json: ${measured.length} case(s) updated`);
 }
 
 main();

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// The CLI entry: the compiled dispatcher lives in dist/ (built by `npm install` through "prepare").
-import { main } from "../dist/src/cli/main.js";
+// The CLI entry. In a checkout, the dispatcher tsc compiled (dist/src/, built by `npm install`
+// through "prepare", or `npx tsc`); in the npm package, which ships no dist/src/, its bundle
+// (dist/pkg/cli.js, scripts/build-package.mjs).
+import { existsSync } from "node:fs";
+
+const dev = new URL("../dist/src/cli/main.js", import.meta.url);
+const { main } = await import(existsSync(dev) ? dev.href : new URL("../dist/pkg/cli.js", import.meta.url).href);
 
 // The process ends by itself once stdout and stderr have drained: calling process.exit() here
 // would cut output written to a pipe, which Node writes asynchronously, at the pipe's buffer

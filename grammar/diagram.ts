@@ -5,13 +5,29 @@
  *   node dist/grammar/diagram.js [out.html]     (default: grammar/diagram.html, from the package root)
  */
 import { createSyntaxDiagramsCode } from "chevrotain";
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { formulaParser } from "./rules.js";
 
+/** chevrotain's package folder (its "exports" hide package.json, so go up from the entry: lib/src/api.js). */
+function chevrotainRoot(): string {
+  return resolve(dirname(createRequire(import.meta.url).resolve("chevrotain")), "..", "..");
+}
+
+/**
+ * The page chevrotain generates loads its diagram scripts and stylesheet from a CDN (unpkg) and is
+ * blank offline; every such reference is replaced by the same file's text from the installed
+ * chevrotain, so the page is self-contained.
+ */
 export function syntaxDiagramsHtml(): string {
-  return createSyntaxDiagramsCode(formulaParser.getSerializedGastProductions());
+  const base = join(chevrotainRoot(), "diagrams") + "/";
+  const html = createSyntaxDiagramsCode(formulaParser.getSerializedGastProductions(), { resourceBase: "CHEVROTAIN_DIAGRAMS/", css: "CHEVROTAIN_DIAGRAMS/diagrams.css" });
+  const file = (rel: string) => readFileSync(join(base, rel), "utf8");
+  return html
+    .replace(/<script src=['"]CHEVROTAIN_DIAGRAMS\/([^'"]+)['"]><\/script>/g, (_, rel: string) => `<script>\n${file(rel).replace(/<\/script/gi, "<\\/script")}\n</script>`)
+    .replace(/<link rel=['"]stylesheet['"] href=['"]CHEVROTAIN_DIAGRAMS\/([^'"]+)['"]>/g, (_, rel: string) => `<style>\n${file(rel)}\n</style>`);
 }
 
 function main(): void {

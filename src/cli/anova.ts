@@ -8,7 +8,8 @@
 import { readCsv } from "../model/csv.js";
 import { anovaTable, formatAnovaTable, parseAnovaType } from "../result/inference/anova-table.js";
 import { parseDdf } from "../result/inference/ddf.js";
-import { describeError, fitFromArgs, parseFitArgs } from "./fit.js";
+import { fail, UsageError, wantsJson } from "./args.js";
+import { fitFromArgs, parseFitArgs } from "./fit.js";
 import { takeOption, writeOut } from "./options.js";
 
 const usage = `usage: mixed-models anova <data.csv> "<formula>" [--type 1|2|3] [--ddf satterthwaite|kenward-roger]
@@ -27,6 +28,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
+  const json = wantsJson(args);
   const rest = [...args];
   let type: 1 | 2 | 3;
   let ddf: ReturnType<typeof parseDdf>;
@@ -36,22 +38,22 @@ export async function run(args: string[]): Promise<number> {
     type = parseAnovaType(t ?? undefined);
     ddf = d === null ? "Satterthwaite" : parseDdf(d);
   } catch (e) {
-    process.stderr.write(`mixed-models anova: ${e instanceof Error ? e.message : String(e)}\n\n${usage}`);
-    return 2;
+    return fail("anova", new UsageError(e instanceof Error ? e.message : String(e)), { json, usage });
   }
-  const parsed = parseFitArgs(rest);
-  if (typeof parsed === "string") {
-    process.stderr.write(`mixed-models anova: ${parsed}\n\n${usage}`);
-    return 2;
+  let parsed: ReturnType<typeof parseFitArgs>;
+  try {
+    parsed = parseFitArgs(rest, "anova");
+  } catch (e) {
+    return fail("anova", e, { json, usage });
   }
+  if (typeof parsed === "string") return fail("anova", new UsageError(parsed), { json, usage });
   let text: string;
   try {
     const model = fitFromArgs(parsed, readCsv(parsed.data));
     const table = anovaTable(model, { type, ddf });
     text = parsed.json ? JSON.stringify({ type: table.type, ddf: table.ddf, rows: table.rows }, null, 2) + "\n" : formatAnovaTable(table);
   } catch (e) {
-    process.stderr.write(`${describeError(e)}\n`);
-    return 1;
+    return fail("anova", e, { json: parsed.json });
   }
   await writeOut(text);
   return 0;

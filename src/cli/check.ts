@@ -1,5 +1,5 @@
 /**
- * `mixed-models check "<formula>" [--data file.csv] [--json]`: validates a formula and shows what
+ * `mixed-models check [<data.csv>] "<formula>" [--data file.csv] [--json]`: validates a formula and shows what
  * it expands to (response, fixed terms, each random term with its group), or every error with a
  * caret line under the characters it is about. With --data, only the CSV header is read, to check
  * the column names. Exit status: 0 valid, 1 invalid, 2 usage error.
@@ -9,12 +9,15 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { checkFormula, deparse, type FormulaTerms } from "../formula/index.js";
 import { csvHeaderNames } from "../model/csv.js";
 import type { FormulaError } from "../../grammar/errors.js";
+import { dataAndFormula, fail, optionParser, UsageError, wantsJson } from "./args.js";
 
-const usage = `usage: mixed-models check "<formula>" [--data file.csv] [--json]
+const usage = `usage: mixed-models check [<data.csv>] "<formula>" [--json]
+       mixed-models check "<formula>" [--data data.csv] [--json]
 
   Validates a model formula and prints its expansion.
-  --data file.csv   also check the names against the columns of this CSV file (header only)
-  --json            print the result as JSON
+  <data.csv> | --data data.csv   also check the names against the columns of this CSV file
+                                 (only its header line is read)
+  --json                         print the result as JSON
 `;
 
 interface CheckArgs {
@@ -23,23 +26,19 @@ interface CheckArgs {
   json: boolean;
 }
 
-function parseArgs(args: string[]): CheckArgs | string {
-  let formula: string | null = null;
-  let data: string | null = null;
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--json") json = true;
-    else if (a === "--data") {
-      const file = args[++i];
-      if (file === undefined) return "--data needs a file name";
-      data = file;
-    } else if (a.startsWith("--data=")) data = a.slice("--data=".length);
-    else if (a.startsWith("--")) return `unknown option '${a}'`;
-    else if (formula === null) formula = a;
-    else return `unexpected argument '${a}' (quote the formula: check "y ~ x + (1 | g)")`;
-  }
-  if (formula === null) return "missing formula";
+const parseOptions = optionParser({ json: "switch", data: "value", help: "switch" });
+
+/** `check "<formula>"`, `check <data.csv> "<formula>"` (the order of every other command) or `check "<formula>" --data f`. */
+function parseArgs(args: string[]): CheckArgs {
+  const { positional, options } = parseOptions(args);
+  const json = options.has("json");
+  const dataOption = options.get("data") as string | undefined;
+  if (positional.length === 1 && /\.(csv|tsv|txt)$/i.test(positional[0]!)) dataAndFormula("check", positional); // throws: missing formula
+  if (positional.length === 1 && dataOption === undefined) return { formula: positional[0]!, data: null, json };
+  if (positional.length === 1) return { formula: positional[0]!, data: dataOption!, json };
+  if (positional.length === 0) throw new UsageError("missing formula", 'mixed-models check "y ~ x + (1 | g)" (or: check data.csv "y ~ x + (1 | g)")');
+  if (dataOption !== undefined) throw new UsageError("give the data file once: as the first argument or with --data");
+  const { data, formula } = dataAndFormula("check", positional);
   return { formula, data, json };
 }
 
@@ -124,18 +123,19 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
-  const parsed = parseArgs(args);
-  if (typeof parsed === "string") {
-    process.stderr.write(`mixed-models check: ${parsed}\n\n${usage}`);
-    return 2;
+  const json = wantsJson(args);
+  let parsed: CheckArgs;
+  try {
+    parsed = parseArgs(args);
+  } catch (e) {
+    return fail("check", e, { json, usage });
   }
   let columns: string[] | undefined;
   if (parsed.data !== null) {
     try {
       columns = splitCsvHeader(readFirstLine(parsed.data));
     } catch (e) {
-      process.stderr.write(`mixed-models check: cannot read '${parsed.data}': ${e instanceof Error ? e.message : String(e)}\n`);
-      return 2;
+      return fail("check", new UsageError(`cannot read '${parsed.data}': ${e instanceof Error ? e.message : String(e)}`), { json });
     }
   }
   const result = checkFormula(parsed.formula, columns);

@@ -8,7 +8,8 @@
  */
 import { readCsv } from "../model/csv.js";
 import { emmeans, formatContrasts, formatEmmeans, pairs } from "../result/inference/emmeans.js";
-import { describeError, fitFromArgs, parseFitArgs } from "./fit.js";
+import { fail, UsageError, wantsJson } from "./args.js";
+import { fitFromArgs, parseFitArgs } from "./fit.js";
 import { takeOption, writeOut } from "./options.js";
 
 const usage = `usage: mixed-models emmeans <data.csv> "<formula>" --specs "A | B" [--ddf kenward-roger|satterthwaite]
@@ -29,6 +30,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
+  const json = wantsJson(args);
   const rest = [...args];
   let specs: string | null;
   let ddf: string | null;
@@ -43,14 +45,15 @@ export async function run(args: string[]): Promise<number> {
     level = l === null ? undefined : Number(l);
     if (specs === null) throw new Error('--specs is required, e.g. --specs "A | B"');
   } catch (e) {
-    process.stderr.write(`mixed-models emmeans: ${e instanceof Error ? e.message : String(e)}\n\n${usage}`);
-    return 2;
+    return fail("emmeans", new UsageError(e instanceof Error ? e.message : String(e)), { json, usage });
   }
-  const parsed = parseFitArgs(rest);
-  if (typeof parsed === "string") {
-    process.stderr.write(`mixed-models emmeans: ${parsed}\n\n${usage}`);
-    return 2;
+  let parsed: ReturnType<typeof parseFitArgs>;
+  try {
+    parsed = parseFitArgs(rest, "emmeans");
+  } catch (e) {
+    return fail("emmeans", e, { json, usage });
   }
+  if (typeof parsed === "string") return fail("emmeans", new UsageError(parsed), { json, usage });
   let text: string;
   try {
     const model = fitFromArgs(parsed, readCsv(parsed.data));
@@ -66,8 +69,7 @@ export async function run(args: string[]): Promise<number> {
       text = JSON.stringify(out, null, 2) + "\n";
     } else text = formatEmmeans(e) + "\n" + formatContrasts(c);
   } catch (e) {
-    process.stderr.write(`${describeError(e)}\n`);
-    return 1;
+    return fail("emmeans", e, { json: parsed.json });
   }
   await writeOut(text);
   return 0;

@@ -5,8 +5,6 @@
  * cannot be done), 2 usage error. Reading the CSV is not part of the reported fit time.
  */
 import { basename } from "node:path";
-import { FormulaError } from "../../grammar/errors.js";
-import { ModelError } from "../model/errors.js";
 import { readCsv } from "../model/csv.js";
 import type { DataTable } from "../model/data.js";
 import type { FamilyName } from "../fit/fitted.js";
@@ -15,8 +13,11 @@ import { lmer } from "../lmer.js";
 import { glmer } from "../glmer.js";
 import type { MixedModel } from "../result/model.js";
 import { progressReporter } from "../result/progress.js";
+import { dataAndFormula, fail, UsageError, wantsJson } from "./args.js";
 import { parseDdf, type DdfMethod } from "../result/inference/ddf.js";
 import { fitJSONWithInference } from "../result/inference/json.js";
+
+export { describeError } from "./args.js";
 
 const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [--family f] [--link l] [--nagq k]
                          [--weights column] [--ddf satterthwaite|kenward-roger|wald] [--json] [--progress]
@@ -39,7 +40,7 @@ const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [-
                   (then one line a second: "fitting: evaluations 40, objective 1751.94")
 `;
 
-const FAMILIES: readonly FamilyName[] = ["gaussian", "binomial", "poisson", "Gamma", "inverse.gaussian", "negative.binomial"];
+export const FAMILIES: readonly FamilyName[] = ["gaussian", "binomial", "poisson", "Gamma", "inverse.gaussian", "negative.binomial"];
 
 export interface FitArgs {
   data: string;
@@ -57,8 +58,8 @@ export interface FitArgs {
   progress: boolean;
 }
 
-/** The arguments, or a usage error message. */
-export function parseFitArgs(args: string[]): FitArgs | string {
+/** The arguments, or a usage error message (a UsageError is thrown for misplaced positional arguments). */
+export function parseFitArgs(args: string[], command = "fit"): FitArgs | string {
   const positional: string[] = [];
   let REML: boolean | null = null;
   let family: FamilyName = "gaussian";
@@ -113,13 +114,12 @@ export function parseFitArgs(args: string[]): FitArgs | string {
     } else if (a.startsWith("--")) return `unknown option '${a}'`;
     else positional.push(a);
   }
-  if (positional.length < 2) return positional.length === 0 ? "missing data file and formula" : "missing formula";
-  if (positional.length > 2) return `unexpected argument '${positional[2]}' (quote the formula: fit data.csv "y ~ x + (1 | g)")`;
+  const { data, formula } = dataAndFormula(command, positional);
   const linear = isLinearFamily(family, link);
   if (!linear && REML !== null) return "--reml/--ml apply to linear mixed models only (generalized models are fitted by maximum likelihood)";
   if (linear && nAGQ !== 1) return "--nagq applies to generalized linear mixed models only";
   if (!linear && ddf !== null && ddf !== "Wald") return "--ddf satterthwaite/kenward-roger apply to linear mixed models (generalized models have Wald z tests: --ddf wald)";
-  return { data: positional[0]!, formula: positional[1]!, REML, family, nbTheta, link, nAGQ, weights, json, ddf, progress };
+  return { data, formula, REML, family, nbTheta, link, nAGQ, weights, json, ddf, progress };
 }
 
 type FitProgress = (evaluations: number, objective: number) => void;
@@ -141,23 +141,19 @@ export function fitFromArgs(a: FitArgs, data: DataTable, onProgress?: FitProgres
   });
 }
 
-/** The message for a failed fit: formula errors with their caret lines. */
-export function describeError(e: unknown): string {
-  const formulaError = e instanceof FormulaError ? e : e instanceof ModelError ? e.formulaError : undefined;
-  if (formulaError) return formulaError.errors.map((x) => x.render()).join("\n\n");
-  return `error: ${e instanceof Error ? e.message : String(e)}`;
-}
-
 export async function run(args: string[]): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
     process.stdout.write(usage);
     return 0;
   }
-  const parsed = parseFitArgs(args);
-  if (typeof parsed === "string") {
-    process.stderr.write(`mixed-models fit: ${parsed}\n\n${usage}`);
-    return 2;
+  const json = wantsJson(args);
+  let parsed: FitArgs | string;
+  try {
+    parsed = parseFitArgs(args);
+  } catch (e) {
+    return fail("fit", e, { json, usage });
   }
+  if (typeof parsed === "string") return fail("fit", new UsageError(parsed), { json, usage });
   let model: MixedModel;
   // A status line on stderr for fits longer than about a second, only on a terminal and never with --json.
   // With --progress: always, as lines when stderr is not a terminal, from the first second.
@@ -169,8 +165,7 @@ export async function run(args: string[]): Promise<number> {
     model = fitFromArgs(parsed, data, (evaluations, objective) => progress.onProgress({ kind: "fit", evaluations, objective }));
   } catch (e) {
     progress.done();
-    process.stderr.write(`${describeError(e)}\n`);
-    return 1;
+    return fail("fit", e, { json });
   }
   progress.done();
   let text: string;
@@ -178,8 +173,7 @@ export async function run(args: string[]): Promise<number> {
     const ddf = parsed.ddf ?? undefined;
     text = parsed.json ? JSON.stringify(fitJSONWithInference(model, ddf), null, 2) + "\n" : model.summary({ ddf });
   } catch (e) {
-    process.stderr.write(`${describeError(e)}\n`);
-    return 1;
+    return fail("fit", e, { json });
   }
   await writeOut(text);
   return 0;

@@ -7,13 +7,17 @@
 import { FormulaError } from "../../grammar/errors.js";
 import { compileModel, describePlan, ModelError, readCsv } from "../model/index.js";
 import type { ModelMatrices } from "../model/index.js";
+import type { FamilyName } from "../fit/fitted.js";
+import { dataAndFormula, fail, optionParser, UsageError, wantsJson } from "./args.js";
+import { FAMILIES } from "./fit.js";
 
 const usage = `usage: mixed-models plan <data.csv> "<formula>" [--family f] [--weights column] [--json]
 
   Shows how the model matrices for a formula are built from a CSV file: the response, every
   fixed-effects column, every random-effects term with its grouping factor and covariance
   parameters, and the rows used.
-  --family f        gaussian (default), binomial or poisson: decides how the response is read
+  --family f        gaussian (default), binomial, poisson, Gamma, inverse.gaussian: decides how
+                    the response is read
   --weights column  a numeric column of prior weights
   --json            print the construction plan as JSON
 `;
@@ -21,33 +25,20 @@ const usage = `usage: mixed-models plan <data.csv> "<formula>" [--family f] [--w
 interface PlanArgs {
   data: string;
   formula: string;
-  family: string | undefined;
+  family: FamilyName | undefined;
   weights: string | undefined;
   json: boolean;
 }
 
-function parseArgs(args: string[]): PlanArgs | string {
-  const positional: string[] = [];
-  let family: string | undefined;
-  let weights: string | undefined;
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--json") json = true;
-    else if (a === "--family" || a === "--weights") {
-      const v = args[++i];
-      if (v === undefined) return `${a} needs a value`;
-      if (a === "--family") family = v;
-      else weights = v;
-    } else if (a.startsWith("--family=")) family = a.slice("--family=".length);
-    else if (a.startsWith("--weights=")) weights = a.slice("--weights=".length);
-    else if (a === "-h" || a === "--help") return "";
-    else if (a.startsWith("--")) return `unknown option '${a}'`;
-    else positional.push(a);
-  }
-  if (positional.length < 2) return positional.length === 0 ? "missing data file and formula" : "missing formula";
-  if (positional.length > 2) return `unexpected argument '${positional[2]}' (quote the formula: plan data.csv "y ~ x + (1 | g)")`;
-  return { data: positional[0]!, formula: positional[1]!, family, weights, json };
+const parseOptions = optionParser({ json: "switch", family: "value", weights: "value", help: "switch" });
+
+function parseArgs(args: string[]): PlanArgs {
+  const { positional, options } = parseOptions(args);
+  const { data, formula } = dataAndFormula("plan", positional);
+  const f = options.get("family") as string | undefined;
+  const family = f === undefined ? undefined : FAMILIES.find((x) => x.toLowerCase() === f.toLowerCase());
+  if (f !== undefined && family === undefined) throw new UsageError(`unknown family '${f}'`, `one of ${FAMILIES.join(", ")}`);
+  return { data, formula, family, weights: options.get("weights") as string | undefined, json: options.has("json") };
 }
 
 function jsonReplacer(_key: string, value: unknown): unknown {
@@ -70,30 +61,19 @@ function summaryJson(m: ModelMatrices): object {
   };
 }
 
-function reportError(e: unknown): number {
-  if (e instanceof FormulaError) {
-    process.stderr.write(`${e.errors.map((x) => x.render()).join("\n\n")}\n`);
-    return 1;
-  }
-  if (e instanceof ModelError) {
-    if (e.formulaError) process.stderr.write(`${e.formulaError.errors.map((x) => x.render()).join("\n\n")}\n`);
-    else process.stderr.write(`error: ${e.message}\n`);
-    return 1;
-  }
-  throw e;
-}
-
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseArgs(args);
-  if (typeof parsed === "string") {
-    if (parsed === "") {
-      process.stdout.write(usage);
-      return 0;
-    }
-    process.stderr.write(`mixed-models plan: ${parsed}\n\n${usage}`);
-    return 2;
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(usage);
+    return 0;
   }
+  const json = wantsJson(args);
   let m: ModelMatrices;
+  let parsed: PlanArgs;
+  try {
+    parsed = parseArgs(args);
+  } catch (e) {
+    return fail("plan", e, { json, usage });
+  }
   try {
     const data = readCsv(parsed.data);
     m = compileModel(parsed.formula, data, {
@@ -101,10 +81,11 @@ export async function run(args: string[]): Promise<number> {
       ...(parsed.weights ? { weights: parsed.weights } : {}),
     });
   } catch (e) {
-    return reportError(e);
+    if (e instanceof ModelError || e instanceof FormulaError) return fail("plan", e, { json });
+    throw e;
   }
   if (parsed.json) {
-    process.stdout.write(`${JSON.stringify(summaryJson(m), jsonReplacer, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ok: true, ...summaryJson(m) }, jsonReplacer, 2)}\n`);
   } else {
     process.stdout.write(`${describePlan(m.plan, m.droppedX)}\n`);
     for (const msg of m.messages) process.stdout.write(`\nnote: ${msg}\n`);

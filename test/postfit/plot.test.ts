@@ -47,7 +47,7 @@ test("residuals vs fitted: one point per observation", () => {
 });
 
 test("normal Q-Q of the conditional modes: one point per level and column", () => {
-  const els = parseXml(plotSvg(sleepstudyFit(), "qq")).filter((e) => e.attributes.class === "point");
+  const els = parseXml(plotSvg(sleepstudyFit(), "ranef-qq")).filter((e) => e.attributes.class === "point");
   expect(els.length).toBe(36);
 });
 

@@ -43,7 +43,15 @@ describe("parseFitArgs", () => {
     [["d.csv", "y ~ x", "--frobnicate"], /unknown option/],
     [["d.csv", "y ~ x", "--family", "negative.binomial(0)"], /positive number/],
   ])("usage error for %j", (args, message) => {
-    expect(parseFitArgs(args)).toMatch(message);
+    // Option errors come back as a message; misplaced positional arguments throw a UsageError (with a hint).
+    const problem = (() => {
+      try {
+        return parseFitArgs(args);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(problem).toMatch(message);
   });
 });
 

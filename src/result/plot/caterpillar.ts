@@ -44,33 +44,42 @@ export function caterpillarData(fit: FittedModel, group: string): { levels: stri
   return { levels, columns };
 }
 
+/** Levels beyond which the rows shrink to keep the panel at most MAX_PANEL_HEIGHT and the labels are dropped. */
+const LABELLED_LEVELS = 60;
+const MAX_PANEL_HEIGHT = 720;
+
 export function caterpillarSvg(fit: FittedModel, group: string, z = 1.96): string {
   const { levels, columns } = caterpillarData(fit, group);
-  // Largest mode at the top, as lattice's dotplot draws sorted levels upwards.
-  const order = levels.map((_, i) => i).sort((a, b) => columns[0].mode[b] - columns[0].mode[a]);
-  const rowH = 14;
+  // Largest mode at the top, as lattice's dotplot draws sorted levels upwards (ordered by the first column).
+  const order = levels.map((_, i) => i).sort((a, b) => columns[0]!.mode[b]! - columns[0]!.mode[a]!);
+  const labelled = levels.length <= LABELLED_LEVELS;
+  const rowH = Math.min(14, MAX_PANEL_HEIGHT / levels.length);
   const panelW = 240;
-  const left = 70;
-  const top = 30;
-  const height = top + levels.length * rowH + 50;
+  const left = labelled ? 20 + 6 * Math.max(4, ...levels.map((l) => Math.min(l.length, 14))) : 40;
+  const top = 48;
+  const panelH = levels.length * rowH;
+  const height = top + panelH + 54;
   const parts: string[] = [];
   columns.forEach((c, ci) => {
-    const lo = Array.from(c.mode, (m, i) => m - z * c.sd[i]);
-    const hi = Array.from(c.mode, (m, i) => m + z * c.sd[i]);
-    const frame: PanelFrame = { x: left + ci * (panelW + 30), y: top, width: panelW, height: levels.length * rowH, xDomain: extent([...lo, ...hi, 0]), yDomain: [0, 1] };
-    parts.push(`<g class="caterpillar-panel" data-column="${escapeXml(c.name)}">`);
-    parts.push(drawAxes(frame, { title: c.name, yCategories: ci === 0 ? order.map((i) => levels[i]) : order.map(() => "") }));
+    const lo = Array.from(c.mode, (m, i) => m - z * c.sd[i]!);
+    const hi = Array.from(c.mode, (m, i) => m + z * c.sd[i]!);
+    const frame: PanelFrame = { x: left + ci * (panelW + 30), y: top, width: panelW, height: panelH, xDomain: extent([...lo, ...hi, 0]), yDomain: [0, 1] };
+    parts.push(`<g class="caterpillar-panel" data-group="${escapeXml(group)}" data-column="${escapeXml(c.name)}">`);
+    const categories = labelled && ci === 0 ? order.map((i) => levels[i]!) : undefined;
+    parts.push(drawAxes(frame, { title: `${group}: ${c.name}`, xLabel: `Conditional mode ± ${z}·SD`, yCategories: categories ?? [] }));
     const x0 = sx(frame, 0);
-    parts.push(`<line x1="${num(x0)}" y1="${num(frame.y)}" x2="${num(x0)}" y2="${num(frame.y + frame.height)}" stroke="#bbb" stroke-dasharray="3,3"/>`);
+    parts.push(`<line x1="${num(x0)}" y1="${num(frame.y)}" x2="${num(x0)}" y2="${num(frame.y + frame.height)}" stroke="#999" stroke-dasharray="3,3"/>`);
+    const stroke = labelled ? 1.5 : Math.max(0.3, Math.min(1.5, rowH * 0.8));
     order.forEach((i, r) => {
       const y = frame.y + (r + 0.5) * rowH;
+      const dot = labelled ? `<circle cx="${num(sx(frame, c.mode[i]!))}" cy="${num(y)}" r="2.5" fill="#1f77b4"/>` : "";
       parts.push(
-        `<g class="interval" data-level="${escapeXml(levels[i])}"><line x1="${num(sx(frame, lo[i]))}" y1="${num(y)}" x2="${num(sx(frame, hi[i]))}" y2="${num(y)}" stroke="#1f77b4" stroke-width="1.5"/>` +
-          `<circle cx="${num(sx(frame, c.mode[i]))}" cy="${num(y)}" r="2.5" fill="#1f77b4"/></g>`,
+        `<g class="interval" data-level="${escapeXml(levels[i]!)}"><line x1="${num(sx(frame, lo[i]!))}" y1="${num(y)}" x2="${num(sx(frame, hi[i]!))}" y2="${num(y)}" stroke="#1f77b4" stroke-width="${num(stroke)}"/>${dot}</g>`,
       );
     });
     parts.push("</g>");
   });
+  if (!labelled) parts.push(`<text class="caption" x="${num(left)}" y="${num(height - 6)}" font-size="9" fill="#555">${levels.length} levels, sorted by the first column's mode (labels omitted)</text>`);
   const width = left + columns.length * (panelW + 30) + 10;
-  return svgDocument(width, height, parts.join("\n"), `Conditional modes ± ${z}·SD: ${group}`);
+  return svgDocument(Math.max(width, 360), height, parts.join("\n"), `Conditional modes of ${group} with 95% intervals`);
 }

@@ -1,24 +1,27 @@
 /**
- * Diagnostic plots as SVG text: caterpillar (conditional modes ± 1.96 SD), residuals vs fitted,
- * normal Q–Q of the conditional modes, and the profile-ζ plot.
+ * Plots as SVG text: caterpillar (conditional modes ± 1.96 SD), residuals vs fitted, normal Q–Q of
+ * the residuals, scale–location, normal Q–Q of the conditional modes, the fixed effects with
+ * their Wald intervals, and the profile-ζ plot.
  */
 import { fittedModelOf, type ModelInput } from "../predict.js";
 import { profile, type Profile } from "../profile/index.js";
 import type { OnProgress } from "../progress.js";
 import { caterpillarSvg, groupNames, PlotError } from "./caterpillar.js";
-import { qqSvg, residualsSvg } from "./diagnostics.js";
+import { ranefQqSvg, residualQqSvg, residualsSvg, scaleLocationSvg } from "./diagnostics.js";
+import { effectsSvg } from "./effects.js";
+import { PLOT_KINDS, type PlotKind } from "./kinds.js";
 import { profileSvg } from "./profile.js";
 import { stackSvgs } from "./svg.js";
 
 export { caterpillarSvg, caterpillarData, groupNames, PlotError } from "./caterpillar.js";
-export { qqSvg, residualsSvg, ppoints } from "./diagnostics.js";
+export { ranefQqSvg, residualQqSvg, residualsSvg, scaleLocationSvg, ppoints } from "./diagnostics.js";
+export { effectsSvg, effectRows, type EffectRow } from "./effects.js";
+export { PLOT_KINDS, type PlotKind } from "./kinds.js";
 export { profileSvg } from "./profile.js";
 
-export type PlotKind = "caterpillar" | "residuals" | "qq" | "profile";
-export const PLOT_KINDS: PlotKind[] = ["caterpillar", "residuals", "qq", "profile"];
 
 export interface PlotOptions {
-  /** Grouping factor for caterpillar and qq (default: every grouping factor, one under another). */
+  /** Grouping factor for caterpillar and ranef-qq (default: every grouping factor, one under another). */
   group?: string;
   /** A profile already computed (kind "profile"); computed when omitted. */
   profile?: Profile;
@@ -33,10 +36,16 @@ export function plotSvg(model: ModelInput, kind: PlotKind, options: PlotOptions 
   switch (kind) {
     case "caterpillar":
       return perGroup((g) => caterpillarSvg(fit, g), "Conditional modes ± 1.96·SD");
-    case "qq":
-      return perGroup((g) => qqSvg(fit, g), "Normal Q-Q plots of the conditional modes");
+    case "ranef-qq":
+      return perGroup((g) => ranefQqSvg(fit, g), "Normal Q-Q plots of the conditional modes");
     case "residuals":
       return residualsSvg(fit);
+    case "qq":
+      return residualQqSvg(fit);
+    case "scale-location":
+      return scaleLocationSvg(fit);
+    case "effects":
+      return effectsSvg(fit);
     case "profile":
       return profileSvg(options.profile ?? profile(fit, { onProgress: options.onProgress }));
     default:

@@ -101,16 +101,18 @@ export function drawAxes(p: PanelFrame, options: { title?: string; xLabel?: stri
   return parts.join("\n");
 }
 
+/** A whole plot: white background, the title as <title> (for screen readers) and drawn at the top. */
 export function svgDocument(width: number, height: number, body: string, title: string): string {
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${num(width)}" height="${num(height)}" viewBox="0 0 ${num(width)} ${num(height)}" font-family="sans-serif">\n` +
-    `<title>${escapeXml(title)}</title>\n<rect width="100%" height="100%" fill="white"/>\n${body}\n</svg>\n`
+    `<title>${escapeXml(title)}</title>\n<rect width="100%" height="100%" fill="white"/>\n` +
+    `<text class="plot-title" x="${num(width / 2)}" y="16" font-size="13" font-weight="bold" text-anchor="middle">${escapeXml(title)}</text>\n${body}\n</svg>\n`
   );
 }
 
 /** Several SVG documents one above the other in one document (nested <svg> elements). */
 export function stackSvgs(docs: string[], title: string): string {
-  let y = 0;
+  let y = 24;
   let width = 0;
   const body: string[] = [];
   for (const doc of docs) {
