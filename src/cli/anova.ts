@@ -9,7 +9,7 @@ import { readCsv } from "../model/csv.js";
 import { anovaTable, formatAnovaTable, parseAnovaType } from "../result/inference/anova-table.js";
 import { parseDdf } from "../result/inference/ddf.js";
 import { fail, UsageError, wantsJson } from "./args.js";
-import { fitFromArgs, parseFitArgs } from "./fit.js";
+import { fitFromArgs, parseModelCommand } from "./fit.js";
 import { takeOption, writeOut } from "./options.js";
 
 const usage = `usage: mixed-models anova <data.csv> "<formula>" [--type 1|2|3] [--ddf satterthwaite|kenward-roger]
@@ -40,13 +40,8 @@ export async function run(args: string[]): Promise<number> {
   } catch (e) {
     return fail("anova", new UsageError(e instanceof Error ? e.message : String(e)), { json, usage });
   }
-  let parsed: ReturnType<typeof parseFitArgs>;
-  try {
-    parsed = parseFitArgs(rest, "anova");
-  } catch (e) {
-    return fail("anova", e, { json, usage });
-  }
-  if (typeof parsed === "string") return fail("anova", new UsageError(parsed), { json, usage });
+  const parsed = parseModelCommand("anova", rest, json, usage);
+  if (typeof parsed === "number") return parsed;
   let text: string;
   try {
     const model = fitFromArgs(parsed, readCsv(parsed.data));

@@ -9,7 +9,7 @@
 import { readCsv } from "../model/csv.js";
 import { emmeans, formatContrasts, formatEmmeans, pairs } from "../result/inference/emmeans.js";
 import { fail, UsageError, wantsJson } from "./args.js";
-import { fitFromArgs, parseFitArgs } from "./fit.js";
+import { fitFromArgs, parseModelCommand } from "./fit.js";
 import { takeOption, writeOut } from "./options.js";
 
 const usage = `usage: mixed-models emmeans <data.csv> "<formula>" --specs "A | B" [--ddf kenward-roger|satterthwaite]
@@ -47,13 +47,8 @@ export async function run(args: string[]): Promise<number> {
   } catch (e) {
     return fail("emmeans", new UsageError(e instanceof Error ? e.message : String(e)), { json, usage });
   }
-  let parsed: ReturnType<typeof parseFitArgs>;
-  try {
-    parsed = parseFitArgs(rest, "emmeans");
-  } catch (e) {
-    return fail("emmeans", e, { json, usage });
-  }
-  if (typeof parsed === "string") return fail("emmeans", new UsageError(parsed), { json, usage });
+  const parsed = parseModelCommand("emmeans", rest, json, usage);
+  if (typeof parsed === "number") return parsed;
   let text: string;
   try {
     const model = fitFromArgs(parsed, readCsv(parsed.data));

@@ -122,6 +122,18 @@ export function parseFitArgs(args: string[], command = "fit"): FitArgs | string 
   return { data, formula, REML, family, nbTheta, link, nAGQ, weights, json, ddf, progress };
 }
 
+/** For a command that fits before it reports (anova, emmeans): its data, formula and fit options
+ *  from the arguments left after its own, or the exit status of the error already reported. */
+export function parseModelCommand(command: string, args: string[], json: boolean, usage: string): FitArgs | number {
+  let parsed: FitArgs | string;
+  try {
+    parsed = parseFitArgs(args, command);
+  } catch (e) {
+    return fail(command, e, { json, usage });
+  }
+  return typeof parsed === "string" ? fail(command, new UsageError(parsed), { json, usage }) : parsed;
+}
+
 type FitProgress = (evaluations: number, objective: number) => void;
 
 /** Fit the model the arguments describe (the CSV already read). */
