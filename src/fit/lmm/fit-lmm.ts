@@ -10,6 +10,7 @@ import type { BobyqaOptions } from "../optimize/types.js";
 import type { OptimizerResult } from "../optimize/types.js";
 import { NotPositiveDefiniteError } from "../../linalg/errors.js";
 import { makeDevfun, objective, type Devfun } from "./profiled-deviance.js";
+import type { PrecomputedBlocks } from "../pls/pls-system.js";
 import { lmmResults } from "./results.js";
 import { lme4StartTheta } from "./start.js";
 import { deriv12 } from "../convergence/deriv12.js";
@@ -27,6 +28,11 @@ export interface FitLmmOptions {
   rhoend?: number;
   ftolAbs?: number;
   maxEval?: number;
+  /** The cross-products computed elsewhere (a SQL engine, src/sql/): the fit then never reads the
+   *  rows, and η, μ stay empty (src/sql/fit.ts adds what the summary needs from one more query). */
+  blocks?: PrecomputedBlocks;
+  /** lme4's starting θ when the rows are not here to compute it (lme4StartTheta otherwise). */
+  startTheta?: Float64Array;
 }
 
 /** lme4's optimizeLmer boundary.tol and its restart_edge step (btol). */
@@ -36,7 +42,7 @@ const EDGE_STEP = 1e-5;
 export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   const t0 = performance.now();
   checkDimensions(m, options.REML);
-  const devfun = makeDevfun(m, { REML: options.REML });
+  const devfun = makeDevfun(m, { REML: options.REML, blocks: options.blocks });
   let evaluations = 0;
   const f = (theta: Float64Array): number => {
     evaluations++;
@@ -49,7 +55,7 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   const upper = new Float64Array(m.lower.length).fill(Infinity);
   // lme4's optwrap recomputes NLopt's initial steps from each start (the restart's too)
   const run = (x0: ArrayLike<number>) => bobyqa(f, x0, optimizerOptions(x0, m.lower, upper, options));
-  let opt = run(lme4StartTheta(m));
+  let opt = run(options.startTheta ?? lme4StartTheta(m));
   opt = restartFromEdge(devfun, m, opt, run);
   const theta = snapToBoundary(devfun, m, opt);
 

@@ -32,7 +32,7 @@ import {
 } from "./cross-products.js";
 import { makeLambdaStore, setLambda, type LambdaStore } from "./lambda.js";
 import { solveBeta, solveU } from "./solve.js";
-import { analyzeStructure, type BlockStructure } from "./structure.js";
+import { analyzeStructure, type BlockStructure, type LevelPattern } from "./structure.js";
 import { trailingPattern } from "./trailing-pattern.js";
 import { allocateFactor, updateL, type Factor } from "./update-l.js";
 
@@ -42,6 +42,19 @@ export interface PlsInputs {
   z: Float64Array;
   cross: CrossProducts;
   fixedBlockMissing: boolean;
+}
+
+/**
+ * The cross-products computed elsewhere (a SQL engine's GROUP BY queries, src/sql/blocks.ts): the
+ * level pattern they were gathered on, and a function that fills them into the layout analyzeStructure
+ * makes of that pattern. Given these, the system never reads the rows: `matrices` then carries the
+ * terms, levels and θ layout only (n is the number of rows; its row arrays are empty).
+ */
+export interface PrecomputedBlocks {
+  pattern: LevelPattern;
+  fill(structure: BlockStructure, out: CrossProducts): void;
+  /** Σ log wᵢ over the prior weights (0 without weights). */
+  sumLogWeights: number;
 }
 
 /** The model has no random-effects terms (lmer requires at least one). */
@@ -93,30 +106,41 @@ export class PlsSystem {
   private fixedBlockMissing = false;
   /** The factor lacks its [X, y] columns (updateL after setWeightsAndResponseForU). */
   private factorRandomOnly = false;
+  /** Built from precomputed blocks: no rows to pass over. */
+  readonly rowsAbsent: boolean = false;
 
-  constructor(m: ModelMatrices) {
+  constructor(m: ModelMatrices, blocks?: PrecomputedBlocks) {
     if (m.reTerms.length === 0) throw new NoRandomEffectsError();
     this.matrices = m;
     this.lambda = makeLambdaStore(m.reTerms);
     let order = m.p + 1;
     for (let k = 1; k < m.reTerms.length; k++) order += m.reTerms[k].levels.length * m.reTerms[k].columnNames.length;
     if (order > MAX_TRAILING_ORDER) throw new TrailingBlockTooLargeError(order);
-    this.structure = analyzeStructure(m, this.lambda.offsets, this.lambda.one);
+    this.structure = analyzeStructure(m, this.lambda.offsets, this.lambda.one, blocks?.pattern);
     this.n = m.n;
     this.p = m.p;
     this.q = this.structure.q;
     this.nTheta = m.theta0.length;
     this.cross = allocateCrossProducts(this.structure);
     this.factor = allocateFactor(this.structure);
-    this.factor.trailing = trailingPattern(m, this.structure);
+    this.factor.trailing = trailingPattern(m, this.structure, blocks?.pattern.laterEdges);
     this.scratch = allocateRowScratch(m);
     this.u = new Float64Array(this.q);
     this.beta = new Float64Array(this.p);
     this.theta = Float64Array.from(m.theta0);
-    this.w = Float64Array.from(m.weights);
-    this.z = new Float64Array(m.n);
-    for (let i = 0; i < m.n; i++) this.z[i] = m.y[i] - m.offset[i];
-    this.accumulate();
+    if (blocks) {
+      // rows stay where they are: weights and response are never set on this system
+      this.rowsAbsent = true;
+      this.w = new Float64Array(0);
+      this.z = new Float64Array(0);
+      blocks.fill(this.structure, this.cross);
+      this.sumLogW = blocks.sumLogWeights;
+    } else {
+      this.w = Float64Array.from(m.weights);
+      this.z = new Float64Array(m.n);
+      for (let i = 0; i < m.n; i++) this.z[i] = m.y[i] - m.offset[i];
+      this.accumulate();
+    }
     setLambda(this.lambda, m.reTerms, this.theta);
   }
 
@@ -335,6 +359,7 @@ export class PlsSystem {
   }
 
   private accumulate(withFixedBlock = true): void {
+    if (this.rowsAbsent) throw new Error("internal: this PLS system was built from precomputed blocks and has no rows to pass over");
     accumulateCrossProducts(this.matrices, this.structure, this.w, this.z, this.cross, this.scratch, withFixedBlock);
     this.fixedBlockMissing = !withFixedBlock;
     this.sumLogW = null;
