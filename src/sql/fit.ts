@@ -7,6 +7,7 @@
  * MixedModel an in-memory lmer() returns.
  */
 import { fitLmm } from "../fit/lmm/index.js";
+import { quantizeStart } from "../fit/lmm/start.js";
 import type { FittedModel } from "../fit/fitted.js";
 import type { ModelMatrices, ReMat } from "../model/matrices.js";
 import { MixedModel } from "../result/model.js";
@@ -108,33 +109,74 @@ export async function startThetaSql(engine: SqlEngine, f: SqlModelFrame, m: Mode
   if (m.n < 2) return theta;
   if (!terms.every((t) => t.columnNames.length === 1 && t.columnNames[0] === "(Intercept)")) return theta;
   if (new Set(terms.map((t) => t.group)).size !== terms.length || theta.length !== terms.length) return theta;
+  // The optimiser's path starts here, so these follow start.ts's arithmetic closely: the engine
+  // sums within levels (short sums), the levels' partial sums are added here with compensation as
+  // start.ts adds rows (R's long-double accumulators).
   const y = f.variables.get(f.plan.response.variable)!.alias; // the raw response: lme4 ignores offset and weights here
-  const g = await engine.query(`SELECT AVG(${y}) AS mean FROM ${f.frame}`);
-  const mean = numbers(g, "mean")[0];
-  const ss = await engine.query(`SELECT SUM((${y} - ${sqlNumber(mean)}) * (${y} - ${sqlNumber(mean)})) AS ss FROM ${f.frame}`);
   const n = m.n;
-  let ve = numbers(ss, "ss")[0] / (n - 1);
-  const v: number[] = [];
-  for (const t of f.plan.random) {
-    const keys = f.groups.get(t.group)!.aliases.join(", ");
-    const r = await engine.query(`SELECT CAST(COUNT(*) AS DOUBLE PRECISION) AS cnt, AVG(${y}) AS mean FROM ${f.frame} GROUP BY ${keys}`);
-    const cnt = numbers(r, "cnt");
-    const means = numbers(r, "mean");
-    let sumAve = 0;
-    for (let j = 0; j < r.rowCount; j++) sumAve += cnt[j] * means[j];
-    const meanAve = sumAve / n;
-    let s = 0;
-    for (let j = 0; j < r.rowCount; j++) s += cnt[j] * (means[j] - meanAve) ** 2;
-    v.push(s / (n - 1));
-  }
+  const perLevel = await Promise.all(
+    f.plan.random.map(async (t) => {
+      const keys = f.groups.get(t.group)!.aliases.join(", ");
+      const r = await engine.query(`SELECT CAST(COUNT(*) AS DOUBLE PRECISION) AS cnt, SUM(${y}) AS total FROM ${f.frame} GROUP BY ${keys}`);
+      return { cnt: numbers(r, "cnt"), total: numbers(r, "total") };
+    }),
+  );
+  // mean(y): Σy over n, then the correction pass Σ(y − m)/n
+  const first = perLevel[0];
+  const sy = new CompensatedSum();
+  for (const v of first.total) sy.add(v);
+  let mean = sy.value() / n;
+  const corr = new CompensatedSum();
+  for (let j = 0; j < first.cnt.length; j++) corr.add(first.total[j] - first.cnt[j] * mean);
+  mean += corr.value() / n;
+  const ss = await engine.query(`SELECT SUM((${y} - ${sqlNumber(mean)}) * (${y} - ${sqlNumber(mean)})) AS ss FROM ${f.frame} GROUP BY ${f.groups.get(f.plan.random[0].group)!.aliases.join(", ")}`);
+  const sse = new CompensatedSum();
+  for (const v of numbers(ss, "ss")) sse.add(v);
+  let ve = sse.value() / (n - 1);
+  // var(ave(y, f_k)): the n-vector holding each row's level mean, two passes as R's var()
+  // (row by row up to 10M rows, as start.ts; beyond, each level's copies added as one product)
+  const byRow = n <= 1e7;
+  const addTimes = (acc: CompensatedSum, x: number, c: number) => {
+    if (byRow) for (let i = 0; i < c; i++) acc.add(x);
+    else acc.add(x * c);
+  };
+  const v = perLevel.map(({ cnt, total }) => {
+    const means = Float64Array.from(total, (s, j) => s / cnt[j]);
+    const s1 = new CompensatedSum();
+    for (let j = 0; j < cnt.length; j++) addTimes(s1, means[j], cnt[j]);
+    let mAve = s1.value() / n;
+    const r1 = new CompensatedSum();
+    for (let j = 0; j < cnt.length; j++) addTimes(r1, means[j] - mAve, cnt[j]);
+    mAve += r1.value() / n;
+    const s2 = new CompensatedSum();
+    for (let j = 0; j < cnt.length; j++) {
+      const d = means[j] - mAve;
+      addTimes(s2, d * d, cnt[j]);
+    }
+    return s2.value() / (n - 1);
+  });
   for (const vk of v) ve -= vk;
   if (!(ve > 0)) return theta;
   for (let k = 0; k < terms.length; k++) {
     const rel = v[k] / ve;
     if (!(rel >= m.lower[terms[k].thetaOffset] ** 2)) return Float64Array.from(m.theta0);
-    theta[terms[k].thetaOffset] = Math.sqrt(rel);
+    theta[terms[k].thetaOffset] = quantizeStart(Math.sqrt(rel));
   }
   return theta;
+}
+
+/** Neumaier-compensated sum (as start.ts's). */
+class CompensatedSum {
+  private s = 0;
+  private c = 0;
+  add(x: number): void {
+    const t = this.s + x;
+    this.c += Math.abs(this.s) >= Math.abs(x) ? this.s - t + x : x - t + this.s;
+    this.s = t;
+  }
+  value(): number {
+    return this.s + this.c;
+  }
 }
 
 /** Fit `formula` to the rows of `source` in `engine` (see the module comment). */
