@@ -40,7 +40,8 @@ export class DuckDbEngine implements SqlEngine {
 
   async query(sql: string): Promise<SqlColumns> {
     const duck = await loadDuckDb();
-    const result = await this.connection.run(sql);
+    // streamed: chunks arrive as DuckDB produces them, so a large result is never held twice
+    const result = await this.connection.stream(sql);
     const names = result.columnNames();
     const types = result.columnTypes();
     const numeric = types.map((t) => isNumericType(duck, t.typeId));
@@ -72,6 +73,33 @@ export class DuckDbEngine implements SqlEngine {
     }
     const columns = names.map((_, j) => (numeric[j] ? concat(chunksNum[j], rowCount) : chunksText[j]));
     return { names, columns, rowCount };
+  }
+
+  /**
+   * A query whose columns are all DOUBLE with no NULLs (the caller maps NULL to NaN in SQL) and
+   * whose row count is known: each chunk's values are copied straight into preallocated arrays,
+   * so the result is held once.
+   */
+  async doubleColumns(sql: string, rowCount: number): Promise<Float64Array[]> {
+    const result = await this.connection.stream(sql);
+    const k = result.columnCount;
+    const out = Array.from({ length: k }, () => new Float64Array(rowCount));
+    let o = 0;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const len = chunk.rowCount;
+      if (o + len > rowCount) throw new Error("internal: more rows than counted");
+      for (let j = 0; j < k; j++) {
+        const v = chunk.getColumnVector(j) as unknown as { items?: Float64Array; getItem(i: number): unknown };
+        // the vector's own Float64Array (DuckDBDoubleVector.items) when there; item by item otherwise
+        if (v.items instanceof Float64Array && v.items.length === len) out[j].set(v.items, o);
+        else for (let i = 0; i < len; i++) out[j][o + i] = Number(v.getItem(i));
+      }
+      o += len;
+    }
+    if (o !== rowCount) throw new Error(`internal: ${o} rows where ${rowCount} were counted`);
+    return out;
   }
 
   /** Run a statement whose result is not needed (CREATE, SET, COPY). */
