@@ -60,6 +60,19 @@ export function wantsEngine(args: string[]): boolean {
   const e = extractEngineArgs(args);
   if (typeof e === "string") return args.some((a) => a.startsWith("--sql") || a.startsWith("--engine"));
   if (e.sql !== null || e.engine !== null) return true;
-  const data = e.rest.find((a) => !a.startsWith("--"));
+  const data = positionals(e.rest)[0];
   return data !== undefined && needsDuckDb(data);
+}
+
+/** Options that take a value (so their value is not a positional argument). */
+const VALUE_FLAGS = new Set(["--family", "--link", "--nagq", "--weights", "--kind", "--out", "--data"]);
+
+export function positionals(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (VALUE_FLAGS.has(a)) i++;
+    else if (!a.startsWith("--")) out.push(a);
+  }
+  return out;
 }

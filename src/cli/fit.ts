@@ -28,6 +28,9 @@ const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [-
   --weights col   a numeric column of prior weights (lme4's weights =; binomial: trial counts
                   when the response is a proportion)
   --json          print the fit as JSON instead of the summary
+  --sql "SELECT …"  fit the rows of a query (the formula is then the only argument)
+  --engine e      memory, duckdb or postgres://user@host:port/db (default: duckdb for Parquet,
+                  gzipped CSV, globs, --sql and CSV files too large for memory; memory otherwise)
 `;
 
 const FAMILIES: readonly FamilyName[] = ["gaussian", "binomial", "poisson", "Gamma", "inverse.gaussian"];
@@ -118,6 +121,8 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
+  // data where they live (Parquet, --sql, --engine, CSV too large for memory): fit-sql.ts
+  if ((await import("./engine-args.js")).wantsEngine(args)) return (await import("./fit-sql.js")).run(args);
   const parsed = parseFitArgs(args);
   if (typeof parsed === "string") {
     process.stderr.write(`mixed-models fit: ${parsed}\n\n${usage}`);

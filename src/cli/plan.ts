@@ -9,6 +9,8 @@ import { compileModel, describePlan, ModelError, readCsv } from "../model/index.
 import type { ModelMatrices } from "../model/index.js";
 
 const usage = `usage: mixed-models plan <data.csv> "<formula>" [--family f] [--weights column] [--json]
+       mixed-models plan <data.parquet> | --sql "SELECT …" "<formula>" [--engine duckdb|postgres://…] [--sql]
+         (a bare --sql prints the SQL the plan compiles to)
 
   Shows how the model matrices for a formula are built from a CSV file: the response, every
   fixed-effects column, every random-effects term with its grouping factor and covariance
@@ -84,6 +86,8 @@ function reportError(e: unknown): number {
 }
 
 export async function run(args: string[]): Promise<number> {
+  // data in an engine (Parquet, --sql, --engine) or the generated SQL (a bare --sql): plan-sql.ts
+  if (args.includes("--sql") || (await import("./engine-args.js")).wantsEngine(args)) return (await import("./plan-sql.js")).run(args);
   const parsed = parseArgs(args);
   if (typeof parsed === "string") {
     if (parsed === "") {
