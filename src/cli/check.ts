@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { checkFormula, deparse, type FormulaTerms } from "../formula/index.js";
 import type { FormulaError } from "../../grammar/errors.js";
 
-const usage = `usage: mixed-models check "<formula>" [--data file.csv] [--json]
+const usage = `usage: mixed-models check "<formula>" [--data file.csv|file.parquet] [--sql "SELECT …" [--engine e]] [--json]
 
   Validates a model formula and prints its expansion.
   --data file.csv   also check the names against the columns of this CSV file (header only)
@@ -148,13 +148,28 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
-  const parsed = parseArgs(args);
+  // --sql "SELECT …" / --engine: the query's columns (check-sql.ts)
+  const { extractEngineArgs, needsDuckDb } = await import("./engine-args.js");
+  const eng = extractEngineArgs(args);
+  if (typeof eng === "string") {
+    process.stderr.write(`mixed-models check: ${eng}\n\n${usage}`);
+    return 2;
+  }
+  const parsed = parseArgs(eng.rest);
   if (typeof parsed === "string") {
     process.stderr.write(`mixed-models check: ${parsed}\n\n${usage}`);
     return 2;
   }
   let columns: string[] | undefined;
-  if (parsed.data !== null) {
+  if (eng.sql !== null || (parsed.data !== null && needsDuckDb(parsed.data))) {
+    try {
+      const { engineColumns } = await import("./check-sql.js");
+      columns = await engineColumns(parsed.data, eng.sql, eng.engine);
+    } catch (e) {
+      process.stderr.write(`mixed-models check: cannot read the columns: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
+  } else if (parsed.data !== null) {
     try {
       columns = splitCsvHeader(readFirstLine(parsed.data));
     } catch (e) {

@@ -61,6 +61,13 @@ export async function run(args: string[]): Promise<number> {
       else process.stdout.write(`${describePlan(f.plan, dropped)}\n`);
       return 0;
     }
+    if (f.plan.family.toLowerCase() !== "gaussian") {
+      process.stdout.write(
+        `-- the model frame (na.omit; every variable evaluated)\n${f.frameSql};\n` +
+          "-- a GLMM is fitted on this frame grouped by every distinct row pattern (COUNT(*) per pattern as a prior weight)\n",
+      );
+      return 0;
+    }
     const q = blockQueries(f, kept.map((j) => all[j]));
     const out = [
       `-- the model frame (na.omit; every variable evaluated; the queries below read it as ${f.frame.startsWith("(") ? "mf" : f.frame})`,

@@ -93,7 +93,8 @@ interface Ctx {
   f: SqlModelFrame;
   w: (s: string) => string;
   x: string[];
-  y: string;
+  /** y − offset; null when the response is not one number (cbind, a factor: a GLMM's). */
+  y: string | null;
   z: string[][];
   keys: string[][];
 }
@@ -104,7 +105,7 @@ function context(f: SqlModelFrame, xColumns: ColumnPlan[]): Ctx {
     f,
     w,
     x: xColumns.map((c) => columnSql(c, f)),
-    y: responseSql(f),
+    y: f.variables.get(f.plan.response.variable)?.value.kind === "numeric" ? responseSql(f) : null,
     z: f.plan.random.map((t) => t.columns.map((c) => columnSql(c, f))),
     keys: f.plan.random.map((t) => f.groups.get(t.group)!.aliases),
   };
@@ -119,14 +120,17 @@ export function globalQuery(f: SqlModelFrame, columns: ColumnPlan[]): string {
   const s: string[] = [`CAST(COUNT(*) AS DOUBLE PRECISION) AS n`];
   for (let i = 0; i < p; i++) for (let j = i; j < p; j++) s.push(`${sum(c.w(`${c.x[i]} * ${c.x[j]}`))} AS xx_${i}_${j}`);
   if (f.weights) for (let i = 0; i < p; i++) for (let j = i; j < p; j++) s.push(`${sum(`${c.x[i]} * ${c.x[j]}`)} AS ux_${i}_${j}`);
-  for (let i = 0; i < p; i++) s.push(`${sum(c.w(`${c.x[i]} * ${c.y}`))} AS xy_${i}`);
-  s.push(`${sum(c.w(`${c.y} * ${c.y}`))} AS yy`);
+  if (c.y !== null) {
+    for (let i = 0; i < p; i++) s.push(`${sum(c.w(`${c.x[i]} * ${c.y}`))} AS xy_${i}`);
+    s.push(`${sum(c.w(`${c.y} * ${c.y}`))} AS yy`);
+  }
   if (f.weights) s.push(`SUM(CASE WHEN ${f.weights} > 0 THEN LN(${f.weights}) ELSE ${ZERO} END) AS ldw`);
   return `SELECT ${s.join(", ")} FROM ${f.frame}`;
 }
 
 export function blockQueries(f: SqlModelFrame, xColumns: ColumnPlan[]): BlockQueries {
   const c = context(f, xColumns);
+  if (c.y === null) responseSql(f); // throws, naming the response
   const K = f.plan.random.length;
   const keys = (k: number) => c.keys[k].join(", ");
   const keysAs = (k: number, tag: string) => c.keys[k].map((a, j) => `${a} AS ${tag}${j}`).join(", ");
