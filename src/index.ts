@@ -24,3 +24,13 @@ export { profile, type Profile, type ProfileOptions } from "./result/profile/ind
 export { plotSvg, PLOT_KINDS, type PlotKind, type PlotOptions } from "./result/plot/index.js";
 export { progressReporter, type ProgressEvent, type OnProgress } from "./result/progress.js";
 export { planModel, describePlan } from "./model/index.js";
+
+// Data where they live (Node): SQL engines, DuckDB and PostgreSQL loaded on first use only.
+export type { SqlEngine, SqlColumns } from "./sql/engine.js";
+export type { SqlQueryOptions, GlmerSqlQueryOptions } from "./sql/api.js";
+export { DuckDbEngine } from "./sql/duckdb.js";
+export { PostgresEngine } from "./sql/postgres.js";
+export { lmerSql } from "./sql/fit.js";
+export { glmerSql, TooManyPatternsError } from "./sql/compress.js";
+export { fileSource, querySource } from "./sql/source.js";
+export { readData } from "./sql/read.js";

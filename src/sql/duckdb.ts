@@ -14,7 +14,9 @@ type DuckModule = typeof import("@duckdb/node-api");
 
 let duckModule: Promise<DuckModule> | null = null;
 function loadDuckDb(): Promise<DuckModule> {
-  duckModule ??= import("@duckdb/node-api").catch((e: Error) => {
+  // a computed specifier: bundlers (the browser build) leave it alone instead of bundling DuckDB
+  const specifier = ["@duckdb", "node-api"].join("/");
+  duckModule ??= (import(specifier) as Promise<DuckModule>).catch((e: Error) => {
     throw new Error(`DuckDB is not available (npm install @duckdb/node-api): ${e.message}`);
   });
   return duckModule;

@@ -13,7 +13,9 @@ export class PostgresEngine implements SqlEngine {
 
   /** `connection`: a postgres:// URL or pg's client configuration. */
   static async open(connection: string | import("pg").ClientConfig): Promise<PostgresEngine> {
-    const pg = (await import("pg").catch((e: Error) => {
+    // a computed specifier: bundlers (the browser build) leave it alone
+    const specifier = ["p", "g"].join("");
+    const pg = (await (import(specifier) as Promise<typeof import("pg")>).catch((e: Error) => {
       throw new Error(`PostgreSQL needs the 'pg' package (npm install pg): ${e.message}`);
     })) as typeof import("pg") & { default?: typeof import("pg") };
     const Client = (pg.default ?? pg).Client;

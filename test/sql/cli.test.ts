@@ -133,3 +133,16 @@ describe("mixed-models fit --engine postgres://…", () => {
     expect(Math.abs(j.objective - reference("penicillin_crossed_reml").objective)).toBeLessThan(1e-6);
   }, 120_000);
 });
+
+describe("lmer(formula, { sql }) and glmer(formula, { sql, family })", () => {
+  it("return a Promise of the same MixedModel", async () => {
+    const { lmer, glmer } = await import("../../src/index.js");
+    const m = await lmer("Reaction ~ Days + (Days | Subject)", { sql: `SELECT * FROM read_csv('${file("sleepstudy.csv")}')` });
+    expect(Math.abs(m.objective - reference("sleepstudy_corr_reml").objective)).toBeLessThan(1e-6);
+    expect(() => m.fitted).toThrow(/stayed in duckdb/);
+    const g = await glmer("cbind(incidence, size - incidence) ~ factor(period) + (1 | herd)", {
+      sql: `SELECT * FROM '${join(dir, "cbpp.parquet")}'`, family: "binomial",
+    });
+    expect(Math.abs(g.objective - reference("cbpp_binomial").objective)).toBeLessThan(1e-3);
+  }, 120_000);
+});
