@@ -111,4 +111,6 @@ function main(): void {
   }
 }
 
-main();
+// --scale: data generated inside DuckDB, fitted where they are (bench/scale.ts)
+if (process.argv.includes("--scale")) void import("./scale.js").then((m) => m.runScale(process.argv.slice(2)));
+else main();
