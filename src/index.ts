@@ -25,6 +25,32 @@ export { plotSvg, PLOT_KINDS, type PlotKind, type PlotOptions } from "./result/p
 export { progressReporter, type ProgressEvent, type OnProgress } from "./result/progress.js";
 export { planModel, describePlan } from "./model/index.js";
 
+// Inference: denominator df (Satterthwaite, Kenward–Roger), coefficient tests, R², ICC, tidiers.
+export {
+  parseDdf, contrastT, contrastF, vcovBeta, coefficients, r2, icc, tidy, glance, augment, InferenceError, KenwardRogerError,
+  ptTwoSided, pfUpper, qt,
+  type DdfMethod, type TTest, type FTest, type CoefficientRow, type CoefficientsOptions, type R2, type ICC, type TidyRow,
+  type TidyOptions, type GlanceRow, type AugmentRow,
+} from "./result/inference/index.js";
+
+// One model's F-test table (lmerTest), marginal means and their comparisons (emmeans), Tukey's distribution.
+export { anovaTable, formatAnovaTable, type AnovaTable, type AnovaTableRow, type AnovaTableOptions } from "./result/inference/anova-table.js";
+export { termHypotheses, type AnovaType, type TermHypothesis } from "./result/inference/type-contrasts.js";
+export {
+  emmeans,
+  pairs,
+  formatEmmeans,
+  formatContrasts,
+  type Emmeans,
+  type EmmeansOptions,
+  type EmmeansRow,
+  type EmmContrasts,
+  type ContrastRow,
+  type PairsOptions,
+  type PAdjust,
+} from "./result/inference/emmeans.js";
+export { ptukey, qtukey } from "./result/inference/ptukey.js";
+
 // Data where they live (Node): SQL engines, DuckDB and PostgreSQL loaded on first use only.
 export type { SqlEngine, SqlColumns } from "./sql/engine.js";
 export type { SqlQueryOptions, GlmerSqlQueryOptions } from "./sql/api.js";

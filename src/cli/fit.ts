@@ -14,9 +14,11 @@ import { lmer } from "../lmer.js";
 import { glmer } from "../glmer.js";
 import type { MixedModel } from "../result/model.js";
 import { progressReporter } from "../result/progress.js";
+import { parseDdf, type DdfMethod } from "../result/inference/ddf.js";
+import { fitJSONWithInference } from "../result/inference/json.js";
 
 const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [--family f] [--link l] [--nagq k]
-                         [--weights column] [--json]
+                         [--weights column] [--ddf satterthwaite|kenward-roger|wald] [--json]
 
   Fits a linear mixed model (lme4's lmer) or, with --family, a generalized linear mixed model
   (lme4's glmer), and prints lme4's summary.
@@ -27,7 +29,10 @@ const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [-
                   0 = β by PIRLS only (lme4's nAGQ = 0)
   --weights col   a numeric column of prior weights (lme4's weights =; binomial: trial counts
                   when the response is a proportion)
-  --json          print the fit as JSON instead of the summary
+  --ddf m         t tests of the fixed effects with denominator df by m: satterthwaite (lmerTest),
+                  kenward-roger (pbkrtest; REML fits), or wald (z tests); the summary then shows
+                  df and p-values as lmerTest's, and --json adds "coefficients"
+  --json          print the fit as JSON instead of the summary (linear models: with "r2")
   --sql "SELECT …"  fit the rows of a query (the formula is then the only argument)
   --engine e      memory, duckdb or postgres://user@host:port/db (default: duckdb for Parquet,
                   gzipped CSV, globs, --sql and CSV files too large for memory; memory otherwise)
@@ -44,6 +49,7 @@ export interface FitArgs {
   nAGQ: number;
   weights: string | null;
   json: boolean;
+  ddf: DdfMethod | null;
 }
 
 /** The arguments, or a usage error message. */
@@ -55,6 +61,7 @@ export function parseFitArgs(args: string[]): FitArgs | string {
   let nAGQ = 1;
   let weights: string | null = null;
   let json = false;
+  let ddf: DdfMethod | null = null;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
@@ -79,6 +86,14 @@ export function parseFitArgs(args: string[]): FitArgs | string {
     } else if (flag === "--weights") {
       weights = value();
       if (weights === null) return "--weights needs a column name";
+    } else if (flag === "--ddf") {
+      const d = value();
+      if (d === null) return "--ddf needs a method: satterthwaite, kenward-roger or wald";
+      try {
+        ddf = parseDdf(d);
+      } catch (e) {
+        return (e as Error).message;
+      }
     } else if (a.startsWith("--")) return `unknown option '${a}'`;
     else positional.push(a);
   }
@@ -87,7 +102,8 @@ export function parseFitArgs(args: string[]): FitArgs | string {
   const linear = family === "gaussian" && (link === null || link === "identity");
   if (!linear && REML !== null) return "--reml/--ml apply to linear mixed models only (generalized models are fitted by maximum likelihood)";
   if (linear && nAGQ !== 1) return "--nagq applies to generalized linear mixed models only";
-  return { data: positional[0]!, formula: positional[1]!, REML, family, link, nAGQ, weights, json };
+  if (!linear && ddf !== null && ddf !== "Wald") return "--ddf satterthwaite/kenward-roger apply to linear mixed models (generalized models have Wald z tests: --ddf wald)";
+  return { data: positional[0]!, formula: positional[1]!, REML, family, link, nAGQ, weights, json, ddf };
 }
 
 type FitProgress = (evaluations: number, objective: number) => void;
@@ -140,7 +156,15 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   progress.done();
-  await writeOut(parsed.json ? JSON.stringify(model.toJSON(), null, 2) + "\n" : model.summary());
+  let text: string;
+  try {
+    const ddf = parsed.ddf ?? undefined;
+    text = parsed.json ? JSON.stringify(fitJSONWithInference(model, ddf), null, 2) + "\n" : model.summary({ ddf });
+  } catch (e) {
+    process.stderr.write(`${describeError(e)}\n`);
+    return 1;
+  }
+  await writeOut(text);
   return 0;
 }
 

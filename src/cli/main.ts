@@ -8,6 +8,8 @@ const subcommands: Record<string, () => Promise<{ run(args: string[]): Promise<n
   plan: () => import("./plan.js"),
   fit: () => import("./fit.js"),
   plot: () => import("./plot.js"),
+  anova: () => import("./anova.js"),
+  emmeans: () => import("./emmeans.js"),
 };
 
 const usage = `usage: mixed-models <command> [options]
@@ -15,10 +17,14 @@ const usage = `usage: mixed-models <command> [options]
 commands:
   check "<formula>" [--data file.csv] [--json]      validate a formula and show its expansion
   plan <data.csv> "<formula>" [--json]               show how the model matrices are built
-  fit <data.csv> "<formula>" [--reml|--ml] [--family f] [--link l] [--nagq k] [--json]
+  fit <data.csv> "<formula>" [--reml|--ml] [--family f] [--link l] [--nagq k] [--ddf m] [--json]
                                                      fit a linear or generalized linear mixed model
   plot <data.csv> "<formula>" --kind caterpillar --out file.svg
                                                      draw a diagnostic plot as SVG
+  anova <data.csv> "<formula>" [--type 1|2|3] [--ddf satterthwaite|kenward-roger] [--json]
+                                                     F tests of the fixed-effects terms (lmerTest)
+  emmeans <data.csv> "<formula>" --specs "A | B" [--ddf m] [--adjust tukey|holm|bonferroni|none] [--json]
+                                                     marginal means and pairwise comparisons (emmeans)
 `;
 
 export async function main(argv: string[]): Promise<number> {

@@ -100,6 +100,7 @@ function isNumberArray(x: unknown): boolean {
  * object of column arrays, or a DataTable from readCsv). The data is never modified.
  */
 export function compileModel(formula: string, data: DataInput | DataTable, options: CompileOptions = {}): ModelMatrices {
-  const { frame, plan } = planModel(formula, data, options);
-  return executePlan(plan, frame);
+  const table = toDataTable(data);
+  const { frame, plan } = planModel(formula, table, options);
+  return { ...executePlan(plan, frame), data: table };
 }

@@ -71,6 +71,7 @@ export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMat
     messages,
     plan,
     rows: Int32Array.from(frame.rows),
+    frame,
   };
 }
 
@@ -81,7 +82,7 @@ function variable(frame: ModelFrame, name: string): Value {
 }
 
 /** Column-major n × columns.length values of the planned columns: each the product of its pieces. */
-function fillColumns(columns: ColumnPlan[], frame: ModelFrame, n: number): Float64Array {
+export function fillColumns(columns: ColumnPlan[], frame: ModelFrame, n: number): Float64Array {
   const out = new Float64Array(n * columns.length);
   columns.forEach((c, j) => {
     const col = out.subarray(j * n, j * n + n);

@@ -3,6 +3,8 @@
  * construction plan over a data set (src/model/), consumed by src/fit/.
  */
 import type { ConstructionPlan } from "./plan.js";
+import type { DataTable } from "./data.js";
+import type { ModelFrame } from "./frame.js";
 
 /**
  * One random-effects term in the compact form MixedModels.jl calls a ReMat: the grouping factor's
@@ -69,4 +71,10 @@ export interface ModelMatrices {
   /** 0-based data row of each observation used (rows with missing values are absent), for
    *  lining fitted values up with the caller's data. */
   rows?: Int32Array;
+  /** The model frame the matrices were executed from (R's model.frame(m)): every formula variable
+   *  evaluated on the rows used. Type III hypotheses (lmerTest's get_rdX) are built from it. */
+  frame?: ModelFrame;
+  /** The data the model was compiled from (all rows; `rows` says which were used). emmeans'
+   *  reference grid takes covariate means and factor levels from it. */
+  data?: DataTable;
 }

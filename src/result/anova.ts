@@ -12,6 +12,7 @@ import { MixedModel } from "./model.js";
 import { isLinearMixedModel } from "./profile/problem.js";
 import { formatNumbers, formatPval, roundR, zapsmall } from "./rformat.js";
 import { printCharMatrix } from "./rprint.js";
+import { anovaTable, type AnovaTable, type AnovaTableOptions } from "./inference/anova-table.js";
 
 export class AnovaError extends Error {
   constructor(message: string) {
@@ -74,9 +75,27 @@ function sameRows(fits: FittedModel[], infos: (MixedModel | null)[]): void {
 
 /**
  * anova(...models): pass models as arguments (named MODEL1, MODEL2, … as R names unnamed ones) or
- * one record `{ fm0, fm1 }` to name them.
+ * one record `{ fm0, fm1 }` to name them. anova(m) or anova(m, { type, ddf }) on one linear mixed
+ * model is lmerTest's table of F tests instead (src/result/inference/anova-table.ts).
  */
-export function anova(...args: (AnovaModel | Record<string, AnovaModel>)[]): AnovaResult {
+export function anova(model: MixedModel, options?: AnovaTableOptions): AnovaTable;
+export function anova(...args: (AnovaModel | Record<string, AnovaModel>)[]): AnovaResult;
+export function anova(...args: (AnovaModel | Record<string, AnovaModel> | AnovaTableOptions | undefined)[]): AnovaResult | AnovaTable {
+  const [first, second] = args;
+  if (first instanceof MixedModel && (args.length === 1 || (args.length === 2 && isOptions(second)))) {
+    return anovaTable(first, second as AnovaTableOptions | undefined);
+  }
+  return compareModels(args as (AnovaModel | Record<string, AnovaModel>)[]);
+}
+
+/** A plain options record (or undefined), not models to compare. */
+function isOptions(x: unknown): boolean {
+  if (x === undefined) return true;
+  if (x === null || typeof x !== "object" || x instanceof MixedModel || isFitted(x)) return false;
+  return Object.values(x).every((v) => !(v instanceof MixedModel) && !isFitted(v));
+}
+
+function compareModels(args: (AnovaModel | Record<string, AnovaModel>)[]): AnovaResult {
   const entries: [string, AnovaModel][] = [];
   for (const a of args) {
     if (a instanceof MixedModel || isFitted(a)) entries.push([`MODEL${entries.length + 1}`, a]);

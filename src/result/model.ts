@@ -12,6 +12,8 @@ import { formatPrint, formatSummary, type SummaryInput } from "./summary.js";
 import { lmeDeparsedFormula, rDeparsedFormula } from "./formula-text.js";
 import { modelToJSON, type ModelJSON } from "./json.js";
 import { varCorrBlocks, varCorrRows, type VarCorrBlock, type VarCorrRow } from "./varcorr.js";
+import { coefficients, ddfOf } from "./inference/coefficients.js";
+import type { DdfMethod } from "./inference/ddf.js";
 
 export interface ModelInfo {
   /** The formula as the user wrote it. */
@@ -263,9 +265,22 @@ export class MixedModel {
     };
   }
 
-  /** The text of lme4's print(summary(m)). */
-  summary(): string {
-    return formatSummary(this.summaryInput());
+  /** The text of lme4's print(summary(m)); with { ddf }, lmerTest's summary(m, ddf = …):
+   *  "Satterthwaite" or "Kenward-Roger" add its df and Pr(>|t|) columns and name the method in the
+   *  title; "Wald" shows z values and Pr(>|z|) as lme4 does for a GLMM (a GLMM accepts only
+   *  "Wald", which is its summary anyway). */
+  summary(options: { ddf?: DdfMethod | string } = {}): string {
+    const input = this.summaryInput();
+    if (options.ddf !== undefined) {
+      const ddf = ddfOf(this, options);
+      if (ddf === "Wald") {
+        if (!this.isGLMM) input.zTests = true;
+      } else {
+        const rows = coefficients(this, { ddf });
+        input.tests = { method: ddf, stderr: rows.map((r) => r.stderr), df: rows.map((r) => r.df), p: rows.map((r) => r.p) };
+      }
+    }
+    return formatSummary(input);
   }
 
   /** The text of lme4's print(m): the short display. */

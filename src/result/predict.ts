@@ -78,7 +78,14 @@ function formulaVariables(formula: string): Map<string, Expr> {
   return out;
 }
 
-export function newDataDesign(fit: FittedModel, data: DataInput | DataTable, offset?: ArrayLike<number>): NewDesign {
+/** With `fixedOnly`, only X is built (the data need no grouping factors or offset variables;
+ *  emmeans' reference grid uses it), and `offset` is zero and `terms` empty. */
+export function newDataDesign(
+  fit: FittedModel,
+  data: DataInput | DataTable,
+  offset?: ArrayLike<number>,
+  options: { fixedOnly?: boolean } = {},
+): NewDesign {
   const m = fit.matrices;
   const plan = m.plan;
   if (!isPlan(plan)) throw new PredictError("this fit has no construction plan, so new data cannot be predicted");
@@ -143,6 +150,7 @@ export function newDataDesign(fit: FittedModel, data: DataInput | DataTable, off
   });
 
   const off = new Float64Array(n);
+  if (options.fixedOnly) return { n, X, offset: off, terms: [] };
   if (offset) for (let i = 0; i < n; i++) off[i] = offset[i];
   for (const text of plan.offset.terms) {
     const v = valueOf(text);

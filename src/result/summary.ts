@@ -58,6 +58,20 @@ export interface SummaryInput {
   optimizer: string;
   /** lme4's convergence-check messages (singular fit, gradient), without trailing newlines. */
   messages: string[];
+  /** lmerTest's summary(m, ddf): t tests with denominator df replace lme4's plain t values (the
+   *  title names the method, the class is lmerModLmerTest). Kenward–Roger's SEs are from Φ_A. */
+  tests?: CoefTests;
+  /** Wald z tests for a linear mixed model (ddf "Wald"): the z value and Pr(>|z|) columns lme4
+   *  prints for a GLMM. */
+  zTests?: boolean;
+}
+
+/** The columns lmerTest adds (its get_coefmat). */
+export interface CoefTests {
+  method: "Satterthwaite" | "Kenward-Roger";
+  stderr: number[];
+  df: number[];
+  p: number[];
 }
 
 /** lme4's methTitle(). */
@@ -77,8 +91,9 @@ export function methodTitle(s: Pick<SummaryInput, "isGLMM" | "REML" | "nAGQ">): 
 
 /** .prt.methTit: the title with the class, wrapped when wider than the console. */
 function printTitle(s: SummaryInput): string {
-  const title = methodTitle(s);
-  const cls = s.isGLMM ? "glmerMod" : "lmerMod";
+  // lmerTest's summary: methTitle gets ". t-tests use <method>'s method", objClass its own class
+  const title = methodTitle(s) + (s.tests ? `. t-tests use ${s.tests.method}'s method` : "");
+  const cls = s.tests ? "lmerModLmerTest" : s.isGLMM ? "glmerMod" : "lmerMod";
   if (title.length + 5 + cls.length > R_WIDTH) {
     return catFill([...strwrap(title, R_WIDTH - 2, 2), " [", cls, "]"], "");
   }
@@ -195,11 +210,14 @@ export function printCoefTable(
   withP: boolean,
   statName: "t value" | "z value" = withP ? "z value" : "t value",
   digits = SUMMARY_DIGITS,
+  withDf?: { df: number[]; p: number[] },
 ): string {
   const p = names.length;
   const stat = est.map((b, i) => b / se[i]);
   const digTst = Math.max(1, Math.min(5, digits - 1));
-  const coefSe = [...est, ...se];
+  // printCoefmat's cs.ind is every column before the statistic: with lmerTest's df column that is
+  // Estimate, Std. Error and df, formatted together
+  const coefSe = [...est, ...se, ...(withDf ? withDf.df : [])];
   const acs = coefSe.map(Math.abs).filter((a) => Number.isFinite(a) && a !== 0);
   const digmin = acs.length ? [Math.min(...acs), Math.max(...acs)].map((a) => 1 + Math.floor(Math.log10(a))) : [1];
   const roundTo = Math.max(1, ...digmin.map((d) => digits - d));
@@ -222,13 +240,13 @@ export function printCoefTable(
     stat.map((t) => roundR(t, digTst)),
     digits,
   );
-  const colNames = ["Estimate", "Std. Error", statName];
-  const cells = names.map((_, i) => [cs[i], cs[p + i], ts[i]]);
+  const colNames = withDf ? ["Estimate", "Std. Error", "df", statName] : ["Estimate", "Std. Error", statName];
+  const cells = names.map((_, i) => (withDf ? [cs[i], cs[p + i], cs[2 * p + i], ts[i]] : [cs[i], cs[p + i], ts[i]]));
   let legend = "";
-  if (withP) {
-    const pv = stat.map((z) => 2 * normalUpperTail(Math.abs(z)));
+  if (withP || withDf) {
+    const pv = withDf ? withDf.p : stat.map((z) => 2 * normalUpperTail(Math.abs(z)));
     const pf = formatPval(pv, digTst);
-    colNames.push("Pr(>|z|)");
+    colNames.push(withDf ? "Pr(>|t|)" : "Pr(>|z|)");
     cells.forEach((row, i) => row.push(pf[i]));
     if (pv.some((x) => x < 0.1)) {
       const st = pv.map(stars);
@@ -329,9 +347,14 @@ export function formatSummary(s: SummaryInput): string {
   const p = s.fixefNames.length;
   if (p > 0) {
     const est = Array.from(s.beta);
-    const se = s.fixefNames.map((_, i) => Math.sqrt(s.vcov[i * p + i]));
-    // summary.merMod: "t value" when σ is estimated (also Gamma GLMMs), p-values for every GLMM
-    out += "\nFixed effects:\n" + printCoefTable(s.fixefNames, est, se, s.isGLMM, s.useScale ? "t value" : "z value");
+    const se = s.tests ? s.tests.stderr : s.fixefNames.map((_, i) => Math.sqrt(s.vcov[i * p + i]));
+    // summary.merMod: "t value" when σ is estimated (also Gamma GLMMs), p-values for every GLMM;
+    // lmerTest's: df and Pr(>|t|) columns
+    out +=
+      "\nFixed effects:\n" +
+      printCoefTable(
+        s.fixefNames, est, se, s.isGLMM || s.zTests === true, s.useScale && !s.zTests ? "t value" : "z value", SUMMARY_DIGITS, s.tests,
+      );
     if (p > 1 && p <= COR_MAX) out += printFixefCorrelation(s.fixefNames, s.vcov);
   }
   return out + printWarnings(s);

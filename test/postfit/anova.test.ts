@@ -62,6 +62,7 @@ test("models fitted to different rows are refused", () => {
   expect(() => anova({ fm2: fm2(), small })).toThrow(/same size of dataset/);
 });
 
-test("one model is not a comparison", () => {
-  expect(() => anova(fm1())).toThrow(AnovaError);
+test("one model in a record is not a comparison; one model alone gets its F-test table (lmerTest)", () => {
+  expect(() => anova({ fm1: fm1() })).toThrow(AnovaError);
+  expect(anova(fm1()).heading).toBe("Type III Analysis of Variance Table with Satterthwaite's method");
 });

@@ -27,7 +27,7 @@ afterEach(() => vi.restoreAllMocks());
 describe("parseFitArgs", () => {
   it("reads data, formula and options", () => {
     expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--family", "poisson", "--nagq", "5", "--json"])).toEqual({
-      data: "d.csv", formula: "y ~ x + (1 | g)", REML: null, family: "poisson", link: null, nAGQ: 5, weights: null, json: true,
+      data: "d.csv", formula: "y ~ x + (1 | g)", REML: null, family: "poisson", link: null, nAGQ: 5, weights: null, json: true, ddf: null,
     });
     expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--ml"])).toMatchObject({ REML: false, family: "gaussian" });
   });

@@ -32,6 +32,7 @@ import {
 } from "./cross-products.js";
 import { makeLambdaStore, setLambda, type LambdaStore } from "./lambda.js";
 import { solveBeta, solveU } from "./solve.js";
+import { denseInverseM, solveM } from "./solve-m.js";
 import { analyzeStructure, type BlockStructure, type LevelPattern } from "./structure.js";
 import { trailingPattern } from "./trailing-pattern.js";
 import { allocateFactor, updateL, type Factor } from "./update-l.js";
@@ -289,6 +290,19 @@ export class PlsSystem {
   solveU(beta: ArrayLike<number>): Float64Array {
     solveU(this.structure, this.factor, beta, this.u);
     return this.u;
+  }
+
+  /** Overwrites `v` (length q, natural layout) with (ΛᵀZᵀWZΛ + I)⁻¹v at the current factor
+   *  (solve-m.ts). `scratch` needs length ≥ structure.qRest. */
+  solveM(v: Float64Array, scratch: Float64Array): Float64Array {
+    solveM(this.structure, this.factor, v, scratch);
+    return v;
+  }
+
+  /** (ΛᵀZᵀWZΛ + I)⁻¹ as a dense q × q column-major matrix in the natural layout, at the current
+   *  factor (solve-m.ts). Allocates q² doubles. */
+  denseInverseM(): Float64Array {
+    return denseInverseM(this.structure, this.factor);
   }
 
   /** b = Λ(θ)u for the current u, into `out` (allocated when omitted). Original scale. */

@@ -1,0 +1,319 @@
+/**
+ * Estimated marginal means and their pairwise comparisons, as emmeans 1.8 computes them for an
+ * lmer fit (rvlenth/emmeans R/emmeans.R, emm-contr.R pairwise.emmc, summary.R):
+ *
+ * - emmeans(m, "~ A | B"): on the reference grid (ref-grid.ts), each combination of the specs'
+ *   and by-variables' levels gets the equally weighted average of the grid rows that have it
+ *   (emmeans' default weights = "equal"): a linear function l of β; the mean is lᵀβ, its SE and df
+ *   those of contrastT (Kenward–Roger: pbkrtest's adjusted covariance and df, emmeans' default
+ *   lmer.df; Satterthwaite: lmerTest's), its interval lᵀβ ± t_{df, (1+level)/2}·SE.
+ * - pairs(e): within each by-group, every pair i < j of means in grid order ("A - B"), each a
+ *   t test with its own df (levels that are numbers are labelled with their variable's name,
+ *   "temp175 - temp185", emmeans' enhance.levels); p-values adjusted per by-group: Tukey (emmeans' default for pairs:
+ *   ptukey(√2·|t|, number of means, df)), Holm, Bonferroni, or none.
+ */
+import type { MixedModel } from "../model.js";
+import { formatNumbers } from "../rformat.js";
+import { contrastT, InferenceError } from "./contrast.js";
+import { parseDdf, type DdfMethod } from "./ddf.js";
+import { qt } from "./distributions.js";
+import { ptukey } from "./ptukey.js";
+import { referenceGrid, type GridVariable, type ReferenceGrid } from "./ref-grid.js";
+
+export type LevelValue = string | number;
+
+export interface EmmeansOptions {
+  /** "Kenward-Roger" (default, as emmeans' lmer.df), "Satterthwaite", or "Wald" (df = ∞; GLMMs). */
+  ddf?: DdfMethod | string;
+  /** Confidence level of the intervals (default 0.95). */
+  level?: number;
+}
+
+export interface EmmeansRow {
+  /** The level of each specs and by variable, by name. */
+  levels: Record<string, LevelValue>;
+  emmean: number;
+  SE: number;
+  df: number;
+  lower: number;
+  upper: number;
+}
+
+export interface Emmeans {
+  /** The variables the means are for, then the by-variables. */
+  specs: string[];
+  by: string[];
+  ddf: DdfMethod;
+  level: number;
+  /** Grid variables averaged over (emmeans' "Results are averaged over the levels of"). */
+  averagedOver: string[];
+  /** One row per combination of specs and by levels, the first specs variable varying fastest. */
+  rows: EmmeansRow[];
+  /** The linear function of β behind each row. */
+  linfct: number[][];
+  model: MixedModel;
+}
+
+export type PAdjust = "none" | "tukey" | "holm" | "bonferroni";
+
+export interface PairsOptions {
+  /** p-value adjustment within each by-group: "tukey" (default, as emmeans), "holm", "bonferroni", "none". */
+  adjust?: PAdjust | string;
+}
+
+export interface ContrastRow {
+  /** "hi - lo"; levels of several variables are joined by a space: "hi ctl - lo ctl"; numeric levels
+   *  carry their variable's name: "temp175 - temp185". */
+  contrast: string;
+  /** The by-group's levels. */
+  by: Record<string, LevelValue>;
+  estimate: number;
+  SE: number;
+  df: number;
+  t: number;
+  p: number;
+}
+
+export interface EmmContrasts {
+  by: string[];
+  ddf: DdfMethod;
+  adjust: PAdjust;
+  /** Number of means compared in each by-group (the Tukey family size). */
+  familySize: number;
+  /** Contrasts per by-group (for the adjustment's note). */
+  familyContrasts: number;
+  averagedOver: string[];
+  rows: ContrastRow[];
+}
+
+/** Parse "~ A", "A | B", "~ A * B", "A:B | C" into the specs and by variables. */
+export function parseSpecs(specs: string): { specs: string[]; by: string[] } {
+  let text = specs.trim();
+  if (text.includes("~")) {
+    const [lhs, rhs] = text.split("~", 2) as [string, string];
+    if (lhs.trim() !== "") throw new InferenceError(`emmeans specs '${specs}': a left-hand side ('${lhs.trim()}') is not supported; use pairs() for pairwise comparisons`);
+    text = rhs;
+  }
+  const parts = text.split("|");
+  if (parts.length > 2) throw new InferenceError(`emmeans specs '${specs}' has more than one '|'`);
+  const names = (s: string) =>
+    s
+      .split(/[*:+]/)
+      .map((x) => x.trim())
+      .filter((x) => x !== "");
+  const left = names(parts[0]!);
+  const by = parts.length === 2 ? names(parts[1]!) : [];
+  if (left.length === 0) throw new InferenceError(`emmeans specs '${specs}' names no variable`);
+  if (parts.length === 2 && by.length === 0) throw new InferenceError(`emmeans specs '${specs}' names no variable after '|'`);
+  return { specs: left, by };
+}
+
+function resolveDdf(m: MixedModel, ddf: EmmeansOptions["ddf"]): DdfMethod {
+  if (ddf !== undefined) return parseDdf(ddf);
+  return m.isGLMM ? "Wald" : "Kenward-Roger";
+}
+
+/** Estimated marginal means of `specs` ("~ A", "~ A | B", "~ A * B", "A | B"). */
+export function emmeans(m: MixedModel, specs: string, options: EmmeansOptions = {}): Emmeans {
+  const { specs: spec, by } = parseSpecs(specs);
+  const ddf = resolveDdf(m, options.ddf);
+  const level = options.level ?? 0.95;
+  if (!(level > 0 && level < 1)) throw new InferenceError(`confidence level must be between 0 and 1 (got ${level})`);
+  const grid = referenceGrid(m);
+  const names = [...spec, ...by];
+  const position = names.map((n) => {
+    const k = grid.variables.findIndex((v) => v.name === n);
+    if (k < 0) {
+      throw new InferenceError(
+        `'${n}' is not a predictor of the fixed effects (predictors: ${grid.variables.map((v) => v.name).join(", ") || "none"})`,
+      );
+    }
+    return k;
+  });
+  if (new Set(names).size !== names.length) throw new InferenceError(`emmeans specs '${specs}' names a variable twice`);
+  const vars = position.map((k) => grid.variables[k]!);
+  const linfct = averages(grid, position);
+  const rows = linfct.map((l, r) => {
+    const t = contrastT(m, l, ddf);
+    const half = qt((1 + level) / 2, t.df) * t.stderr;
+    return { levels: levelsOf(vars, comboIndex(vars, r)), emmean: t.estimate, SE: t.stderr, df: t.df, lower: t.estimate - half, upper: t.estimate + half };
+  });
+  const averagedOver = grid.variables.filter((v, k) => !position.includes(k) && v.values.length > 1).map((v) => v.name);
+  return { specs: spec, by, ddf, level, averagedOver, rows, linfct, model: m };
+}
+
+/** Value indices of combination r (first variable fastest). */
+function comboIndex(vars: GridVariable[], r: number): number[] {
+  let rest = r;
+  return vars.map((v) => {
+    const i = rest % v.values.length;
+    rest = Math.floor(rest / v.values.length);
+    return i;
+  });
+}
+
+function levelsOf(vars: GridVariable[], idx: number[]): Record<string, LevelValue> {
+  return Object.fromEntries(vars.map((v, k) => [v.name, v.values[idx[k]!]!]));
+}
+
+/** The equally weighted average of the grid rows of each combination of the chosen variables. */
+function averages(grid: ReferenceGrid, position: number[]): number[][] {
+  const vars = position.map((k) => grid.variables[k]!);
+  const combos = vars.reduce((s, v) => s * v.values.length, 1);
+  const p = grid.X.length / Math.max(grid.size, 1);
+  const sums = Array.from({ length: combos }, () => new Array<number>(p).fill(0));
+  const counts = new Array<number>(combos).fill(0);
+  for (let r = 0; r < grid.size; r++) {
+    let c = 0;
+    let stride = 1;
+    position.forEach((k, j) => {
+      c += grid.index[r]![k]! * stride;
+      stride *= vars[j]!.values.length;
+    });
+    counts[c]!++;
+    for (let j = 0; j < p; j++) sums[c]![j]! += grid.X[j * grid.size + r]!;
+  }
+  return sums.map((s, c) => s.map((x) => x / counts[c]!));
+}
+
+function parseAdjust(a: PairsOptions["adjust"]): PAdjust {
+  if (a === undefined) return "tukey";
+  const k = a.trim().toLowerCase();
+  if (k === "none" || k === "tukey" || k === "holm" || k === "bonferroni") return k;
+  throw new InferenceError(`unknown p-value adjustment '${a}': use "tukey", "holm", "bonferroni" or "none"`);
+}
+
+/** R's p.adjust(p, "holm"): step-down, monotone, capped at 1. */
+function holm(p: number[]): number[] {
+  const n = p.length;
+  const order = p.map((_, i) => i).sort((a, b) => p[a]! - p[b]! || a - b);
+  const out = new Array<number>(n);
+  let running = 0;
+  order.forEach((i, k) => {
+    running = Math.max(running, Math.min(1, (n - k) * p[i]!));
+    out[i] = running;
+  });
+  return out;
+}
+
+function readsAsNumber(x: LevelValue): boolean {
+  if (typeof x === "number") return true;
+  const t = x.trim();
+  return t !== "" && !Number.isNaN(Number(t));
+}
+
+/** Pairwise comparisons of the means within each by-group (emmeans' pairs()). */
+export function pairs(e: Emmeans, options: PairsOptions = {}): EmmContrasts {
+  const adjust = parseAdjust(options.adjust);
+  const groups = new Map<string, number[]>();
+  e.rows.forEach((row, r) => {
+    const key = JSON.stringify(e.by.map((b) => row.levels[b]));
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(r);
+  });
+  // emmeans' enhance.levels: a variable whose levels all read as numbers is named in the labels
+  // ("temp175 - temp185"), as R's as.numeric(as.character(levels)) decides
+  const enhanced = new Set(e.specs.filter((s) => e.rows.every((r) => readsAsNumber(r.levels[s]!))));
+  const rows: ContrastRow[] = [];
+  let familySize = 0;
+  let familyContrasts = 0;
+  for (const members of groups.values()) {
+    familySize = Math.max(familySize, members.length);
+    const label = (r: number) => e.specs.map((s) => (enhanced.has(s) ? s : "") + String(e.rows[r]!.levels[s])).join(" ");
+    const group: ContrastRow[] = [];
+    for (let i = 0; i < members.length; i++) {
+      for (let j = i + 1; j < members.length; j++) {
+        const a = e.linfct[members[i]!]!;
+        const b = e.linfct[members[j]!]!;
+        const t = contrastT(e.model, a.map((x, k) => x - b[k]!), e.ddf);
+        group.push({
+          contrast: `${label(members[i]!)} - ${label(members[j]!)}`,
+          by: Object.fromEntries(e.by.map((v) => [v, e.rows[members[i]!]!.levels[v]!])),
+          estimate: t.estimate,
+          SE: t.stderr,
+          df: t.df,
+          t: t.statistic,
+          p: t.p,
+        });
+      }
+    }
+    familyContrasts = Math.max(familyContrasts, group.length);
+    const k = members.length;
+    if (adjust === "tukey") for (const c of group) c.p = ptukey(Math.SQRT2 * Math.abs(c.t), k, c.df, false);
+    else if (adjust === "bonferroni") for (const c of group) c.p = Math.min(1, c.p * group.length);
+    else if (adjust === "holm") holm(group.map((c) => c.p)).forEach((p, i) => (group[i]!.p = p));
+    rows.push(...group);
+  }
+  return { by: e.by, ddf: e.ddf, adjust, familySize, familyContrasts, averagedOver: e.averagedOver, rows };
+}
+
+const DDF_NAME: Record<DdfMethod, string> = { "Kenward-Roger": "kenward-roger", Satterthwaite: "satterthwaite", Wald: "asymptotic" };
+
+/** Columns as emmeans' print shows them: a block per by-group, numbers to 3 significant digits. */
+function formatBlocks(
+  by: string[],
+  rows: { by: Record<string, LevelValue>; cells: Record<string, string | number> }[],
+  columns: string[],
+  numeric: Set<string>,
+  left: Set<string>,
+): string {
+  const groups = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const key = by.map((b) => `${b} = ${r.by[b]}`).join(", ");
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(r);
+  }
+  const blocks: string[] = [];
+  for (const [key, members] of groups) {
+    const cols = columns.map((c) => {
+      const values = members.map((m) => m.cells[c]!);
+      const text = numeric.has(c) ? formatNumbers(values as number[], 3).map((s) => s.trim()) : values.map(String);
+      const w = Math.max(c.length, ...text.map((s) => s.length));
+      const right = !left.has(c);
+      return { head: right ? c.padStart(w) : c.padEnd(w), cells: text.map((s) => (right ? s.padStart(w) : s.padEnd(w))) };
+    });
+    const lines = [" " + cols.map((c) => c.head).join(" "), ...members.map((_, i) => " " + cols.map((c) => c.cells[i]).join(" "))];
+    blocks.push((key ? `${key}:\n` : "") + lines.join("\n"));
+  }
+  return blocks.join("\n\n") + "\n";
+}
+
+/** The means laid out as emmeans prints them (numbers to 3 significant digits). */
+export function formatEmmeans(e: Emmeans): string {
+  const columns = [...e.specs, "emmean", "SE", "df", "lower.CL", "upper.CL"];
+  const numeric = new Set(["emmean", "SE", "df", "lower.CL", "upper.CL"]);
+  const rows = e.rows.map((r) => ({
+    by: Object.fromEntries(e.by.map((b) => [b, r.levels[b]!])),
+    cells: { ...Object.fromEntries(e.specs.map((s) => [s, r.levels[s]!])), emmean: r.emmean, SE: r.SE, df: r.df, "lower.CL": r.lower, "upper.CL": r.upper },
+  }));
+  let out = formatBlocks(e.by, rows, columns, numeric, new Set(e.specs)) + "\n";
+  if (e.averagedOver.length) out += `Results are averaged over the levels of: ${e.averagedOver.join(", ")} \n`;
+  out += `Degrees-of-freedom method: ${DDF_NAME[e.ddf]} \nConfidence level used: ${e.level} \n`;
+  return out;
+}
+
+/** emmeans' p-value text: 4 decimals, "<.0001" when that rounds to zero. */
+function pvalText(p: number): string {
+  const t = p.toFixed(4);
+  return t === "0.0000" ? "<.0001" : t;
+}
+
+/** The comparisons laid out as emmeans prints them (p-values to 4 decimals, "<.0001" below). */
+export function formatContrasts(c: EmmContrasts): string {
+  const columns = ["contrast", "estimate", "SE", "df", "t.ratio", "p.value"];
+  const numeric = new Set(["estimate", "SE", "df", "t.ratio"]);
+  const rows = c.rows.map((r) => ({
+    by: r.by,
+    cells: { contrast: r.contrast, estimate: r.estimate, SE: r.SE, df: r.df, "t.ratio": r.t, "p.value": pvalText(r.p) },
+  }));
+  let out = formatBlocks(c.by, rows, columns, numeric, new Set(["contrast"])) + "\n";
+  if (c.averagedOver.length) out += `Results are averaged over the levels of: ${c.averagedOver.join(", ")} \n`;
+  out += `Degrees-of-freedom method: ${DDF_NAME[c.ddf]} \n`;
+  if (c.adjust !== "none" && c.familyContrasts > 1) {
+    out +=
+      c.adjust === "tukey"
+        ? `P value adjustment: tukey method for comparing a family of ${c.familySize} estimates \n`
+        : `P value adjustment: ${c.adjust} method for ${c.familyContrasts} tests \n`;
+  }
+  return out;
+}
