@@ -152,11 +152,12 @@ export async function sqlModelFrame(engine: SqlEngine, formula: string, source: 
     throw new ModelError(`no rows left after removing rows with missing values${which ? ` (in ${which})` : ""}`);
   }
 
-  // pass 2: scale()'s parameters over the complete rows (R's scale: mean and sd), then the final SQL
+  // pass 2: scale()'s parameters (R's scale: mean and sd), then the final SQL
   if (ctx.pending.size > 0) {
     const pend = [...ctx.pending];
     const r = await engine.query(
-      `SELECT ${pend.map(([, s], k) => `AVG(${s}) AS c${k}, STDDEV_SAMP(${s}) AS s${k}`).join(", ")} FROM ${from} WHERE ${where}`,
+      // over every row where x is not missing, before na.omit: R evaluates scale() in model.frame first
+      `SELECT ${pend.map(([, s], k) => `AVG(${s}) AS c${k}, STDDEV_SAMP(${s}) AS s${k}`).join(", ")} FROM ${from}`,
     );
     pend.forEach(([lab], k) => {
       const center = numbers(r, `c${k}`)[0];
