@@ -40,7 +40,16 @@ export class DuckDbEngine implements SqlEngine {
     return new DuckDbEngine(instance, connection);
   }
 
-  async query(sql: string): Promise<SqlColumns> {
+  /** Queries run one after another: a connection streams one result at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  query(sql: string): Promise<SqlColumns> {
+    const next = this.queue.then(() => this.queryNow(sql));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async queryNow(sql: string): Promise<SqlColumns> {
     const duck = await loadDuckDb();
     // streamed: chunks arrive as DuckDB produces them, so a large result is never held twice
     const result = await this.connection.stream(sql);
@@ -102,6 +111,19 @@ export class DuckDbEngine implements SqlEngine {
     }
     if (o !== rowCount) throw new Error(`internal: ${o} rows where ${rowCount} were counted`);
     return out;
+  }
+
+  async appendRows(table: string, columns: (Float64Array | string[])[], rowCount: number): Promise<void> {
+    // a temporary table lives in the "temp" catalog
+    const appender = await this.connection.createAppender(table, null, "temp");
+    for (let i = 0; i < rowCount; i++) {
+      for (const c of columns) {
+        if (c instanceof Float64Array) appender.appendDouble(c[i]);
+        else appender.appendVarchar(c[i]);
+      }
+      appender.endRow();
+    }
+    appender.closeSync();
   }
 
   /** Run a statement whose result is not needed (CREATE, SET, COPY). */

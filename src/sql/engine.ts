@@ -24,6 +24,9 @@ export interface SqlEngine {
   /** Whether `CREATE TEMPORARY TABLE … AS` may be used to keep the model frame between passes. */
   readonly temporaryTables?: boolean;
   close?(): Promise<void>;
+  /** Optional bulk load into an existing (temporary) table, for engines with a faster way than
+   *  INSERT … VALUES (DuckDB's appender); columns in the table's order, numbers or texts. */
+  appendRows?(table: string, columns: (Float64Array | string[])[], rowCount: number): Promise<void>;
 }
 
 /** A numeric column of a result (throws when the engine sent text). */

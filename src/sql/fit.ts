@@ -42,6 +42,16 @@ export class TimedEngine implements SqlEngine {
   get temporaryTables(): boolean {
     return this.inner.temporaryTables ?? false;
   }
+  get appendRows(): SqlEngine["appendRows"] {
+    const inner = this.inner;
+    if (!inner.appendRows) return undefined;
+    return async (table, columns, rowCount) => {
+      const t0 = performance.now();
+      await inner.appendRows!(table, columns, rowCount);
+      this.seconds += (performance.now() - t0) / 1000;
+      this.queries++;
+    };
+  }
   async query(sql: string): Promise<SqlColumns> {
     const t0 = performance.now();
     try {
@@ -114,13 +124,13 @@ export async function startThetaSql(engine: SqlEngine, f: SqlModelFrame, m: Mode
   // start.ts adds rows (R's long-double accumulators).
   const y = f.variables.get(f.plan.response.variable)!.alias; // the raw response: lme4 ignores offset and weights here
   const n = m.n;
-  const perLevel = await Promise.all(
-    f.plan.random.map(async (t) => {
-      const keys = f.groups.get(t.group)!.aliases.join(", ");
-      const r = await engine.query(`SELECT CAST(COUNT(*) AS DOUBLE PRECISION) AS cnt, SUM(${y}) AS total FROM ${f.frame} GROUP BY ${keys}`);
-      return { cnt: numbers(r, "cnt"), total: numbers(r, "total") };
-    }),
-  );
+  // one query at a time: a connection streams one result at a time
+  const perLevel: { cnt: Float64Array; total: Float64Array }[] = [];
+  for (const t of f.plan.random) {
+    const keys = f.groups.get(t.group)!.aliases.join(", ");
+    const r = await engine.query(`SELECT CAST(COUNT(*) AS DOUBLE PRECISION) AS cnt, SUM(${y}) AS total FROM ${f.frame} GROUP BY ${keys}`);
+    perLevel.push({ cnt: numbers(r, "cnt"), total: numbers(r, "total") });
+  }
   // mean(y): Σy over n, then the correction pass Σ(y − m)/n
   const first = perLevel[0];
   const sy = new CompensatedSum();
@@ -240,7 +250,13 @@ export async function rowSummaries(
     await engine.query(`DROP TABLE IF EXISTS ${table}`);
     await engine.query(`CREATE TEMPORARY TABLE ${table} (${colDefs.join(", ")})`);
     tables.push(table);
-    for (let l0 = 0; l0 < t.levels.length; l0 += INSERT_BATCH) {
+    if (engine.appendRows) {
+      const cols: (Float64Array | string[])[] = [
+        ...g.aliases.map((_, j) => (g.numeric[j] ? Float64Array.from(g.parts, (p) => Number(p[j])) : g.parts.map((p) => p[j]))),
+        ...bCols.map((_, c) => Float64Array.from({ length: t.levels.length }, (__, l) => fit.ranef[k][l * pk + c])),
+      ];
+      await engine.appendRows(table, cols, t.levels.length);
+    } else for (let l0 = 0; l0 < t.levels.length; l0 += INSERT_BATCH) {
       const rows: string[] = [];
       for (let l = l0; l < Math.min(t.levels.length, l0 + INSERT_BATCH); l++) rows.push(rowSql(l));
       await engine.query(`INSERT INTO ${table} (${[...keyCols, ...bCols].join(", ")}) VALUES ${rows.join(", ")}`);
