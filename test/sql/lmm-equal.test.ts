@@ -23,17 +23,8 @@ const cases: Case[] = readdirSync(`${fixtures}reference`)
   .map((f) => JSON.parse(readFileSync(`${fixtures}reference/${f}`, "utf8")) as Case)
   .filter((c) => c.family === "gaussian");
 
-/**
- * Where the optimiser's path is not the same: the engine's sums of non-integer data differ from
- * the row-order sums in the last bits, and BOBYQA on these flat criteria ends elsewhere within its
- * own stopping tolerance (xtol_rel 1e-4): measured 2.3e-6 (Pastes) and up to 4.4e-7 (InstEval,
- * whose engine sums are exact integers but whose DuckDB aggregation order varies) in θ, with the
- * objective still equal to 1e-9. These cases are held to 1e-5; every other case to 1e-7.
- */
-const PATH_DIVERGES: Record<string, number> = { pastes_nested_reml: 1e-5, insteval_crossed_ml: 1e-5 };
-
-function expectSame(id: string, sql: MixedModel, mem: MixedModel): void {
-  const tol = PATH_DIVERGES[id] ?? 1e-7;
+function expectSame(sql: MixedModel, mem: MixedModel): void {
+  const tol = 1e-7;
   expect(Math.abs(sql.objective - mem.objective) / Math.abs(mem.objective)).toBeLessThan(1e-9);
   for (const [k, v] of Object.entries(mem.fixef)) expect(Math.abs(sql.fixef[k] - v), `fixef ${k}`).toBeLessThan(tol * Math.max(1, Math.abs(v)));
   mem.theta.forEach((t, k) => expect(Math.abs(sql.theta[k] - t), `theta ${k}`).toBeLessThan(tol * Math.max(1, Math.abs(t))));
@@ -58,7 +49,7 @@ describe("lmerSql on DuckDB equals lmer in memory", () => {
     it(c.id, async () => {
       const src = await fileSource(duck, `${fixtures}data/${c.data}`);
       const m = await lmerSql(duck, c.formula, src, { REML: c.REML, materialize: true, dataName: c.data.replace(/\.csv$/, "") });
-      expectSame(c.id, m, inMemory(c));
+      expectSame(m, inMemory(c));
     }, 120_000);
   }
 });
@@ -80,7 +71,7 @@ describe("lmerSql on PostgreSQL equals lmer in memory", () => {
       const table = `t_${c.id}`;
       await loadCsvTable(pg, table, `${fixtures}data/${c.data}`);
       const m = await lmerSql(pg, c.formula, { relation: table }, { REML: c.REML, dataName: c.data.replace(/\.csv$/, "") });
-      expectSame(c.id, m, inMemory(c));
+      expectSame(m, inMemory(c));
     }, 300_000);
   }
 });
