@@ -6,6 +6,7 @@ import { compileModel } from "./model/index.js";
 import type { DataInput, DataTable } from "./model/index.js";
 import { fitLmm } from "./fit/lmm/index.js";
 import { MixedModel } from "./result/model.js";
+import { checkLmerCall, startTheta } from "./options.js";
 import { isSqlQuery, lmerQuery, type SqlQueryOptions } from "./sql/api.js";
 
 export interface LmerOptions {
@@ -15,6 +16,9 @@ export interface LmerOptions {
   weights?: number[] | Float64Array | string;
   /** An offset added to the linear predictor, one per data row. */
   offset?: number[] | Float64Array;
+  /** Starting θ for the optimiser (lme4's start = list(theta = …)): an array of θ's length in
+   *  lme4's order (m.thetaNames), or { theta: [...] }. Default: lme4's own start. */
+  start?: ArrayLike<number> | { theta: ArrayLike<number> };
   /** Called after every evaluation of the objective with the count and the value. */
   onProgress?: (evaluations: number, objective: number) => void;
   /** The data set's name for summary()'s "Data:" line (lme4 prints the call's data argument). */
@@ -32,12 +36,14 @@ export function lmer(formula: string, data: DataInput | DataTable, options?: Lme
 export function lmer(formula: string, data: DataInput | DataTable | SqlQueryOptions, options: LmerOptions = {}): MixedModel | Promise<MixedModel> {
   // { sql, engine }: the rows stay in the engine and the fit is asynchronous (src/sql/api.ts)
   if (isSqlQuery(data)) return lmerQuery(formula, data);
+  checkLmerCall(formula, data, options);
   const matrices = compileModel(formula, data, {
     family: "gaussian",
     ...(options.weights !== undefined ? { weights: options.weights } : {}),
     ...(options.offset !== undefined ? { offset: options.offset } : {}),
   });
-  const fit = fitLmm(matrices, { REML: options.REML ?? true, onProgress: options.onProgress });
+  const start = startTheta(options.start);
+  const fit = fitLmm(matrices, { REML: options.REML ?? true, onProgress: options.onProgress, ...(start ? { start } : {}) });
   return new MixedModel(fit, {
     formula,
     dataName: options.dataName,

@@ -14,7 +14,7 @@
  */
 import type { ColumnPiece, ColumnPlan, ConstructionPlan, RandomTermPlan } from "../model/plan.js";
 import { ModelError } from "../model/errors.js";
-import { formatRNumber } from "../model/rformat.js";
+import { formatRNumber } from "../rformat.js";
 import type { CrossProducts } from "../fit/pls/cross-products.js";
 import type { PrecomputedBlocks } from "../fit/pls/pls-system.js";
 import type { BlockStructure } from "../fit/pls/structure.js";

@@ -69,9 +69,15 @@ export class TimedEngine implements SqlEngine {
 export function matricesWithoutRows(f: SqlModelFrame, kept: number[], dropped: number[], n: number): ModelMatrices {
   const plan = f.plan;
   const messages: string[] = [];
-  if (plan.rows.dropped > 0) {
+  // execute.ts's notes, in its words
+  const zeroWeight = plan.rows.zeroWeight ?? 0;
+  const missingRows = plan.rows.dropped - zeroWeight;
+  if (zeroWeight > 0) {
+    messages.push(`${zeroWeight} row${zeroWeight === 1 ? "" : "s"} with prior weight 0 left out of the fit (they carry no information and are not counted as observations)`);
+  }
+  if (missingRows > 0) {
     const by = Object.entries(plan.rows.missingBy).map(([v, k]) => `${v}: ${k}`).join(", ");
-    messages.push(`${plan.rows.dropped} row${plan.rows.dropped === 1 ? "" : "s"} with missing values dropped (${by}); ${n} of ${plan.rows.total} used`);
+    messages.push(`${missingRows} row${missingRows === 1 ? "" : "s"} with missing values dropped (${by}); ${n} of ${plan.rows.total} used`);
   }
   if (dropped.length > 0) {
     const k = dropped.length;

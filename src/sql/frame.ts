@@ -16,7 +16,7 @@ import { ModelError } from "../model/errors.js";
 import type { CallParameters, Value } from "../model/evaluate.js";
 import type { ModelFrame } from "../model/frame.js";
 import type { ConstructionPlan, VariableRole } from "../model/plan.js";
-import { formatRNumber } from "../model/rformat.js";
+import { formatRNumber } from "../rformat.js";
 import { numbers, quoteIdent, type SqlEngine } from "./engine.js";
 import { toSql, type SqlColumnInfo, type SqlExprContext, type SqlValue } from "./expr.js";
 
@@ -132,16 +132,21 @@ export async function sqlModelFrame(engine: SqlEngine, formula: string, source: 
   for (const [name, v] of vars) checks.push([name, v.kind === "matrix" ? v.columns : [v.sql]]);
   for (const [g, vs] of groups) if (!vars.has(g)) checks.push([g, vs.map((v) => v.sql)]);
   const notNull = (sqls: string[]) => sqls.map((s) => `(${s}) IS NOT NULL`).join(" AND ");
-  const where = checks.map(([, s]) => notNull(s)).join(" AND ");
+  const complete = checks.map(([, s]) => notNull(s)).join(" AND ");
+  // rows with prior weight 0 carry no information and are left out (src/model/frame.ts)
+  const wSql = options.weights !== undefined ? (vars.get(options.weights) as { sql: string }).sql : null;
+  const where = wSql ? `${complete} AND ${wSql} <> 0` : complete;
   const from = `${source.relation} AS src`;
   const countSql =
     `SELECT CAST(COUNT(*) AS DOUBLE PRECISION) AS total, ` +
     `SUM(CASE WHEN ${where} THEN 1 ELSE 0 END) AS used, ` +
+    (wSql ? `SUM(CASE WHEN ${complete} AND ${wSql} = 0 THEN 1 ELSE 0 END) AS zw, ` : "") +
     checks.map(([, s], k) => `SUM(CASE WHEN ${notNull(s)} THEN 0 ELSE 1 END) AS m${k}`).join(", ") +
     ` FROM ${from}`;
   const counts = await engine.query(countSql);
   const total = numbers(counts, "total")[0];
   const n = numbers(counts, "used")[0] || 0;
+  const zeroWeightRows = wSql ? numbers(counts, "zw")[0] || 0 : 0;
   const missingBy: Record<string, number> = {};
   checks.forEach(([name], k) => {
     const m = numbers(counts, `m${k}`)[0];
@@ -238,6 +243,7 @@ export async function sqlModelFrame(engine: SqlEngine, formula: string, source: 
     totalRows: total,
     droppedRows: [],
     missingBy,
+    zeroWeightRows,
   };
   await checkResponse(engine, frame, options.family, variables, terms, label);
   const plan = buildPlan(formula, terms, skeleton, label, {
@@ -293,7 +299,7 @@ async function distinctLevels(engine: SqlEngine, frame: string, aliases: string[
       for (const x of xs) byLabel[j].set(formatRNumber(x), x);
       return xs.map(formatRNumber);
     }
-    return [...new Set(c as string[])].sort(compareCodePoints);
+    return [...new Set(c as string[])].sort(compareCodePoints) as string[];
   });
   if (aliases.length === 1) return { levels: componentLevels[0], parts: componentLevels[0].map((l) => [l]), byLabel: numeric[0] ? byLabel : null };
   const index = componentLevels.map((ls) => new Map(ls.map((l, k) => [l, k])));

@@ -36,6 +36,8 @@ import { denseInverseM, solveM } from "./solve-m.js";
 import { analyzeStructure, type BlockStructure, type LevelPattern } from "./structure.js";
 import { trailingPattern } from "./trailing-pattern.js";
 import { allocateFactor, updateL, type Factor } from "./update-l.js";
+import { FitError } from "../../errors.js";
+import { shiftResponse } from "./response-shift.js";
 
 /** A copy of a PlsSystem's row inputs and what they were reduced to (saveInputs/restoreInputs). */
 export interface PlsInputs {
@@ -59,7 +61,7 @@ export interface PrecomputedBlocks {
 }
 
 /** The model has no random-effects terms (lmer requires at least one). */
-export class NoRandomEffectsError extends Error {
+export class NoRandomEffectsError extends FitError {
   constructor() {
     super("No random-effects terms in the formula: a mixed model needs at least one (… | group) term.");
     this.name = "NoRandomEffectsError";
@@ -67,7 +69,7 @@ export class NoRandomEffectsError extends Error {
 }
 
 /** The dense trailing block would not fit in memory (two m × m double matrices). */
-export class TrailingBlockTooLargeError extends Error {
+export class TrailingBlockTooLargeError extends FitError {
   constructor(m: number) {
     super(
       `The random-effects terms after the first (the one with most levels) need a dense block of order ${m}, ` +
@@ -110,7 +112,16 @@ export class PlsSystem {
   /** Built from precomputed blocks: no rows to pass over. */
   readonly rowsAbsent: boolean = false;
 
-  constructor(m: ModelMatrices, blocks?: PrecomputedBlocks) {
+  /** β₀ subtracted from the initial response (response-shift.ts); solve() adds it back to β.
+   *  Zero once a caller installs its own response (setResponse, PIRLS). */
+  private readonly beta0: Float64Array;
+  private readonly betaShifted: Float64Array;
+
+  /** `shiftResponse` (default true): fit the initial response z = y − offset as z − Xβ₀ to keep
+   *  r²(θ) free of cancellation (response-shift.ts). PIRLS, which replaces the response before
+   *  every solve, passes false. */
+  constructor(m: ModelMatrices, options: { shiftResponse?: boolean; blocks?: PrecomputedBlocks } = {}) {
+    const blocks = options.blocks;
     if (m.reTerms.length === 0) throw new NoRandomEffectsError();
     this.matrices = m;
     this.lambda = makeLambdaStore(m.reTerms);
@@ -130,16 +141,21 @@ export class PlsSystem {
     this.beta = new Float64Array(this.p);
     this.theta = Float64Array.from(m.theta0);
     if (blocks) {
-      // rows stay where they are: weights and response are never set on this system
+      // rows stay where they are: weights and response are never set on this system; the
+      // cross-products come unshifted (β₀ = 0: the engine's y'Wy keeps its own digits)
       this.rowsAbsent = true;
       this.w = new Float64Array(0);
       this.z = new Float64Array(0);
+      this.beta0 = new Float64Array(m.p);
+      this.betaShifted = new Float64Array(m.p);
       blocks.fill(this.structure, this.cross);
       this.sumLogW = blocks.sumLogWeights;
     } else {
       this.w = Float64Array.from(m.weights);
       this.z = new Float64Array(m.n);
       for (let i = 0; i < m.n; i++) this.z[i] = m.y[i] - m.offset[i];
+      this.beta0 = options.shiftResponse === false ? new Float64Array(m.p) : shiftResponse(m, this.w, this.z);
+      this.betaShifted = new Float64Array(m.p);
       this.accumulate();
     }
     setLambda(this.lambda, m.reTerms, this.theta);
@@ -154,6 +170,7 @@ export class PlsSystem {
 
   /** The (working) response the least squares is on, offset already removed. One O(n) pass. */
   setResponse(z: ArrayLike<number>): this {
+    this.beta0.fill(0);
     this.z.set(z);
     this.accumulate();
     return this;
@@ -161,6 +178,7 @@ export class PlsSystem {
 
   /** Both at once (one pass): what a PIRLS iteration needs. */
   setWeightsAndResponse(w: ArrayLike<number>, z: ArrayLike<number>): this {
+    this.beta0.fill(0);
     this.w.set(w);
     this.z.set(z);
     this.accumulate();
@@ -170,6 +188,7 @@ export class PlsSystem {
   /** As setWeightsAndResponse, for a solve of u with β fixed (solveU, logDetL2): the next
    *  updateL() forms only what those read. */
   setWeightsAndResponseForU(w: ArrayLike<number>, z: ArrayLike<number>): this {
+    this.beta0.fill(0);
     this.w.set(w);
     this.z.set(z);
     this.accumulate(false);
@@ -282,13 +301,15 @@ export class PlsSystem {
     this.completeFactor();
     solveBeta(this.structure, this.factor, this.beta);
     solveU(this.structure, this.factor, this.beta, this.u);
+    for (let j = 0; j < this.p; j++) this.beta[j] += this.beta0[j];
     return this.pwrss();
   }
 
   /** u for a given β (β fixed, as in lme4's PIRLS on u with Xβ in the offset): fills and returns
    *  `this.u` (spherical). Uses the current factor: call updateL() after changing θ or weights. */
   solveU(beta: ArrayLike<number>): Float64Array {
-    solveU(this.structure, this.factor, beta, this.u);
+    for (let j = 0; j < this.p; j++) this.betaShifted[j] = beta[j] - this.beta0[j];
+    solveU(this.structure, this.factor, this.betaShifted, this.u);
     return this.u;
   }
 

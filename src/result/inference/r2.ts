@@ -46,9 +46,13 @@ export function varianceComponents(m: MixedModel): VarianceComponents {
   const n = mm.n;
   const fx = new Float64Array(n);
   for (let j = 0; j < mm.p; j++) for (let i = 0; i < n; i++) fx[i] += mm.X[i + j * n] * m.fit.beta[j];
+  // R's mean(): a second pass corrects the first's rounding (so a constant Xβ has variance 0)
   let mean = 0;
   for (let i = 0; i < n; i++) mean += fx[i];
   mean /= n;
+  let corr = 0;
+  for (let i = 0; i < n; i++) corr += fx[i] - mean;
+  mean += corr / n;
   let fixed = 0;
   for (let i = 0; i < n; i++) fixed += (fx[i] - mean) ** 2;
   fixed /= n - 1;

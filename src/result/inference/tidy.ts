@@ -53,11 +53,11 @@ export function tidy(m: MixedModel, options: TidyOptions = {}): TidyRow[] {
   if (effects.includes("fixed")) {
     const ddf = ddfOf(m, options);
     for (const c of coefficients(m, { ddf })) {
+      // broom.mixed's column order: … statistic, df, p.value, conf.low, conf.high
       const row: TidyRow = {
         effect: "fixed", group: null, term: c.term, estimate: c.estimate, "std.error": c.stderr, statistic: c.statistic,
-        "p.value": c.p,
+        ...(m.isGLMM ? {} : { df: c.df }), "p.value": c.p,
       };
-      if (!m.isGLMM) row.df = c.df;
       if (withCI) {
         const mult = qt((1 + level) / 2, c.df);
         row["conf.low"] = c.estimate - mult * c.stderr;
@@ -70,8 +70,10 @@ export function tidy(m: MixedModel, options: TidyOptions = {}): TidyRow[] {
     for (const v of m.varCorr) {
       const names = [v.var1, v.var2].filter((x): x is string => x !== null);
       const term = names.length === 0 ? "sd__Observation" : names.length === 1 ? `sd__${names[0]}` : `cor__${names.join(".")}`;
-      const row: TidyRow = { effect: "ran_pars", group: v.group, term, estimate: v.sdcor, "std.error": null, statistic: null, "p.value": null };
-      if (!m.isGLMM && effects.includes("fixed")) row.df = null;
+      const row: TidyRow = {
+        effect: "ran_pars", group: v.group, term, estimate: v.sdcor, "std.error": null, statistic: null,
+        ...(m.isGLMM ? {} : { df: null }), "p.value": null,
+      };
       if (withCI) {
         row["conf.low"] = null;
         row["conf.high"] = null;
