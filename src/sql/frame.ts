@@ -333,6 +333,13 @@ async function checkResponse(
       name,
     );
   }
+  // degenerate.ts's checkLmmResponse, from MIN and MAX (the offset is checked with the fit's y)
+  if (fam === "gaussian" && lo === hi) {
+    throw new ModelError(
+      `Response '${name}' is constant (every value is ${lo}): there is no variation for a linear mixed model to describe (σ̂ would be 0 and the criterion −∞)`,
+      name,
+    );
+  }
   if (fam === "poisson" && lo < 0) throw new ModelError(`poisson response '${name}' has negative value ${lo}`, name);
   if ((fam === "gamma" || fam === "inverse.gaussian") && lo <= 0) {
     throw new ModelError(`${fam} response '${name}' has non-positive value ${lo}; the family needs y > 0`, name);
