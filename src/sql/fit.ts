@@ -7,7 +7,6 @@
  * MixedModel an in-memory lmer() returns.
  */
 import { fitLmm } from "../fit/lmm/index.js";
-import { quantizeStart } from "../fit/lmm/start.js";
 import type { FittedModel } from "../fit/fitted.js";
 import type { ModelMatrices, ReMat } from "../model/matrices.js";
 import { MixedModel } from "../result/model.js";
@@ -176,7 +175,7 @@ export async function startThetaSql(engine: SqlEngine, f: SqlModelFrame, m: Mode
   for (let k = 0; k < terms.length; k++) {
     const rel = v[k] / ve;
     if (!(rel >= m.lower[terms[k].thetaOffset] ** 2)) return Float64Array.from(m.theta0);
-    theta[terms[k].thetaOffset] = quantizeStart(Math.sqrt(rel));
+    theta[terms[k].thetaOffset] = Math.sqrt(rel);
   }
   return theta;
 }

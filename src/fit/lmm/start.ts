@@ -28,20 +28,9 @@ export function lme4StartTheta(m: ModelMatrices): Float64Array {
     const rel = v[k] / ve;
     // all(v.rel >= lower^2): a bound is 0 here, so this only rejects NaN
     if (!(rel >= m.lower[terms[k].thetaOffset] ** 2)) return Float64Array.from(m.theta0);
-    theta[terms[k].thetaOffset] = quantizeStart(Math.sqrt(rel));
+    theta[terms[k].thetaOffset] = Math.sqrt(rel);
   }
   return theta;
-}
-
-/**
- * θ₀ to 12 significant digits. The optimiser's path can depend on θ₀'s last bits (InstEval's
- * BOBYQA ends 7·10⁻⁷ apart from starts 10⁻¹⁶ apart), and the same θ₀ computed from aggregates in
- * a SQL engine (src/sql/fit.ts) differs from this row-order computation in those bits; rounded,
- * both paths start from the same point (lme4's own θ₀, from long-double sums, is no closer to
- * either than 10⁻¹²).
- */
-export function quantizeStart(x: number): number {
-  return Number(x.toPrecision(12));
 }
 
 /** Neumaier-compensated running sum, standing in for R's long-double accumulators. */
