@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { glmer, lmer, readCsv } from "../src/index.js";
 import type { DataTable, FamilyName, MixedModel } from "../src/index.js";
+import { benchAr1 } from "./ar1.js";
 
 const FIXTURES = fileURLToPath(new URL("../../test/fixtures/", import.meta.url));
 
@@ -109,6 +110,7 @@ function main(): void {
     const g = Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length);
     console.log(`\nratio = our median call time / lme4's median; geometric mean ${g.toFixed(2)}, worst ${Math.max(...ratios).toFixed(2)}`);
   }
+  if ((!opts.only || opts.only.test("ar1_visits_ml")) && !(opts.skip && opts.skip.test("ar1_visits_ml"))) benchAr1(opts.runs);
 }
 
 // --scale: data generated inside DuckDB, fitted where they are (bench/scale.ts)

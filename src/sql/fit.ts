@@ -9,6 +9,7 @@
 import { fitLmm } from "../fit/lmm/index.js";
 import type { FittedModel } from "../fit/fitted.js";
 import type { ModelMatrices, ReMat } from "../model/matrices.js";
+import { covarianceOfPlan } from "../model/covariance/index.js";
 import { MixedModel } from "../result/model.js";
 import { numbers, quoteString, type SqlColumns, type SqlEngine } from "./engine.js";
 import { columnSql, computeBlocks, levelIndex, responseSql } from "./blocks.js";
@@ -90,9 +91,7 @@ export function matricesWithoutRows(f: SqlModelFrame, kept: number[], dropped: n
     refs: new Int32Array(0),
     columnNames: t.columns.map((c) => c.name),
     z: empty,
-    correlated: t.correlated,
-    thetaOffset: t.thetaOffset,
-    thetaCount: t.thetaCount,
+    covariance: covarianceOfPlan(t),
   }));
   return {
     n,
@@ -106,6 +105,7 @@ export function matricesWithoutRows(f: SqlModelFrame, kept: number[], dropped: n
     reTerms,
     theta0: Float64Array.from(plan.theta.start),
     lower: Float64Array.from(plan.theta.lower),
+    upper: Float64Array.from(plan.theta.upper),
     thetaNames: [...plan.theta.names],
     ngroups: { ...plan.ngroups },
     messages,
@@ -174,8 +174,9 @@ export async function startThetaSql(engine: SqlEngine, f: SqlModelFrame, m: Mode
   if (!(ve > 0)) return theta;
   for (let k = 0; k < terms.length; k++) {
     const rel = v[k] / ve;
-    if (!(rel >= m.lower[terms[k].thetaOffset] ** 2)) return Float64Array.from(m.theta0);
-    theta[terms[k].thetaOffset] = Math.sqrt(rel);
+    const at = terms[k].covariance.thetaOffset;
+    if (!(rel >= m.lower[at] ** 2)) return Float64Array.from(m.theta0);
+    theta[at] = Math.sqrt(rel);
   }
   return theta;
 }

@@ -60,7 +60,7 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
     options.onProgress?.(evaluations, d);
     return d;
   };
-  const upper = new Float64Array(m.lower.length).fill(Infinity);
+  const upper = m.upper;
   // lme4's optwrap recomputes NLopt's initial steps from each start (the restart's too)
   const run = (x0: ArrayLike<number>) => bobyqa(f, x0, optimizerOptions(x0, m.lower, upper, options));
   let opt = run(options.start ? startOnFitScale(options.start, m, scaling?.factor) : (options.startTheta ?? lme4StartTheta(mFit)));
@@ -78,9 +78,9 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   // neither the derivatives nor the singularity test depend on the columns' units.
   devfun.system.setTheta(thetaFit).updateL();
   const fitValue = objective(devfun.system, options.REML);
-  const singular = isSingular(thetaFit, m.lower);
+  const singular = isSingular(thetaFit, m.lower, m.upper);
   const derivs = singular ? null : deriv12(criterion, thetaFit, fitValue);
-  const convMessages = convergenceMessages(derivs, thetaFit, m.lower, m.n);
+  const convMessages = convergenceMessages(derivs, thetaFit, m.lower, m.upper, m.n);
   messages.push(...convMessages);
   const converged = opt.converged && convMessages.every((msg) => msg === SINGULAR_MESSAGE);
   // the results on the caller's columns

@@ -25,6 +25,7 @@
  *
  * setTheta, updateL, logDetL2, logDetRX2, pwrss, solve and solveU allocate nothing.
  */
+import { lambdaTimes } from "../../model/covariance/index.js";
 import type { ModelMatrices } from "../../model/matrices.js";
 import { conditionalVarianceBlocks } from "./cond-var.js";
 import {
@@ -329,19 +330,10 @@ export class PlsSystem {
   /** b = Λ(θ)u for the current u, into `out` (allocated when omitted). Original scale. */
   b(out: Float64Array = new Float64Array(this.q)): Float64Array {
     const terms = this.matrices.reTerms;
-    const L = this.lambda.values;
     let off = 0;
     for (let k = 0; k < terms.length; k++) {
       const pk = terms[k].columnNames.length;
-      const lo = this.lambda.offsets[k];
-      for (let l = 0; l < terms[k].levels.length; l++) {
-        const o = off + l * pk;
-        for (let r = 0; r < pk; r++) {
-          let v = 0;
-          for (let c = 0; c <= r; c++) v += L[lo + r + c * pk] * this.u[o + c];
-          out[o + r] = v;
-        }
-      }
+      lambdaTimes(this.lambda.values, this.lambda.offsets[k], pk, terms[k].levels.length, this.u, out, off);
       off += terms[k].levels.length * pk;
     }
     return out;
