@@ -138,4 +138,6 @@ function saveResults(measured: BenchResult[]): void {
   console.log(`bench/results.json: ${measured.length} case(s) updated`);
 }
 
-main();
+// --scale: data generated inside DuckDB, fitted where they are (bench/scale.ts)
+if (process.argv.includes("--scale")) void import("./scale.js").then((m) => m.runScale(process.argv.slice(2)));
+else main();

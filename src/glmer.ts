@@ -10,6 +10,7 @@ import { fitGlmmNb } from "./fit/glmm/nb.js";
 import { MixedModel } from "./result/model.js";
 import { lmer } from "./lmer.js";
 import { checkGlmerCall } from "./options.js";
+import { glmerQuery, isSqlQuery, type GlmerSqlQueryOptions } from "./sql/api.js";
 
 export interface GlmerOptions {
   /** The response distribution: "binomial", "poisson", "Gamma", "inverse.gaussian", "gaussian";
@@ -37,7 +38,12 @@ export interface GlmerOptions {
  * Fit a generalized linear mixed model, e.g.
  * `glmer("cbind(incidence, size - incidence) ~ period + (1 | herd)", cbpp, { family: "binomial" })`.
  */
-export function glmer(formula: string, data: DataInput | DataTable, options: GlmerOptions): MixedModel {
+export function glmer(formula: string, query: GlmerSqlQueryOptions): Promise<MixedModel>;
+export function glmer(formula: string, data: DataInput | DataTable, options: GlmerOptions): MixedModel;
+export function glmer(formula: string, data: DataInput | DataTable | GlmerSqlQueryOptions, options?: GlmerOptions): MixedModel | Promise<MixedModel> {
+  // { sql, engine, family }: the rows stay in the engine and the fit is asynchronous (src/sql/api.ts)
+  if (isSqlQuery(data)) return glmerQuery(formula, data as GlmerSqlQueryOptions);
+  if (!options) throw new Error("glmer: options with a family are required");
   checkGlmerCall(formula, data, options);
   const family = resolveFamilySpec(options.family);
   if (isLinearFamily(family.name, options.link)) {

@@ -63,3 +63,13 @@ export { OptimizerError } from "./fit/optimize/index.js";
 export { NoRandomEffectsError, TrailingBlockTooLargeError } from "./fit/pls/index.js";
 export { NotPositiveDefiniteError } from "./linalg/index.js";
 export { PlotError } from "./result/plot/index.js";
+
+// Data where they live (Node): SQL engines, DuckDB and PostgreSQL loaded on first use only.
+export type { SqlEngine, SqlColumns } from "./sql/engine.js";
+export type { SqlQueryOptions, GlmerSqlQueryOptions } from "./sql/api.js";
+export { DuckDbEngine } from "./sql/duckdb.js";
+export { PostgresEngine } from "./sql/postgres.js";
+export { lmerSql } from "./sql/fit.js";
+export { glmerSql, TooManyPatternsError } from "./sql/compress.js";
+export { fileSource, querySource } from "./sql/source.js";
+export { readData } from "./sql/read.js";

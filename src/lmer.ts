@@ -7,6 +7,7 @@ import type { DataInput, DataTable } from "./model/index.js";
 import { fitLmm } from "./fit/lmm/index.js";
 import { MixedModel } from "./result/model.js";
 import { checkLmerCall, startTheta } from "./options.js";
+import { isSqlQuery, lmerQuery, type SqlQueryOptions } from "./sql/api.js";
 
 export interface LmerOptions {
   /** REML (default) or maximum likelihood. */
@@ -30,7 +31,11 @@ export interface LmerOptions {
  * Fit a linear mixed model, e.g. `lmer("Reaction ~ Days + (Days | Subject)", rows)`. `data` is a
  * danfo DataFrame, an array of records, or an object of columns.
  */
-export function lmer(formula: string, data: DataInput | DataTable, options: LmerOptions = {}): MixedModel {
+export function lmer(formula: string, query: SqlQueryOptions): Promise<MixedModel>;
+export function lmer(formula: string, data: DataInput | DataTable, options?: LmerOptions): MixedModel;
+export function lmer(formula: string, data: DataInput | DataTable | SqlQueryOptions, options: LmerOptions = {}): MixedModel | Promise<MixedModel> {
+  // { sql, engine }: the rows stay in the engine and the fit is asynchronous (src/sql/api.ts)
+  if (isSqlQuery(data)) return lmerQuery(formula, data);
   checkLmerCall(formula, data, options);
   const matrices = compileModel(formula, data, {
     family: "gaussian",

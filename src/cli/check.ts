@@ -12,7 +12,7 @@ import type { FormulaError } from "../../grammar/errors.js";
 import { dataAndFormula, fail, optionParser, UsageError, wantsJson } from "./args.js";
 
 const usage = `usage: mixed-models check [<data.csv>] "<formula>" [--json]
-       mixed-models check "<formula>" [--data data.csv] [--json]
+       mixed-models check "<formula>" [--data file.csv|file.parquet] [--sql "SELECT …" [--engine e]] [--json]
 
   Validates a model formula and prints its expansion.
   <data.csv> | --data data.csv   also check the names against the columns of this CSV file
@@ -124,14 +124,26 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const json = wantsJson(args);
+  // --sql "SELECT …" / --engine: the query's columns (check-sql.ts)
+  const { extractEngineArgs, needsDuckDb } = await import("./engine-args.js");
+  const eng = extractEngineArgs(args);
+  if (typeof eng === "string") return fail("check", new UsageError(eng), { json, usage });
   let parsed: CheckArgs;
   try {
-    parsed = parseArgs(args);
+    parsed = parseArgs(eng.rest);
   } catch (e) {
     return fail("check", e, { json, usage });
   }
   let columns: string[] | undefined;
-  if (parsed.data !== null) {
+  if (eng.sql !== null || (parsed.data !== null && needsDuckDb(parsed.data))) {
+    try {
+      const { engineColumns } = await import("./check-sql.js");
+      columns = await engineColumns(parsed.data, eng.sql, eng.engine);
+    } catch (e) {
+      process.stderr.write(`mixed-models check: cannot read the columns: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
+  } else if (parsed.data !== null) {
     try {
       columns = splitCsvHeader(readFirstLine(parsed.data));
     } catch (e) {

@@ -38,6 +38,9 @@ const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [-
   --json          print the fit as JSON instead of the summary (linear models: with "r2")
   --progress      report the optimiser's progress on stderr, also when it is not a terminal
                   (then one line a second: "fitting: evaluations 40, objective 1751.94")
+  --sql "SELECT …"  fit the rows of a query (the formula is then the only argument)
+  --engine e      memory, duckdb or postgres://user@host:port/db (default: duckdb for Parquet,
+                  gzipped CSV, globs, --sql and CSV files too large for memory; memory otherwise)
 `;
 
 export const FAMILIES: readonly FamilyName[] = ["gaussian", "binomial", "poisson", "Gamma", "inverse.gaussian", "negative.binomial"];
@@ -158,6 +161,8 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
+  // data where they live (Parquet, --sql, --engine, CSV too large for memory): fit-sql.ts
+  if ((await import("./engine-args.js")).wantsEngine(args)) return (await import("./fit-sql.js")).run(args);
   const json = wantsJson(args);
   let parsed: FitArgs | string;
   try {

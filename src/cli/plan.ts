@@ -12,6 +12,8 @@ import { dataAndFormula, fail, optionParser, UsageError, wantsJson } from "./arg
 import { FAMILIES } from "./fit.js";
 
 const usage = `usage: mixed-models plan <data.csv> "<formula>" [--family f] [--weights column] [--json]
+       mixed-models plan <data.parquet> | --sql "SELECT …" "<formula>" [--engine duckdb|postgres://…] [--sql]
+         (a bare --sql prints the SQL the plan compiles to)
 
   Shows how the model matrices for a formula are built from a CSV file: the response, every
   fixed-effects column, every random-effects term with its grouping factor and covariance
@@ -66,6 +68,8 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
+  // data in an engine (Parquet, --sql, --engine) or the generated SQL (a bare --sql): plan-sql.ts
+  if (args.includes("--sql") || (await import("./engine-args.js")).wantsEngine(args)) return (await import("./plan-sql.js")).run(args);
   const json = wantsJson(args);
   let m: ModelMatrices;
   let parsed: PlanArgs;

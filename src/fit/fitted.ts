@@ -96,4 +96,21 @@ export interface FittedModel {
   messages: string[];
   /** Seconds the fit took, excluding reading data. */
   fitSeconds: number;
+  /**
+   * Set when the rows stayed in a SQL engine (src/sql/): `eta`, `mu` and the matrices' row arrays
+   * are then empty, and what the summary and toJSON need from the rows was computed there.
+   */
+  engineRows?: EngineRows;
+}
+
+export interface EngineRows {
+  /** The engine's name (`duckdb`, `postgres`). */
+  engine: string;
+  /** Quantiles 0, ¼, ½, ¾, 1 (R's type 7) of the scaled Pearson residuals. */
+  residualQuantiles: number[];
+  /** μ of the model frame's first rows (up to 10), in the source's order. */
+  fittedHead: number[];
+  /** Seconds spent in the engine's queries, and how many queries. */
+  engineSeconds: number;
+  queries: number;
 }

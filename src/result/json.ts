@@ -89,7 +89,7 @@ export function modelToJSON(m: MixedModel): ModelJSON {
     AIC: jsonNumber(m.AIC),
     BIC: jsonNumber(m.BIC),
     singular: m.singular,
-    fitted_head: numbers(m.fitted.subarray(0, 10)),
+    fitted_head: numbers(m.fittedHead),
     ranef: mapValues(m.ranef, (t) => ({
       levels: unbox(t.levels),
       modes: mapValues(t.modes, numbers),

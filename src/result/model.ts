@@ -126,12 +126,33 @@ export class MixedModel {
     }
     return out;
   }
+  /** Whether the rows stayed in a SQL engine (lmerSql/glmerSql): then fitted values and residuals
+   *  per row are not here, and what needs them says so. */
+  get rowsInEngine(): boolean {
+    return this.fit.engineRows !== undefined;
+  }
+  /** Throws, naming `what`, when the rows stayed in a SQL engine. */
+  requireRows(what: string): void {
+    const e = this.fit.engineRows;
+    if (e) {
+      throw new Error(
+        `${what} needs the model's rows, which stayed in ${e.engine}; compute it there from the fit (fixef, ranef), or fit in memory`,
+      );
+    }
+  }
   /** Fitted values μ. */
   get fitted(): Float64Array {
+    this.requireRows("fitted()");
     return this.fit.mu;
+  }
+  /** μ of the first rows (at most 10): the reference files' fitted_head. */
+  get fittedHead(): Float64Array {
+    if (this.fit.engineRows) return Float64Array.from(this.fit.engineRows.fittedHead);
+    return this.fit.mu.subarray(0, 10);
   }
   /** residuals(m, type): by default "response" for LMMs and "deviance" for GLMMs, as lme4. */
   residuals(type: ResidualType = this.isGLMM ? "deviance" : "response"): Float64Array {
+    this.requireRows("residuals()");
     const m = this.matrices;
     return computeResiduals(
       { family: familyOfFit(this.fit), y: m.y, mu: this.fit.mu, eta: this.fit.eta, weights: m.weights },
@@ -229,7 +250,8 @@ export class MixedModel {
       BIC: this.BIC,
       df: this.df,
       nobs: this.nobs,
-      scaledResiduals: this.scaledResiduals(),
+      scaledResiduals: this.fit.engineRows ? new Float64Array(0) : this.scaledResiduals(),
+      ...(this.fit.engineRows ? { residualQuantiles: this.fit.engineRows.residualQuantiles } : {}),
       blocks: this.varCorrBlocks,
       sigma: this.sigma,
       useScale: this.useScale,

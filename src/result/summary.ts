@@ -41,6 +41,8 @@ export interface SummaryInput {
   nobs: number;
   /** Pearson residuals / σ, whose quantiles the summary prints. */
   scaledResiduals: ArrayLike<number>;
+  /** The same quantiles computed elsewhere (a SQL engine), used instead when given. */
+  residualQuantiles?: number[];
   blocks: VarCorrBlock[];
   sigma: number;
   /** Whether σ is estimated (a Residual row in the random-effects table). */
@@ -123,7 +125,7 @@ function printAICTable(s: SummaryInput, digits = 1): string {
 
 /** .prt.resids: quantiles of the scaled residuals, zapsmall'ed to digits + 1. */
 function printResiduals(s: SummaryInput): string {
-  const q = zapsmall(quantile7(s.scaledResiduals, [0, 0.25, 0.5, 0.75, 1]), SUMMARY_DIGITS + 1);
+  const q = zapsmall(s.residualQuantiles ?? quantile7(s.scaledResiduals, [0, 0.25, 0.5, 0.75, 1]), SUMMARY_DIGITS + 1);
   return (
     "Scaled residuals: \n" +
     printNamedVector(formatNumbers(q, SUMMARY_DIGITS), ["Min", "1Q", "Median", "3Q", "Max"]) +

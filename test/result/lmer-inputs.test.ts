@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import Papa from "papaparse";
 import { DataFrame } from "danfojs";
 import { glmer, lmer, readCsv } from "../../src/index.js";
+import type { DataInput } from "../../src/index.js";
 import { FIXTURES } from "./reference-model.js";
 import { readLme4Reference } from "../lme4-reference.js";
 
@@ -29,14 +30,14 @@ describe("lmer data inputs", () => {
     const columns = { Reaction: records.map((r) => r.Reaction), Days: records.map((r) => r.Days), Subject: records.map((r) => r.Subject) };
     const df = new DataFrame(records);
     for (const data of [records, columns, df]) {
-      const m = lmer(formula, data as never);
+      const m = lmer(formula, data as DataInput);
       expect(m.objective).toBeCloseTo(fromCsv.objective, 8);
       expect(m.ranef.Subject.levels).toEqual(fromCsv.ranef.Subject.levels);
     }
   });
 
   it("glmer with the gaussian family and identity link is lmer (REML), as in lme4", () => {
-    const m = glmer(formula, records as never, { family: "gaussian" });
+    const m = glmer(formula, records as DataInput, { family: "gaussian" });
     expect(m.REML).toBe(true);
     expect(m.objective).toBeCloseTo(fromCsv.objective, 8);
     expect(m.summary().split("\n")[0]).toBe("Linear mixed model fit by REML ['lmerMod']");
@@ -44,7 +45,7 @@ describe("lmer data inputs", () => {
 
   it("onProgress sees every evaluation", () => {
     let calls = 0;
-    const m = lmer(formula, records as never, { onProgress: () => calls++ });
+    const m = lmer(formula, records as DataInput, { onProgress: () => calls++ });
     expect(calls).toBe(m.evaluations);
   });
 });

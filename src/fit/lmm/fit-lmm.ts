@@ -10,6 +10,7 @@ import type { BobyqaOptions } from "../optimize/types.js";
 import type { OptimizerResult } from "../optimize/types.js";
 import { NotPositiveDefiniteError } from "../../linalg/errors.js";
 import { makeDevfun, objective, type Devfun } from "./profiled-deviance.js";
+import type { PrecomputedBlocks } from "../pls/pls-system.js";
 import { lmmResults } from "./results.js";
 import { lme4StartTheta } from "./start.js";
 import { deriv12, deriv12FromGradient } from "../convergence/deriv12.js";
@@ -35,6 +36,11 @@ export interface FitLmmOptions {
   rhoend?: number;
   ftolAbs?: number;
   maxEval?: number;
+  /** The cross-products computed elsewhere (a SQL engine, src/sql/): the fit then never reads the
+   *  rows, and η, μ stay empty (src/sql/fit.ts adds what the summary needs from one more query). */
+  blocks?: PrecomputedBlocks;
+  /** lme4's starting θ when the rows are not here to compute it (lme4StartTheta otherwise). */
+  startTheta?: Float64Array;
   /** "bobyqa" (lme4's derivative-free path), "quasi-newton" (projected BFGS on the analytic
    *  gradient, src/fit/pls/gradient.ts), or "auto" (default): quasi-Newton from
    *  GRADIENT_OPTIMIZER_MIN_THETA θ entries on, where BOBYQA's O(nθ²) evaluations dominate and
@@ -57,11 +63,12 @@ export function lmmOptimizer(nTheta: number, options: Pick<FitLmmOptions, "optim
 export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   const t0 = performance.now();
   checkDimensions(m, options.REML);
-  checkLmmResponse(m);
+  // rows in an engine (blocks): the response was checked there (src/sql/frame.ts)
+  if (!options.blocks) checkLmmResponse(m);
   // columns on very different scales: optimise θ̃ on unit-scale columns, θ = θ̃ · factor
-  const scaling = reScaling(m);
+  const scaling = options.blocks ? null : reScaling(m);
   const mFit = scaling?.matrices ?? m;
-  const devfun = makeDevfun(mFit, { REML: options.REML });
+  const devfun = makeDevfun(mFit, { REML: options.REML, blocks: options.blocks });
   let evaluations = 0;
   const f = (theta: Float64Array): number => {
     evaluations++;
@@ -77,7 +84,7 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   const run = method === "bobyqa"
     ? (x0: ArrayLike<number>) => bobyqa(f, x0, optimizerOptions(x0, mFit.lower, upper, options))
     : (x0: ArrayLike<number>) => quasiNewton(f, devfun, options.REML, x0, mFit.lower, upper, options.maxEval);
-  let opt = run(options.start ? startOnFitScale(options.start, m, scaling?.factor) : lme4StartTheta(mFit));
+  let opt = run(options.start ? startOnFitScale(options.start, m, scaling?.factor) : (options.startTheta ?? lme4StartTheta(mFit)));
   const criterion = (t: ArrayLike<number>) => guardedDeviance(devfun, t);
   opt = restartFromEdge(criterion, mFit, opt, run);
   const thetaFit = Float64Array.from(opt.x);

@@ -9,7 +9,7 @@
  * setTheta → updateL → objective, all allocation-free.
  */
 import type { ModelMatrices } from "../../model/matrices.js";
-import { PlsSystem } from "../pls/pls-system.js";
+import { PlsSystem, type PrecomputedBlocks } from "../pls/pls-system.js";
 
 /**
  * The LMM criterion from its pieces: log|L_θ|², log|R_X|², the penalized weighted residual sum
@@ -53,8 +53,8 @@ export interface Devfun {
 }
 
 /** Build the deviance function for a model (lme4's mkLmerDevfun). One O(n) pass, here only. */
-export function makeDevfun(m: ModelMatrices, options: { REML: boolean }): Devfun {
-  const system = new PlsSystem(m);
+export function makeDevfun(m: ModelMatrices, options: { REML: boolean; blocks?: PrecomputedBlocks }): Devfun {
+  const system = new PlsSystem(m, { blocks: options.blocks });
   const REML = options.REML;
   const f = ((theta: ArrayLike<number>) => profiledDeviance(system, theta, REML)) as Devfun;
   f.system = system;

@@ -35,7 +35,8 @@ export function lmmResults(sys: PlsSystem, REML: boolean): LmmResults {
       for (let j = 0; j < pk; j++) out[l * pk + j] = Math.sqrt(s2 * blocks[l * pk * pk + j + j * pk]);
     return out;
   });
-  const eta = linearPredictor(sys.matrices, beta, b);
+  // without rows (cross-products from a SQL engine) η is left to the engine (src/sql/fit.ts)
+  const eta = sys.rowsAbsent ? new Float64Array(0) : linearPredictor(sys.matrices, beta, b);
   // lme4's deviance(fit, REML = FALSE): the ML criterion at these estimates
   const deviance = objective(sys, false);
   return { beta, sigma, vcov, ranef, condSD, eta, mu: Float64Array.from(eta), deviance };

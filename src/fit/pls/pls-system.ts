@@ -35,7 +35,7 @@ import { allocateGradientWorkspace, criterionCoefficients, lambdaGradient, theta
 import { makeLambdaStore, setLambda, type LambdaStore } from "./lambda.js";
 import { solveBeta, solveU } from "./solve.js";
 import { denseInverseM, solveM } from "./solve-m.js";
-import { analyzeStructure, type BlockStructure } from "./structure.js";
+import { analyzeStructure, type BlockStructure, type LevelPattern } from "./structure.js";
 import { trailingPattern } from "./trailing-pattern.js";
 import { allocateFactor, updateL, type Factor } from "./update-l.js";
 import { FitError } from "../../errors.js";
@@ -47,6 +47,19 @@ export interface PlsInputs {
   z: Float64Array;
   cross: CrossProducts;
   fixedBlockMissing: boolean;
+}
+
+/**
+ * The cross-products computed elsewhere (a SQL engine's GROUP BY queries, src/sql/blocks.ts): the
+ * level pattern they were gathered on, and a function that fills them into the layout analyzeStructure
+ * makes of that pattern. Given these, the system never reads the rows: `matrices` then carries the
+ * terms, levels and θ layout only (n is the number of rows; its row arrays are empty).
+ */
+export interface PrecomputedBlocks {
+  pattern: LevelPattern;
+  fill(structure: BlockStructure, out: CrossProducts): void;
+  /** Σ log wᵢ over the prior weights (0 without weights). */
+  sumLogWeights: number;
 }
 
 /** The model has no random-effects terms (lmer requires at least one). */
@@ -100,6 +113,8 @@ export class PlsSystem {
   private fixedBlockMissing = false;
   /** The factor lacks its [X, y] columns (updateL after setWeightsAndResponseForU). */
   private factorRandomOnly = false;
+  /** Built from precomputed blocks: no rows to pass over. */
+  readonly rowsAbsent: boolean = false;
 
   /** β₀ subtracted from the initial response (response-shift.ts); solve() adds it back to β.
    *  Zero once a caller installs its own response (setResponse, PIRLS). */
@@ -109,31 +124,44 @@ export class PlsSystem {
   /** `shiftResponse` (default true): fit the initial response z = y − offset as z − Xβ₀ to keep
    *  r²(θ) free of cancellation (response-shift.ts). PIRLS, which replaces the response before
    *  every solve, passes false. */
-  constructor(m: ModelMatrices, options: { shiftResponse?: boolean } = {}) {
+  constructor(m: ModelMatrices, options: { shiftResponse?: boolean; blocks?: PrecomputedBlocks } = {}) {
+    const blocks = options.blocks;
     if (m.reTerms.length === 0) throw new NoRandomEffectsError();
     this.matrices = m;
     this.lambda = makeLambdaStore(m.reTerms);
     let order = m.p + 1;
     for (let k = 1; k < m.reTerms.length; k++) order += m.reTerms[k].levels.length * m.reTerms[k].columnNames.length;
     if (order > MAX_TRAILING_ORDER) throw new TrailingBlockTooLargeError(order);
-    this.structure = analyzeStructure(m, this.lambda.offsets, this.lambda.one);
+    this.structure = analyzeStructure(m, this.lambda.offsets, this.lambda.one, blocks?.pattern);
     this.n = m.n;
     this.p = m.p;
     this.q = this.structure.q;
     this.nTheta = m.theta0.length;
     this.cross = allocateCrossProducts(this.structure);
     this.factor = allocateFactor(this.structure);
-    this.factor.trailing = trailingPattern(m, this.structure);
+    this.factor.trailing = trailingPattern(m, this.structure, blocks?.pattern.laterEdges);
     this.scratch = allocateRowScratch(m);
     this.u = new Float64Array(this.q);
     this.beta = new Float64Array(this.p);
     this.theta = Float64Array.from(m.theta0);
-    this.w = Float64Array.from(m.weights);
-    this.z = new Float64Array(m.n);
-    for (let i = 0; i < m.n; i++) this.z[i] = m.y[i] - m.offset[i];
-    this.beta0 = options.shiftResponse === false ? new Float64Array(m.p) : shiftResponse(m, this.w, this.z);
-    this.betaShifted = new Float64Array(m.p);
-    this.accumulate();
+    if (blocks) {
+      // rows stay where they are: weights and response are never set on this system; the
+      // cross-products come unshifted (β₀ = 0: the engine's y'Wy keeps its own digits)
+      this.rowsAbsent = true;
+      this.w = new Float64Array(0);
+      this.z = new Float64Array(0);
+      this.beta0 = new Float64Array(m.p);
+      this.betaShifted = new Float64Array(m.p);
+      blocks.fill(this.structure, this.cross);
+      this.sumLogW = blocks.sumLogWeights;
+    } else {
+      this.w = Float64Array.from(m.weights);
+      this.z = new Float64Array(m.n);
+      for (let i = 0; i < m.n; i++) this.z[i] = m.y[i] - m.offset[i];
+      this.beta0 = options.shiftResponse === false ? new Float64Array(m.p) : shiftResponse(m, this.w, this.z);
+      this.betaShifted = new Float64Array(m.p);
+      this.accumulate();
+    }
     setLambda(this.lambda, m.reTerms, this.theta);
   }
 
@@ -371,6 +399,7 @@ export class PlsSystem {
   }
 
   private accumulate(withFixedBlock = true): void {
+    if (this.rowsAbsent) throw new Error("internal: this PLS system was built from precomputed blocks and has no rows to pass over");
     accumulateCrossProducts(this.matrices, this.structure, this.w, this.z, this.cross, this.scratch, withFixedBlock);
     this.fixedBlockMissing = !withFixedBlock;
     this.sumLogW = null;

@@ -59,8 +59,22 @@ export interface BlockStructure {
  *  its natural order rather than spend the setup time on ordering it. */
 const MAX_ORDERING_WORK = 5e7;
 
-/** Build the layout from the model's random-effects terms (a few passes over the rows, once). */
-export function analyzeStructure(mm: ModelMatrices, lamOffsets: Int32Array, lamOne: number): BlockStructure {
+/**
+ * Which level blocks meet in the data, which is all the layout needs from the rows: per first-term
+ * level, the rest nodes (level blocks of terms 2..K, numbered term by term in natural order) its
+ * rows meet, as compressed lists (`metPtr`, `metIdx`, each level's nodes ascending); and every pair
+ * of rest nodes of different later terms sharing a row (`laterEdges`: node pairs, flat). From the
+ * rows (levelPatternFromRows) or from GROUP BY queries (src/sql/blocks.ts).
+ */
+export interface LevelPattern {
+  metPtr: Int32Array;
+  metIdx: Int32Array;
+  laterEdges: Int32Array;
+}
+
+/** Build the layout from the model's random-effects terms (a few passes over the rows, once), or
+ *  from a level pattern computed elsewhere (then the rows are never read: rowPos stays empty). */
+export function analyzeStructure(mm: ModelMatrices, lamOffsets: Int32Array, lamOne: number, pattern?: LevelPattern): BlockStructure {
   const terms = mm.reTerms;
   const K = terms.length;
   const n = mm.n;
@@ -75,8 +89,8 @@ export function analyzeStructure(mm: ModelMatrices, lamOffsets: Int32Array, lamO
   const nNodes = K > 1 ? nodeOffset[K] : 0;
   const nodeTerm = new Int32Array(nNodes);
   for (let k = 1; k < K; k++) nodeTerm.fill(k, nodeOffset[k], nodeOffset[k + 1]);
-  const met = levelsMetByFirstTerm(terms, n, l1, nodeOffset);
-  const ordering = orderNodes(terms, n, nNodes, nodeOffset, met);
+  const pat = pattern ?? levelPatternFromRows(terms, n, l1, nodeOffset);
+  const ordering = orderNodes(nNodes, pat);
 
   // place level blocks in that order
   const levelStart: Int32Array[] = terms.map((t, k) => new Int32Array(k === 0 ? 0 : t.levels.length));
@@ -111,8 +125,8 @@ export function analyzeStructure(mm: ModelMatrices, lamOffsets: Int32Array, lamO
   const panels: number[] = Array.from(ordering.supernodeStarts, (t) => nodeStart[t]);
   if (qRest > 0 || panels.length === 0) panels.push(qRest);
   panels.push(m);
-  const { colPtr, rowIdx } = offDiagonalPattern(met, nodeTerm, nodeOffset, levelStart, rLen, qRest, p);
-  const rowPos = rowPositions(terms, n, colPtr, rowIdx, levelStart);
+  const { colPtr, rowIdx } = offDiagonalPattern(pat, l1, nodeTerm, nodeOffset, levelStart, rLen, qRest, p);
+  const rowPos = pattern ? new Int32Array(0) : rowPositions(terms, n, colPtr, rowIdx, levelStart);
   const { byRowStart, byRowPos, posEnd } = patternByRow(colPtr, rowIdx, m);
   return {
     n, p, l1, p1, q, qRest, m, levelStart, naturalIndex, panels: Int32Array.from(new Set(panels)),
@@ -120,8 +134,8 @@ export function analyzeStructure(mm: ModelMatrices, lamOffsets: Int32Array, lamO
   };
 }
 
-/** For each first-term level, the rest nodes (level blocks of terms 2..K) its rows meet. */
-function levelsMetByFirstTerm(terms: ReMat[], n: number, l1: number, nodeOffset: Int32Array): Set<number>[] {
+/** The level pattern of the rows (see LevelPattern). */
+function levelPatternFromRows(terms: ReMat[], n: number, l1: number, nodeOffset: Int32Array): LevelPattern {
   const sets: Set<number>[] = Array.from({ length: l1 }, () => new Set<number>());
   const refs1 = terms[0].refs;
   for (let k = 1; k < terms.length; k++) {
@@ -129,48 +143,70 @@ function levelsMetByFirstTerm(terms: ReMat[], n: number, l1: number, nodeOffset:
     const o = nodeOffset[k];
     for (let i = 0; i < n; i++) sets[refs1[i]].add(o + refs[i]);
   }
-  return sets;
+  const metPtr = new Int32Array(l1 + 1);
+  for (let j = 0; j < l1; j++) metPtr[j + 1] = metPtr[j] + sets[j].size;
+  const metIdx = new Int32Array(metPtr[l1]);
+  for (let j = 0; j < l1; j++) metIdx.set(Array.from(sets[j]).sort((a, b) => a - b), metPtr[j]);
+  const edges: number[] = [];
+  if (terms.length > 2) {
+    const seen = new Set<number>();
+    const nNodes = nodeOffset[terms.length];
+    for (let i = 0; i < n; i++)
+      for (let k = 1; k < terms.length; k++)
+        for (let k2 = k + 1; k2 < terms.length; k2++) {
+          const a = nodeOffset[k] + terms[k].refs[i];
+          const b = nodeOffset[k2] + terms[k2].refs[i];
+          const key = a * nNodes + b;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          edges.push(a, b);
+        }
+  }
+  return { metPtr, metIdx, laterEdges: Int32Array.from(edges) };
 }
 
 /** Minimum-degree order of the rest nodes on the pattern of A₂₂ + L₂₁L₂₁ᵀ (ordering.ts). */
-function orderNodes(terms: ReMat[], n: number, nNodes: number, nodeOffset: Int32Array, met: Set<number>[]) {
+function orderNodes(nNodes: number, pat: LevelPattern) {
+  const { metPtr, metIdx, laterEdges } = pat;
+  const l1 = metPtr.length - 1;
   let work = 0;
-  for (const s of met) work += s.size * s.size;
+  for (let j = 0; j < l1; j++) work += (metPtr[j + 1] - metPtr[j]) ** 2;
   if (nNodes < MIN_NODES_TO_ORDER || nNodes > MAX_NODES_TO_ORDER || work > MAX_ORDERING_WORK) return naturalOrdering(nNodes);
   const g = new BitGraph(nNodes);
   // A₂₂: levels of different later terms sharing a row
-  for (let i = 0; i < n; i++)
-    for (let k = 1; k < terms.length; k++)
-      for (let k2 = k + 1; k2 < terms.length; k2++)
-        g.addEdge(nodeOffset[k] + terms[k].refs[i], nodeOffset[k2] + terms[k2].refs[i]);
+  for (let e = 0; e < laterEdges.length; e += 2) g.addEdge(laterEdges[e], laterEdges[e + 1]);
   // L₂₁L₂₁ᵀ: a clique per first-term level
-  for (const s of met) {
-    const nodes = Array.from(s);
-    for (let a = 0; a < nodes.length; a++) for (let b = a + 1; b < nodes.length; b++) g.addEdge(nodes[a], nodes[b]);
+  for (let j = 0; j < l1; j++) {
+    for (let a = metPtr[j]; a < metPtr[j + 1]; a++) for (let b = a + 1; b < metPtr[j + 1]; b++) g.addEdge(metIdx[a], metIdx[b]);
   }
   return minimumDegreeOrdering(g);
 }
 
 /** Sorted level blocks met by each first-term level, plus X and y. */
 function offDiagonalPattern(
-  met: Set<number>[], nodeTerm: Int32Array, nodeOffset: Int32Array, levelStart: Int32Array[], rLen: Int32Array,
+  pat: LevelPattern, l1: number, nodeTerm: Int32Array, nodeOffset: Int32Array, levelStart: Int32Array[], rLen: Int32Array,
   qRest: number, p: number,
 ) {
-  const l1 = met.length;
+  const { metPtr, metIdx } = pat;
   const colPtr = new Int32Array(l1 + 1);
-  const lists: number[][] = [];
-  let nnz = 0;
+  // sizes first, so that a large pattern (millions of levels) is filled without per-level arrays
+  const startOf = (v: number) => levelStart[nodeTerm[v]][v - nodeOffset[nodeTerm[v]]];
   for (let j = 0; j < l1; j++) {
-    const starts = Array.from(met[j], (v) => levelStart[nodeTerm[v]][v - nodeOffset[nodeTerm[v]]]).sort((a, b) => a - b);
-    const rows: number[] = [];
-    for (const s of starts) for (let c = 0; c < rLen[s]; c++) rows.push(s + c);
-    for (let c = 0; c <= p; c++) rows.push(qRest + c);
-    lists.push(rows);
-    nnz += rows.length;
-    colPtr[j + 1] = nnz;
+    let len = p + 1;
+    for (let a = metPtr[j]; a < metPtr[j + 1]; a++) len += rLen[startOf(metIdx[a])];
+    colPtr[j + 1] = colPtr[j] + len;
   }
-  const rowIdx = new Int32Array(nnz);
-  for (let j = 0; j < l1; j++) rowIdx.set(lists[j], colPtr[j]);
+  const rowIdx = new Int32Array(colPtr[l1]);
+  let starts = new Int32Array(16);
+  for (let j = 0; j < l1; j++) {
+    const cnt = metPtr[j + 1] - metPtr[j];
+    if (starts.length < cnt) starts = new Int32Array(cnt * 2);
+    for (let a = 0; a < cnt; a++) starts[a] = startOf(metIdx[metPtr[j] + a]);
+    const sorted = starts.subarray(0, cnt).sort();
+    let o = colPtr[j];
+    for (const s of sorted) for (let c = 0; c < rLen[s]; c++) rowIdx[o++] = s + c;
+    for (let c = 0; c <= p; c++) rowIdx[o++] = qRest + c;
+  }
   return { colPtr, rowIdx };
 }
 

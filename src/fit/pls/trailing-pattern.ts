@@ -34,7 +34,7 @@ const MAX_DENSITY = 0.25;
 
 /** The pattern, or null when the block is small, large or dense, or a later term is vector-valued
  *  (formTrailing's scalar pass is the one that uses it). */
-export function trailingPattern(mm: ModelMatrices, s: BlockStructure): TrailingPattern | null {
+export function trailingPattern(mm: ModelMatrices, s: BlockStructure, laterEdges?: Int32Array): TrailingPattern | null {
   const { m, qRest, n, panels, colPtr, rowIdx, l1 } = s;
   if (m < MIN_ORDER || m > MAX_ORDER) return null;
   if (mm.reTerms.some((t) => t.columnNames.length !== 1)) return null;
@@ -49,10 +49,19 @@ export function trailingPattern(mm: ModelMatrices, s: BlockStructure): TrailingP
     for (let i = Math.max(j, qRest); i < m; i++) nz[i + j * m] = 1;
   }
   const K = mm.reTerms.length;
-  for (let i = 0; i < n; i++) {
-    for (let k = 1; k < K; k++) {
-      const a = s.levelStart[k][mm.reTerms[k].refs[i]];
-      for (let k2 = k + 1; k2 < K; k2++) mark(a, s.levelStart[k2][mm.reTerms[k2].refs[i]]);
+  if (laterEdges) {
+    // the same pairs, given as node pairs (terms 2..K numbered in natural order, see LevelPattern)
+    const nodeTerm: number[] = [];
+    const nodeLevel: number[] = [];
+    for (let k = 1; k < K; k++) for (let l = 0; l < mm.reTerms[k].levels.length; l++) (nodeTerm.push(k), nodeLevel.push(l));
+    const at = (v: number) => s.levelStart[nodeTerm[v]][nodeLevel[v]];
+    for (let e = 0; e < laterEdges.length; e += 2) mark(at(laterEdges[e]), at(laterEdges[e + 1]));
+  } else {
+    for (let i = 0; i < n; i++) {
+      for (let k = 1; k < K; k++) {
+        const a = s.levelStart[k][mm.reTerms[k].refs[i]];
+        for (let k2 = k + 1; k2 < K; k2++) mark(a, s.levelStart[k2][mm.reTerms[k2].refs[i]]);
+      }
     }
   }
   // the Schur update: pairs within each first-term level's pattern

@@ -1,0 +1,91 @@
+/**
+ * `npm run bench -- --scale [--n 10000000,100000000] [--models slope,crossed]`: mixed models on
+ * data generated inside DuckDB from range(n) with hash-based pseudo-random values (nothing is
+ * written to disk), fitted through the CLI's `fit --sql … --json` path in a fresh process each:
+ *
+ *   slope    y ~ x + (x | g)                    n/100 groups g
+ *   crossed  y ~ x + (1 | user) + (1 | day)     n/100 users, each seen on all 30 days
+ *
+ * Reports wall time, the Node process's peak RSS (VmHWM: DuckDB lives in the process, so its
+ * memory counts), seconds in the engine's queries and in the fit, and the number of evaluations.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/** A uniform (0, 1) from the hash of (i, seed): 2²⁰ levels, never 0 or 1. */
+const unif = (i: string, seed: number) => `((hash(${i}, ${seed}) % 1048576) + 0.5) / 1048576.0`;
+/** A standard normal by Box–Muller from two such uniforms. */
+const normal = (i: string, seed: number) => `(sqrt(-2 * ln(${unif(i, seed)})) * cos(2 * pi() * ${unif(i, seed + 1)}))`;
+
+export function scaleQuery(model: string, n: number): { sql: string; formula: string } {
+  const groups = Math.max(2, Math.floor(n / 100));
+  if (model === "slope") {
+    return {
+      formula: "y ~ x + (x | g)",
+      sql:
+        `SELECT g, x, 1 + 2 * x + 0.5 * ${normal("g", 11)} + 0.3 * ${normal("g", 13)} * x + ${normal("i", 15)} AS y ` +
+        `FROM (SELECT i, i % ${groups} AS g, 4 * ${unif("i", 1)} - 2 AS x FROM range(${n}) t(i)) s`,
+    };
+  }
+  if (model === "crossed") {
+    return {
+      formula: "y ~ x + (1 | user) + (1 | day)",
+      sql:
+        `SELECT user, day, x, 1 + 2 * x + 0.5 * ${normal("user", 21)} + 0.3 * ${normal("day", 23)} + ${normal("i", 25)} AS y ` +
+        `FROM (SELECT i, i // 100 AS user, i % 30 AS day, 4 * ${unif("i", 3)} - 2 AS x FROM range(${n}) t(i)) s`,
+    };
+  }
+  throw new Error(`unknown model '${model}' (slope, crossed)`);
+}
+
+function peakRssMB(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** One fit in this process (the child): the CLI's fit, then its numbers as one JSON line. */
+async function one(model: string, n: number): Promise<void> {
+  const { sql, formula } = scaleQuery(model, n);
+  const { run } = await import("../src/cli/fit.js");
+  let out = "";
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((s: string | Uint8Array, cb?: () => void) => {
+    out += String(s);
+    if (typeof cb === "function") cb();
+    return true;
+  }) as typeof process.stdout.write;
+  const t0 = performance.now();
+  const status = await run(["--sql", sql, formula, "--ml", "--json"]);
+  const wall = (performance.now() - t0) / 1000;
+  process.stdout.write = write;
+  if (status !== 0) throw new Error(`fit failed with status ${status}`);
+  const j = JSON.parse(out);
+  console.log(JSON.stringify({
+    model, n, formula, wall, peakRssMB: peakRssMB(), engineSeconds: j.engine_seconds, fitSeconds: j.fit_seconds,
+    queries: j.queries, evaluations: j.evaluations, fixef: j.fixef, theta: j.theta, sigma: j.sigma,
+  }));
+}
+
+export async function runScale(args: string[]): Promise<void> {
+  const at = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+  if (args.includes("--one")) return one(at("--model")!, Number(at("--n")));
+  const ns = (at("--n") ?? "10000000,100000000").split(",").map(Number);
+  const models = (at("--models") ?? "slope,crossed").split(",");
+  const self = fileURLToPath(new URL("./bench.js", import.meta.url));
+  console.log("| model | rows | wall s | engine s | fit s | evaluations | peak RSS MB |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const n of ns) {
+    for (const model of models) {
+      const r = spawnSync(process.execPath, [self, "--scale", "--one", "--model", model, "--n", String(n)], { encoding: "utf8" });
+      const line = r.stdout.trim().split("\n").pop() ?? "";
+      if (r.status !== 0 || !line.startsWith("{")) {
+        console.log(`| ${model} | ${n} | failed: ${(r.stderr || r.stdout).trim().split("\n").slice(-2).join(" ")} |`);
+        continue;
+      }
+      const x = JSON.parse(line);
+      console.log(`| ${scaleQuery(model, n).formula} | ${n.toLocaleString("en")} | ${x.wall.toFixed(1)} | ${x.engineSeconds.toFixed(1)} | ${x.fitSeconds.toFixed(1)} | ${x.evaluations} | ${x.peakRssMB.toFixed(0)} |`);
+      console.error(line);
+    }
+  }
+}
