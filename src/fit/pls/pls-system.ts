@@ -27,6 +27,7 @@
  */
 import type { ModelMatrices } from "../../model/matrices.js";
 import { conditionalVarianceBlocks } from "./cond-var.js";
+import { parallelRows } from "./cross-products-threads.js";
 import {
   accumulateCrossProducts, allocateCrossProducts, allocateRowScratch, fixedBlock, type CrossProducts, type RowScratch,
 } from "./cross-products.js";
@@ -111,6 +112,7 @@ export class PlsSystem {
     this.factor = allocateFactor(this.structure);
     this.factor.trailing = trailingPattern(m, this.structure);
     this.scratch = allocateRowScratch(m);
+    this.scratch.parallel = parallelRows(m, this.structure);
     this.u = new Float64Array(this.q);
     this.beta = new Float64Array(this.p);
     this.theta = Float64Array.from(m.theta0);
