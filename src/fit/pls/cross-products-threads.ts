@@ -245,9 +245,9 @@ class WorkerRows implements ParallelRows {
     const p = this.pending!;
     this.pending = null;
     const h = handle!;
-    const t0 = Date.now();
+    const t0 = performance.now();
     let done = Atomics.load(h.ctl, 1);
-    while (done !== p.req && Date.now() - t0 < WAIT_MS) {
+    while (done !== p.req && performance.now() - t0 < WAIT_MS) {
       Atomics.wait(h.ctl, 1, done, 1000);
       done = Atomics.load(h.ctl, 1);
     }
