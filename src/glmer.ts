@@ -3,6 +3,7 @@
  * (compileModel) → mkGlmerDevfun and optimizeGlmer (fitGlmm) → mkMerMod (the MixedModel).
  */
 import { compileModel } from "./model/index.js";
+import { withThreads } from "./fit/pls/cross-products-threads.js";
 import type { DataInput, DataTable } from "./model/index.js";
 import { fitGlmm } from "./fit/glmm/fit.js";
 import type { FamilyName } from "./fit/fitted.js";
@@ -26,6 +27,9 @@ export interface GlmerOptions {
   dataName?: string;
   /** The data file's name, reported by toJSON() as `data`. */
   dataFile?: string;
+  /** 1: one thread; 2: split the large kernels over a worker thread (Node only; see
+   *  src/fit/pls/cross-products-threads.ts). Default: MIXED_MODELS_THREADS, else 1. */
+  threads?: 1 | 2;
 }
 
 /**
@@ -35,20 +39,20 @@ export interface GlmerOptions {
 export function glmer(formula: string, data: DataInput | DataTable, options: GlmerOptions): MixedModel {
   if (options.family === "gaussian" && (options.link === undefined || options.link === "identity")) {
     // lme4's glmer() hands a gaussian identity-link model to lmer() (with REML, its default)
-    const { weights, offset, onProgress, dataName, dataFile } = options;
-    return lmer(formula, data, { weights, offset, onProgress, dataName, dataFile });
+    const { weights, offset, onProgress, dataName, dataFile, threads } = options;
+    return lmer(formula, data, { weights, offset, onProgress, dataName, dataFile, threads });
   }
   const matrices = compileModel(formula, data, {
     family: options.family,
     ...(options.weights !== undefined ? { weights: options.weights } : {}),
     ...(options.offset !== undefined ? { offset: options.offset } : {}),
   });
-  const fit = fitGlmm(matrices, {
+  const fit = withThreads(options.threads, () => fitGlmm(matrices, {
     family: options.family,
     nAGQ: options.nAGQ ?? 1,
     ...(options.link !== undefined ? { link: options.link } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
+  }));
   return new MixedModel(fit, {
     formula,
     dataName: options.dataName,

@@ -8,6 +8,7 @@ export { compileModel, readCsv, parseCsv, ModelError } from "./model/index.js";
 export type { CompileOptions, DataInput, DataTable, ModelMatrices, ReMat } from "./model/index.js";
 export type { FittedModel, FamilyName } from "./fit/fitted.js";
 export { lmer, type LmerOptions } from "./lmer.js";
+export { setThreads } from "./fit/pls/cross-products-threads.js";
 export { glmer, type GlmerOptions } from "./glmer.js";
 export { MixedModel, type ModelInfo } from "./result/model.js";
 export type { VarCorrRow } from "./result/varcorr.js";

@@ -3,6 +3,7 @@
  * mkLmerDevfun and optimizeLmer (fitLmm) → mkMerMod (the MixedModel fit object).
  */
 import { compileModel } from "./model/index.js";
+import { withThreads } from "./fit/pls/cross-products-threads.js";
 import type { DataInput, DataTable } from "./model/index.js";
 import { fitLmm } from "./fit/lmm/index.js";
 import { MixedModel } from "./result/model.js";
@@ -20,6 +21,9 @@ export interface LmerOptions {
   dataName?: string;
   /** The data file's name, reported by toJSON() as `data`. */
   dataFile?: string;
+  /** 1: one thread; 2: split the large kernels over a worker thread (Node only; see
+   *  src/fit/pls/cross-products-threads.ts). Default: MIXED_MODELS_THREADS, else 1. */
+  threads?: 1 | 2;
 }
 
 /**
@@ -32,7 +36,7 @@ export function lmer(formula: string, data: DataInput | DataTable, options: Lmer
     ...(options.weights !== undefined ? { weights: options.weights } : {}),
     ...(options.offset !== undefined ? { offset: options.offset } : {}),
   });
-  const fit = fitLmm(matrices, { REML: options.REML ?? true, onProgress: options.onProgress });
+  const fit = withThreads(options.threads, () => fitLmm(matrices, { REML: options.REML ?? true, onProgress: options.onProgress }));
   return new MixedModel(fit, {
     formula,
     dataName: options.dataName,

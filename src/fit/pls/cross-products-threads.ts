@@ -28,7 +28,7 @@ let forcedThreads: number | null = null;
 let splitAlways = false;
 
 /** Force the thread count of the parallel kernels (1 = never use a worker); null = the default
- *  (MIXED_MODELS_THREADS if set, else 2 where worker_threads exist and the machine has ≥ 2 cores).
+ *  (MIXED_MODELS_THREADS if set, else 1).
  *  `always` splits even passes too small to pay (for tests and timings). Applies to PLS systems
  *  built afterwards. */
 export function setThreads(threads: 1 | 2 | null, options: { always?: boolean } = {}): void {
@@ -47,6 +47,19 @@ function nodeProcess(): NodeProcess | null {
   return p && typeof p.getBuiltinModule === "function" ? p : null;
 }
 
+/** Run `fit` with the thread count forced to `threads` (undefined: the configured default). */
+export function withThreads<T>(threads: 1 | 2 | undefined, fit: () => T): T {
+  if (threads === undefined) return fit();
+  if (threads !== 1 && threads !== 2) throw new RangeError(`threads must be 1 or 2, got ${String(threads)}`);
+  const saved = { forcedThreads, splitAlways };
+  forcedThreads = threads;
+  try {
+    return fit();
+  } finally {
+    ({ forcedThreads, splitAlways } = saved);
+  }
+}
+
 /** The configured number of threads: 1 or 2. */
 export function threadCount(): number {
   if (forcedThreads !== null) return forcedThreads;
@@ -58,9 +71,9 @@ export function threadCount(): number {
     if (t !== 1 && t !== 2) throw new RangeError(`MIXED_MODELS_THREADS must be 1 or 2, got "${env}"`);
     return t;
   }
-  const os = proc.getBuiltinModule!("node:os") as { availableParallelism?: () => number; cpus: () => unknown[] };
-  const cores = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
-  return cores >= 2 ? 2 : 1;
+  // one thread unless asked: on this (shared, loaded) 2-core machine no split pass has yet been
+  // measured faster than one thread (README, "Two threads")
+  return 1;
 }
 
 /**

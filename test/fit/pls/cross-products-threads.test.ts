@@ -6,11 +6,17 @@
  * bounds any reordering's rounding error); and the profiled ML/REML objective of reference cases,
  * one thread vs two, within 1e-12 relative.
  */
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { lmer, readCsv } from "../../../src/index.js";
+import { makeFamily } from "../../../src/fit/family/index.js";
+import { GlmmDeviance } from "../../../src/fit/glmm/deviance.js";
+import { DEFAULT_PIRLS_OPTIONS } from "../../../src/fit/glmm/options.js";
+import { cbppMatrices, readReference as readGlmmReference } from "../glmm/cases.js";
 import {
   accumulateCrossProducts, allocateCrossProducts, allocateRowScratch, type CrossProducts,
 } from "../../../src/fit/pls/cross-products.js";
-import { parallelRows, setThreads, threadCount } from "../../../src/fit/pls/cross-products-threads.js";
+import { parallelRows, setThreads, threadCount, withThreads } from "../../../src/fit/pls/cross-products-threads.js";
 import { makeLambdaStore } from "../../../src/fit/pls/lambda.js";
 import { analyzeStructure } from "../../../src/fit/pls/structure.js";
 import { profiledDeviance } from "../../../src/fit/lmm/profiled-deviance.js";
@@ -41,7 +47,7 @@ const cases: [string, { levels: number; p: number; correlated: boolean }[]][] = 
   ["two scalar terms", [{ levels: 80, p: 1, correlated: true }, { levels: 30, p: 1, correlated: true }]],
 ];
 
-describe.runIf(threadCount() >= 1)("cross-products: two threads vs one", () => {
+describe("cross-products: two threads vs one", () => {
   for (const [name, defs] of cases) {
     it(`${name}: every entry within 1e-12 of its absolute scale, and the worker really ran`, () => {
       const model = syntheticModel(7, 5000, defs);
@@ -90,4 +96,60 @@ describe.runIf(threadCount() >= 1)("cross-products: two threads vs one", () => {
       expect(Math.abs(d1 - ref.objective) / Math.abs(ref.objective)).toBeLessThan(1e-6);
     });
   }
+});
+
+describe("fits on two threads (every pass split) vs one", () => {
+  const data = (name: string) => readCsv(fileURLToPath(new URL(`../../fixtures/data/${name}`, import.meta.url)));
+  const fitBoth = <T>(fit: () => T): [T, T] => {
+    setThreads(1);
+    const one = fit();
+    setThreads(2, { always: true });
+    const two = fit();
+    setThreads(null);
+    return [one, two];
+  };
+
+  it("lmer ML on sleepstudy: the fitted objective within 1e-12 relative, the estimates within 1e-8", () => {
+    const d = data("sleepstudy.csv");
+    const [one, two] = fitBoth(() => lmer("Reaction ~ Days + (Days | Subject)", d, { REML: false }));
+    const dev1 = one.fit.deviance, dev2 = two.fit.deviance;
+    expect(Math.abs(dev2 - dev1) / dev1).toBeLessThanOrEqual(1e-12);
+    for (let j = 0; j < one.fit.beta.length; j++) expect(two.fit.beta[j]).toBeCloseTo(one.fit.beta[j], 8);
+  });
+
+  // A whole GLMM fit is NOT within 1e-12: PIRLS and BOBYQA stop on tolerances, so last-bit
+  // differences in the cross-products move where they stop (cbpp: 4.9e-9 relative in the final
+  // deviance). What is deterministic is the Laplace deviance at fixed (θ, β) with PIRLS run to 1e-12:
+  it("cbpp binomial: the Laplace deviance at lme4's (θ, β), a split pass every PIRLS iteration, within 1e-12 relative", () => {
+    const ref = readGlmmReference("cbpp_binomial");
+    const m = cbppMatrices();
+    const pars = Float64Array.from([...([] as number[]).concat(ref.theta), ...m.xNames.map((n) => ref.fixef[n])]);
+    const [one, two] = fitBoth(() => new GlmmDeviance(m, makeFamily("binomial"), { ...DEFAULT_PIRLS_OPTIONS, tol: 1e-12 }).stage2(pars));
+    expect(Math.abs(two - one) / one).toBeLessThanOrEqual(1e-12);
+    expect(Math.abs(one - ref.objective)).toBeLessThan(1e-3);
+  });
+});
+
+describe("thread configuration", () => {
+  it("rejects a thread count other than 1 or 2, naming it", () => {
+    expect(() => setThreads(3 as 1)).toThrow(/threads must be 1 or 2, got 3/);
+    expect(() => withThreads(0 as 1, () => 0)).toThrow(/got 0/);
+  });
+
+  it("withThreads forces the count for one call and restores it", () => {
+    setThreads(null);
+    const outside = threadCount();
+    expect(withThreads(2, () => threadCount())).toBe(2);
+    expect(withThreads(1, () => threadCount())).toBe(1);
+    expect(threadCount()).toBe(outside);
+  });
+
+  it("a pass too small to pay stays on one thread unless forced", () => {
+    const m = buildMatrices("sleepstudy_corr_reml");
+    setThreads(2);
+    expect((new PlsSystem(m) as unknown as { scratch: { parallel: unknown } }).scratch.parallel).toBeNull();
+    setThreads(2, { always: true });
+    expect((new PlsSystem(m) as unknown as { scratch: { parallel: unknown } }).scratch.parallel).not.toBeNull();
+    setThreads(null);
+  });
 });
