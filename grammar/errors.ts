@@ -7,6 +7,7 @@
  *                           ^^^
  *   empty right-hand side of '|' ... hint: name the grouping factor, e.g. (Days | Subject)
  */
+import { MixedModelsError } from "../src/errors.js";
 export interface FormulaProblem {
   message: string;
   start: number;
@@ -14,7 +15,7 @@ export interface FormulaProblem {
   hint?: string;
 }
 
-export class FormulaError extends Error implements FormulaProblem {
+export class FormulaError extends MixedModelsError implements FormulaProblem {
   readonly start: number;
   readonly end: number;
   readonly hint: string | undefined;

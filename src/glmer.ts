@@ -5,14 +5,19 @@
 import { compileModel } from "./model/index.js";
 import { withThreads } from "./fit/pls/cross-products-threads.js";
 import type { DataInput, DataTable } from "./model/index.js";
+import { isLinearFamily, resolveFamilySpec, type FamilySpec } from "./fit/family/index.js";
 import { fitGlmm } from "./fit/glmm/fit.js";
-import type { FamilyName } from "./fit/fitted.js";
+import { fitGlmmNb } from "./fit/glmm/nb.js";
 import { MixedModel } from "./result/model.js";
 import { lmer } from "./lmer.js";
+import { checkGlmerCall } from "./options.js";
 
 export interface GlmerOptions {
-  /** The response distribution: "binomial", "poisson", "Gamma", "inverse.gaussian", "gaussian". */
-  family: FamilyName;
+  /** The response distribution: "binomial", "poisson", "Gamma", "inverse.gaussian", "gaussian";
+   *  "negative.binomial" estimates the negative binomial's θ as lme4's glmer.nb does, while
+   *  "negative.binomial(2)" or { name: "negative.binomial", theta: 2 } fixes it (MASS's
+   *  negative.binomial(theta)). */
+  family: FamilySpec;
   /** R's link name ("logit", "probit", "log", …); default: the family's canonical link. */
   link?: string;
   /** 1 (default): Laplace approximation; > 1: adaptive Gauss–Hermite quadrature with nAGQ points. */
@@ -37,26 +42,39 @@ export interface GlmerOptions {
  * `glmer("cbind(incidence, size - incidence) ~ period + (1 | herd)", cbpp, { family: "binomial" })`.
  */
 export function glmer(formula: string, data: DataInput | DataTable, options: GlmerOptions): MixedModel {
-  if (options.family === "gaussian" && (options.link === undefined || options.link === "identity")) {
+  checkGlmerCall(formula, data, options);
+  const family = resolveFamilySpec(options.family);
+  if (isLinearFamily(family.name, options.link)) {
     // lme4's glmer() hands a gaussian identity-link model to lmer() (with REML, its default)
     const { weights, offset, onProgress, dataName, dataFile, threads } = options;
     return lmer(formula, data, { weights, offset, onProgress, dataName, dataFile, threads });
   }
   const matrices = compileModel(formula, data, {
-    family: options.family,
+    family: family.name,
     ...(options.weights !== undefined ? { weights: options.weights } : {}),
     ...(options.offset !== undefined ? { offset: options.offset } : {}),
   });
-  const fit = withThreads(options.threads, () => fitGlmm(matrices, {
-    family: options.family,
+  const fitOptions = {
     nAGQ: options.nAGQ ?? 1,
     ...(options.link !== undefined ? { link: options.link } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  }));
+  };
+  const fit = withThreads(options.threads, () =>
+    family.name === "negative.binomial" && family.theta === undefined
+      ? fitGlmmNb(matrices, fitOptions)
+      : fitGlmm(matrices, { ...fitOptions, family: family.name, ...(family.theta !== undefined ? { nbTheta: family.theta } : {}) }));
   return new MixedModel(fit, {
     formula,
     dataName: options.dataName,
     dataFile: options.dataFile,
     weightsName: typeof options.weights === "string" ? options.weights : undefined,
   });
+}
+
+/**
+ * lme4's glmer.nb: a negative binomial GLMM with its θ estimated (glmer with family
+ * "negative.binomial"), e.g. `glmerNb("TICKS ~ YEAR + (1 | BROOD)", grouseticks)`.
+ */
+export function glmerNb(formula: string, data: DataInput | DataTable, options: Omit<GlmerOptions, "family"> = {}): MixedModel {
+  return glmer(formula, data, { ...options, family: "negative.binomial" });
 }

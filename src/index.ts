@@ -9,7 +9,9 @@ export type { CompileOptions, DataInput, DataTable, ModelMatrices, ReMat } from 
 export type { FittedModel, FamilyName } from "./fit/fitted.js";
 export { lmer, type LmerOptions } from "./lmer.js";
 export { setThreads } from "./fit/pls/cross-products-threads.js";
-export { glmer, type GlmerOptions } from "./glmer.js";
+export { glmer, glmerNb, type GlmerOptions } from "./glmer.js";
+export type { OptimizerStage } from "./fit/fitted.js";
+export type { FamilySpec } from "./fit/family/index.js";
 export { MixedModel, type ModelInfo } from "./result/model.js";
 export type { VarCorrRow } from "./result/varcorr.js";
 export type { RanefTable } from "./result/ranef.js";
@@ -51,3 +53,13 @@ export {
   type PAdjust,
 } from "./result/inference/emmeans.js";
 export { ptukey, qtukey } from "./result/inference/ptukey.js";
+
+// Errors: every error thrown on purpose is a MixedModelsError; each stage has its subclass.
+export { MixedModelsError, FitError } from "./errors.js";
+export { LmmError } from "./fit/lmm/index.js";
+export { GlmmError } from "./fit/glmm/index.js";
+export { FamilyError } from "./fit/family/index.js";
+export { OptimizerError } from "./fit/optimize/index.js";
+export { NoRandomEffectsError, TrailingBlockTooLargeError } from "./fit/pls/index.js";
+export { NotPositiveDefiniteError } from "./linalg/index.js";
+export { PlotError } from "./result/plot/index.js";

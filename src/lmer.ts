@@ -7,6 +7,7 @@ import { withThreads } from "./fit/pls/cross-products-threads.js";
 import type { DataInput, DataTable } from "./model/index.js";
 import { fitLmm } from "./fit/lmm/index.js";
 import { MixedModel } from "./result/model.js";
+import { checkLmerCall, startTheta } from "./options.js";
 
 export interface LmerOptions {
   /** REML (default) or maximum likelihood. */
@@ -15,6 +16,9 @@ export interface LmerOptions {
   weights?: number[] | Float64Array | string;
   /** An offset added to the linear predictor, one per data row. */
   offset?: number[] | Float64Array;
+  /** Starting θ for the optimiser (lme4's start = list(theta = …)): an array of θ's length in
+   *  lme4's order (m.thetaNames), or { theta: [...] }. Default: lme4's own start. */
+  start?: ArrayLike<number> | { theta: ArrayLike<number> };
   /** Called after every evaluation of the objective with the count and the value. */
   onProgress?: (evaluations: number, objective: number) => void;
   /** The data set's name for summary()'s "Data:" line (lme4 prints the call's data argument). */
@@ -31,12 +35,15 @@ export interface LmerOptions {
  * danfo DataFrame, an array of records, or an object of columns.
  */
 export function lmer(formula: string, data: DataInput | DataTable, options: LmerOptions = {}): MixedModel {
+  checkLmerCall(formula, data, options);
   const matrices = compileModel(formula, data, {
     family: "gaussian",
     ...(options.weights !== undefined ? { weights: options.weights } : {}),
     ...(options.offset !== undefined ? { offset: options.offset } : {}),
   });
-  const fit = withThreads(options.threads, () => fitLmm(matrices, { REML: options.REML ?? true, onProgress: options.onProgress }));
+  const start = startTheta(options.start);
+  const fit = withThreads(options.threads, () =>
+    fitLmm(matrices, { REML: options.REML ?? true, onProgress: options.onProgress, ...(start ? { start } : {}) }));
   return new MixedModel(fit, {
     formula,
     dataName: options.dataName,

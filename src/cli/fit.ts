@@ -10,6 +10,7 @@ import { ModelError } from "../model/errors.js";
 import { readCsv } from "../model/csv.js";
 import type { DataTable } from "../model/data.js";
 import type { FamilyName } from "../fit/fitted.js";
+import { isLinearFamily, resolveFamilySpec } from "../fit/family/index.js";
 import { lmer } from "../lmer.js";
 import { glmer } from "../glmer.js";
 import type { MixedModel } from "../result/model.js";
@@ -18,12 +19,13 @@ import { parseDdf, type DdfMethod } from "../result/inference/ddf.js";
 import { fitJSONWithInference } from "../result/inference/json.js";
 
 const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [--family f] [--link l] [--nagq k]
-                         [--weights column] [--ddf satterthwaite|kenward-roger|wald] [--json]
+                         [--weights column] [--ddf satterthwaite|kenward-roger|wald] [--json] [--progress]
 
   Fits a linear mixed model (lme4's lmer) or, with --family, a generalized linear mixed model
   (lme4's glmer), and prints lme4's summary.
   --reml | --ml   linear models: REML (default) or maximum likelihood
-  --family f      gaussian (default), binomial, poisson, Gamma, inverse.gaussian
+  --family f      gaussian (default), binomial, poisson, Gamma, inverse.gaussian,
+                  negative.binomial (θ estimated, as lme4's glmer.nb) or negative.binomial(θ) (θ fixed)
   --link l        the link function (default: the family's canonical link)
   --nagq k        generalized models: 1 = Laplace (default), k > 1 = adaptive Gauss-Hermite,
                   0 = β by PIRLS only (lme4's nAGQ = 0)
@@ -33,20 +35,26 @@ const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [-
                   kenward-roger (pbkrtest; REML fits), or wald (z tests); the summary then shows
                   df and p-values as lmerTest's, and --json adds "coefficients"
   --json          print the fit as JSON instead of the summary (linear models: with "r2")
+  --progress      report the optimiser's progress on stderr, also when it is not a terminal
+                  (then one line a second: "fitting: evaluations 40, objective 1751.94")
 `;
 
-const FAMILIES: readonly FamilyName[] = ["gaussian", "binomial", "poisson", "Gamma", "inverse.gaussian"];
+const FAMILIES: readonly FamilyName[] = ["gaussian", "binomial", "poisson", "Gamma", "inverse.gaussian", "negative.binomial"];
 
 export interface FitArgs {
   data: string;
   formula: string;
   REML: boolean | null;
   family: FamilyName;
+  /** negative.binomial(θ)'s fixed θ; null to estimate it (glmer.nb) or for other families. */
+  nbTheta: number | null;
   link: string | null;
   nAGQ: number;
   weights: string | null;
   json: boolean;
   ddf: DdfMethod | null;
+  /** --progress: report the fit's progress on stderr even off a terminal (one line a second). */
+  progress: boolean;
 }
 
 /** The arguments, or a usage error message. */
@@ -54,16 +62,19 @@ export function parseFitArgs(args: string[]): FitArgs | string {
   const positional: string[] = [];
   let REML: boolean | null = null;
   let family: FamilyName = "gaussian";
+  let nbTheta: number | null = null;
   let link: string | null = null;
   let nAGQ = 1;
   let weights: string | null = null;
   let json = false;
   let ddf: DdfMethod | null = null;
+  let progress = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
     const value = (): string | null => (inline !== undefined ? inline : (args[++i] ?? null));
     if (flag === "--json") json = true;
+    else if (flag === "--progress") progress = true;
     else if (flag === "--reml" || flag === "--ml") {
       if (REML !== null && REML !== (flag === "--reml")) return "give only one of --reml and --ml";
       REML = flag === "--reml";
@@ -71,8 +82,16 @@ export function parseFitArgs(args: string[]): FitArgs | string {
       const f = value();
       if (f === null) return "--family needs a value";
       const known = FAMILIES.find((x) => x.toLowerCase() === f.toLowerCase());
-      if (!known) return `unknown family '${f}' (one of ${FAMILIES.join(", ")})`;
-      family = known;
+      if (known) family = known;
+      else if (/^\s*negative\.binomial\s*\(/i.test(f)) {
+        try {
+          const spec = resolveFamilySpec(f);
+          family = spec.name;
+          nbTheta = spec.theta ?? null;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      } else return `unknown family '${f}' (one of ${FAMILIES.join(", ")}, or negative.binomial(theta))`;
     } else if (flag === "--link") {
       link = value();
       if (link === null) return "--link needs a value";
@@ -96,11 +115,11 @@ export function parseFitArgs(args: string[]): FitArgs | string {
   }
   if (positional.length < 2) return positional.length === 0 ? "missing data file and formula" : "missing formula";
   if (positional.length > 2) return `unexpected argument '${positional[2]}' (quote the formula: fit data.csv "y ~ x + (1 | g)")`;
-  const linear = family === "gaussian" && (link === null || link === "identity");
+  const linear = isLinearFamily(family, link);
   if (!linear && REML !== null) return "--reml/--ml apply to linear mixed models only (generalized models are fitted by maximum likelihood)";
   if (linear && nAGQ !== 1) return "--nagq applies to generalized linear mixed models only";
   if (!linear && ddf !== null && ddf !== "Wald") return "--ddf satterthwaite/kenward-roger apply to linear mixed models (generalized models have Wald z tests: --ddf wald)";
-  return { data: positional[0]!, formula: positional[1]!, REML, family, link, nAGQ, weights, json, ddf };
+  return { data: positional[0]!, formula: positional[1]!, REML, family, nbTheta, link, nAGQ, weights, json, ddf, progress };
 }
 
 type FitProgress = (evaluations: number, objective: number) => void;
@@ -109,11 +128,11 @@ type FitProgress = (evaluations: number, objective: number) => void;
 export function fitFromArgs(a: FitArgs, data: DataTable, onProgress?: FitProgress): MixedModel {
   const dataFile = basename(a.data);
   const dataName = dataFile.replace(/\.[^.]*$/, "");
-  const linear = a.family === "gaussian" && (a.link === null || a.link === "identity");
+  const linear = isLinearFamily(a.family, a.link);
   const extras = { ...(onProgress ? { onProgress } : {}), ...(a.weights !== null ? { weights: a.weights } : {}) };
   if (linear) return lmer(a.formula, data, { REML: a.REML ?? true, dataName, dataFile, ...extras });
   return glmer(a.formula, data, {
-    family: a.family,
+    family: a.nbTheta !== null ? { name: a.family, theta: a.nbTheta } : a.family,
     nAGQ: a.nAGQ,
     ...(a.link !== null ? { link: a.link } : {}),
     dataName,
@@ -141,7 +160,10 @@ export async function run(args: string[]): Promise<number> {
   }
   let model: MixedModel;
   // A status line on stderr for fits longer than about a second, only on a terminal and never with --json.
-  const progress = progressReporter({ json: parsed.json, label: "fitting" });
+  // With --progress: always, as lines when stderr is not a terminal, from the first second.
+  const progress = progressReporter(
+    parsed.progress ? { enabled: true, label: "fitting", delayMs: 0, intervalMs: 1000 } : { json: parsed.json, label: "fitting" },
+  );
   try {
     const data = readCsv(parsed.data);
     model = fitFromArgs(parsed, data, (evaluations, objective) => progress.onProgress({ kind: "fit", evaluations, objective }));

@@ -4,11 +4,55 @@
  */
 import type { ModelMatrices } from "../model/matrices.js";
 
-export type FamilyName = "gaussian" | "binomial" | "poisson" | "Gamma" | "inverse.gaussian";
+export type FamilyName = "gaussian" | "binomial" | "poisson" | "Gamma" | "inverse.gaussian" | "negative.binomial";
+
+/** The number of estimated parameters, lme4's npar.merMod (the df of logLik): β, θ, σ when the
+ *  family has a scale, and one more for a negative binomial family (lme4 counts its θ even when
+ *  it was fixed, R/lmer.R npar.merMod). */
+export function parameterCount(fit: Pick<FittedModel, "matrices" | "theta" | "hasScale" | "family">): number {
+  return fit.matrices.p + fit.theta.length + (fit.hasScale ? 1 : 0) + (fit.family === "negative.binomial" ? 1 : 0);
+}
+
+/** One optimisation stage of a fit, as lme4's optinfo records it (its `optimizer`, `feval`, `fval`,
+ *  `conv$opt`, `message`), plus the name of the optimiser that actually ran. */
+export interface OptimizerStage {
+  /** What was optimised: "theta" (LMM), "theta (nAGQ = 0)" and "theta, beta" (glmer's two
+   *  stages), "negative binomial theta" (glmer.nb's search over θ). */
+  stage: "theta" | "theta (nAGQ = 0)" | "theta, beta" | "negative binomial theta";
+  /** The optimiser that ran: "bobyqa" (ours, src/fit/optimize/bobyqa.ts), "Nelder_Mead" (lme4's,
+   *  nelder-mead.ts), "optimize" (Brent, brent.ts). */
+  optimizer: "bobyqa" | "Nelder_Mead" | "optimize";
+  /** lme4's name for this stage's optimiser in the same call — what its optinfo$optimizer and so
+   *  summary()'s "optimizer (…) convergence code" line say: "nloptwrap" for lmer, glmerControl's
+   *  "bobyqa" then "Nelder_Mead" for glmer's stages, "optimize" for glmer.nb's θ. Where we run
+   *  BOBYQA in place of lme4's Nelder–Mead (GlmmOptions.stage2Optimizer), the two differ. */
+  lme4Name: "nloptwrap" | "bobyqa" | "Nelder_Mead" | "optimize";
+  /** Evaluations of the objective in this stage. */
+  evaluations: number;
+  /** The objective at the stage's result. */
+  objective: number;
+  /** 0 when the optimiser's own stopping test was met, 1 otherwise (lme4's conv$opt). */
+  code: number;
+  message: string;
+}
+
+/** The stage whose optimiser lme4's summary names (optinfo$optimizer): the last GLMM/LMM stage. */
+export function reportedOptimizer(optsum: readonly OptimizerStage[]): string | null {
+  for (let i = optsum.length - 1; i >= 0; i--) if (optsum[i].stage !== "negative binomial theta") return optsum[i].lme4Name;
+  return null;
+}
 
 export interface FittedModel {
   family: FamilyName;
   link: string;
+  /** Whether this is a linear mixed model (gaussian, identity link: lme4's isLMM), fitted by PLS;
+   *  false for every GLMM, including gaussian with another link. */
+  isLmm: boolean;
+  /** Whether the family has a free scale σ that is estimated (lme4's useSc: gaussian, Gamma,
+   *  inverse.gaussian; not binomial, Poisson or the negative binomial). Read it; never re-derive it. */
+  hasScale: boolean;
+  /** The negative binomial's θ (Var = μ + μ²/θ), estimated (glmer.nb) or fixed; absent otherwise. */
+  nbTheta?: number;
   /** REML (true) or ML; always false for GLMMs. */
   REML: boolean;
   /** Quadrature points: 1 = Laplace, > 1 = adaptive Gauss–Hermite; 0 = PIRLS-only β. */
@@ -36,9 +80,15 @@ export interface FittedModel {
   /** For GLMMs: the sum of squared deviance residuals at the optimum (lme4's deviance() of a
    *  glmerMod); for LMMs: the objective's ML deviance. */
   deviance: number;
+  /** Each optimisation stage that ran, in order (lme4's optinfo). */
+  optsum: OptimizerStage[];
   /** Number of objective evaluations, and whether the optimiser reports convergence. */
   evaluations: number;
   converged: boolean;
+  /** lme4's isSingular() verdict when the fit decided it on another scale than `theta`'s (the LMM
+   *  fit rescales random-effects columns on very different scales: src/fit/lmm/re-scaling.ts);
+   *  absent: isSingular(theta, lower). */
+  singular?: boolean;
   /** Warnings and notes in lme4's words: singular fit, convergence, dropped columns. */
   messages: string[];
   /** Seconds the fit took, excluding reading data. */

@@ -7,6 +7,7 @@
  * the parse tree, so its deparse does too).
  */
 import type { Expr, FormulaNode } from "../../grammar/ast.js";
+import { formatRNumber } from "../rformat.js";
 
 const RESERVED = new Set([
   "if", "else", "repeat", "while", "function", "for", "next", "break", "in",
@@ -23,26 +24,6 @@ export function isSyntacticName(name: string): boolean {
 
 export function deparseName(name: string): string {
   return isSyntacticName(name) ? name : "`" + name.replace(/\\/g, "\\\\").replace(/`/g, "\\`") + "`";
-}
-
-/** A number as R's print/deparse shows it (R_print.digits = 15 for deparse; formatReal's width rule). */
-export function formatRNumber(x: number): string {
-  if (Number.isNaN(x)) return "NaN";
-  if (!Number.isFinite(x)) return x > 0 ? "Inf" : "-Inf";
-  if (x === 0) return "0";
-  const sign = x < 0 ? "-" : "";
-  const a = Math.abs(x);
-  // Fewest significant digits (≤ 15) that give the same value at 15 digits.
-  const target = Number(a.toPrecision(15));
-  let digits = 1;
-  while (digits < 15 && Number(a.toPrecision(digits)) !== target) digits++;
-  const [mant, expText] = target.toExponential(digits - 1).split("e");
-  const exponent = Number(expText);
-  const mantissa = mant!;
-  const sci = mantissa + "e" + (exponent < 0 ? "-" : "+") + String(Math.abs(exponent)).padStart(2, "0");
-  const decimals = Math.max(0, digits - 1 - exponent);
-  const fixed = target.toFixed(decimals);
-  return sign + (fixed.length <= sci.length ? fixed : sci);
 }
 
 // R's deparse spaces `+ - *`, %op%, the bars, `&` and the comparisons, but not `/`, `^` or `:` (R's deparse.c binary-op table).

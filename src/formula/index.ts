@@ -11,7 +11,8 @@ import type { FormulaTerms, RandomTerm } from "./terms.js";
 import { validateFormula } from "./validate.js";
 
 export type { FormulaTerms, RandomTerm, Term, FixedPart } from "./terms.js";
-export { deparse, deparseFormula, formatRNumber } from "./deparse.js";
+export { deparse, deparseFormula } from "./deparse.js";
+export { formatRNumber } from "../rformat.js";
 export { KNOWN_FUNCTIONS } from "./functions.js";
 export { FormulaError } from "../../grammar/errors.js";
 export { parseFormula } from "../../grammar/parser.js";

@@ -1,9 +1,10 @@
 /**
  * Errors raised by the dense linear-algebra kernels.
  */
+import { FitError } from "../errors.js";
 
 /** A matrix handed to a Cholesky factorisation is not (numerically) positive definite. */
-export class NotPositiveDefiniteError extends Error {
+export class NotPositiveDefiniteError extends FitError {
   /** 0-based column at which a non-positive pivot appeared. */
   readonly column: number;
   readonly pivot: number;

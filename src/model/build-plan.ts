@@ -79,6 +79,7 @@ export function buildPlan(
       dropped: frame.droppedRows.length,
       droppedRows: frame.droppedRows,
       missingBy: frame.missingBy,
+      ...(frame.zeroWeightRows > 0 ? { zeroWeight: frame.zeroWeightRows } : {}),
     },
   };
 }
@@ -146,8 +147,8 @@ function responsePlan(terms: FormulaTerms, frame: ModelFrame, label: (e: Expr) =
     throw new ModelError(`response '${name}' has ${v.ncol} columns; only a binomial model takes cbind(successes, failures)`, name);
   }
   // The families' own checks (R's poisson()/Gamma()/inverse.gaussian() initialize).
-  if (family === "poisson") {
-    for (const y of v.values) if (y < 0) throw new ModelError(`poisson response '${name}' has negative value ${y}`, name);
+  if (family === "poisson" || family === "negative.binomial") {
+    for (const y of v.values) if (y < 0) throw new ModelError(`${family} response '${name}' has negative value ${y}`, name);
   }
   if (family === "gamma" || family === "inverse.gaussian") {
     for (const y of v.values) {

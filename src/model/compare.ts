@@ -8,7 +8,7 @@ import { COMPARISON_OPS } from "../../grammar/ast.js";
 import type { FactorColumn } from "./data.js";
 import { ModelError } from "./errors.js";
 import { isLogical, numericOf, type EvalContext, type Value } from "./values.js";
-import { formatRNumber } from "./rformat.js";
+import { formatRNumber } from "../rformat.js";
 import { evaluate } from "./evaluate.js";
 
 export function isComparison(op: string): op is ComparisonOp {

@@ -108,9 +108,10 @@ export function describePlan(plan: ConstructionPlan, droppedX: string[] = []): s
   const r = plan.rows;
   L.push(
     `Rows: ${r.used} of ${r.total} used` +
-      (r.dropped > 0
-        ? `; ${r.dropped} dropped for missing values (${Object.entries(r.missingBy).map(([v, n]) => `${v}: ${n}`).join(", ")})`
-        : ""),
+      (r.dropped - (r.zeroWeight ?? 0) > 0
+        ? `; ${r.dropped - (r.zeroWeight ?? 0)} dropped for missing values (${Object.entries(r.missingBy).map(([v, n]) => `${v}: ${n}`).join(", ")})`
+        : "") +
+      (r.zeroWeight ? `; ${r.zeroWeight} left out for prior weight 0` : ""),
   );
   L.push("", `Response: ${responseText(plan)}`);
   L.push(`Prior weights: ${plan.weights.source === "none" ? "none (all 1)" : plan.weights.source === "column" ? `column ${plan.weights.column}` : "given vector"}`);

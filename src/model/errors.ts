@@ -5,8 +5,9 @@
  * (with its caret rendering) when the problem was found there, e.g. a column the data lacks.
  */
 import type { FormulaError } from "../../grammar/errors.js";
+import { MixedModelsError } from "../errors.js";
 
-export class ModelError extends Error {
+export class ModelError extends MixedModelsError {
   readonly column: string | undefined;
   readonly formulaError: FormulaError | undefined;
 

@@ -10,7 +10,7 @@ import type { FactorColumn, NumericColumn } from "./data.js";
 import { numericOf, type CallParameters, type EvalContext, type Value } from "./values.js";
 import { asFactor } from "./factor.js";
 import { orthogonalPolynomial, polynomialFromCoefs } from "./poly.js";
-import { formatRNumber } from "./rformat.js";
+import { formatRNumber } from "../rformat.js";
 
 /** Evaluate a variable expression over all rows. */
 export function evaluate(e: Expr, ctx: EvalContext): Value {

@@ -10,22 +10,33 @@ import type { ModelFrame } from "./frame.js";
 import type { ModelMatrices, ReMat } from "./matrices.js";
 import type { ColumnPiece, ColumnPlan, ConstructionPlan } from "./plan.js";
 import { pivotedQrRank } from "./rank.js";
+import { checkScaleX, firstOverflowRow, overflowLimit } from "./scale-check.js";
+import { formatCount, tooLarge } from "../memory.js";
 
 export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMatrices {
   const n = frame.n;
   const messages: string[] = [];
-  if (plan.rows.dropped > 0) {
+  const zeroWeight = plan.rows.zeroWeight ?? 0;
+  const missingRows = plan.rows.dropped - zeroWeight;
+  if (zeroWeight > 0) {
+    messages.push(
+      `${zeroWeight} row${zeroWeight === 1 ? "" : "s"} with prior weight 0 left out of the fit (they carry no information and are not counted as observations)`,
+    );
+  }
+  if (missingRows > 0) {
     const by = Object.entries(plan.rows.missingBy)
       .map(([v, k]) => `${v}: ${k}`)
       .join(", ");
     messages.push(
-      `${plan.rows.dropped} row${plan.rows.dropped === 1 ? "" : "s"} with missing values dropped (${by}); ${n} of ${plan.rows.total} used`,
+      `${missingRows} row${missingRows === 1 ? "" : "s"} with missing values dropped (${by}); ${n} of ${plan.rows.total} used`,
     );
   }
   const { y, weights } = responseAndWeights(plan, frame);
   const offset = frame.offset ? Float64Array.from(frame.offset) : new Float64Array(n);
 
-  const full = fillColumns(plan.fixed.columns, frame, n);
+  checkMatrixSizes(plan, n);
+  const valueOf = frameValueOf(frame);
+  const full = fillColumns(plan.fixed.columns, valueOf, n);
   const { X, kept, dropped } = dropRankDeficient(full, n, plan.fixed.columns);
   if (dropped.length > 0) {
     const k = dropped.length;
@@ -34,12 +45,24 @@ export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMat
     );
   }
 
+  checkOverflow(plan, frame, y, X, kept, offset);
+  const scaleMessage = checkScaleX(X, n, kept.length);
+  if (scaleMessage) messages.push(scaleMessage);
+
   const reTerms: ReMat[] = plan.random.map((t) => {
+    const z = randomTermZ(t.columns, valueOf, n);
     const p = t.columns.length;
-    const zCols = fillColumns(t.columns, frame, n);
-    // Row-major z: row i is z[i*p .. i*p + p).
-    const z = new Float64Array(n * p);
-    for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) z[i * p + j] = zCols[j * n + i]!;
+    for (let j = 0; j < p; j++) {
+      const at = firstOverflowRow(z, n, j, p);
+      if (at >= 0) {
+        const name = t.columns[j]!.name;
+        throw new ModelError(
+          `random-effects column '${name}' of ${t.expanded} is ${z[at * p + j]} in row ${frame.rows[at]! + 1}: values beyond ` +
+            `±${overflowLimit(n).toPrecision(3)} overflow the model's sums of squares in double precision; rescale the variable`,
+          name,
+        );
+      }
+    }
     const group = frame.groups.get(t.group)!;
     return {
       group: t.group,
@@ -75,21 +98,41 @@ export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMat
   };
 }
 
+/** The model frame's variables as fillColumns reads them. */
+export function frameValueOf(frame: ModelFrame): (name: string) => Value {
+  return (name) => variable(frame, name);
+}
+
 function variable(frame: ModelFrame, name: string): Value {
   const v = frame.variables.get(name);
   if (!v) throw new ModelError(`internal: variable '${name}' missing from the model frame`, name);
   return v;
 }
 
-/** Column-major n × columns.length values of the planned columns: each the product of its pieces. */
-export function fillColumns(columns: ColumnPlan[], frame: ModelFrame, n: number): Float64Array {
+/**
+ * Column-major n × columns.length values of the planned columns: each the product of its pieces.
+ * `valueOf` gives a variable's values with factor codes indexing the plan's levels — the model
+ * frame's when fitting, new data's mapped onto the fit's levels when predicting
+ * (src/result/predict.ts): the one place a plan's columns are built.
+ */
+export function fillColumns(columns: readonly ColumnPlan[], valueOf: (name: string) => Value, n: number): Float64Array {
   const out = new Float64Array(n * columns.length);
   columns.forEach((c, j) => {
     const col = out.subarray(j * n, j * n + n);
     col.fill(1);
-    for (const piece of c.pieces) multiplyPiece(col, piece, variable(frame, piece.variable), n);
+    for (const piece of c.pieces) multiplyPiece(col, piece, valueOf(piece.variable), n);
   });
   return out;
+}
+
+/** A random-effects term's z values, row-major (row i is z[i·p .. i·p + p)), from its planned
+ *  columns. */
+export function randomTermZ(columns: readonly ColumnPlan[], valueOf: (name: string) => Value, n: number): Float64Array {
+  const p = columns.length;
+  const zCols = fillColumns(columns, valueOf, n);
+  const z = new Float64Array(n * p);
+  for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) z[i * p + j] = zCols[j * n + i]!;
+  return z;
 }
 
 function multiplyPiece(col: Float64Array, piece: ColumnPiece, v: Value, n: number): void {
@@ -171,4 +214,50 @@ function responseAndWeights(plan: ConstructionPlan, frame: ModelFrame): { y: Flo
       y.set((v as { values: Float64Array }).values.subarray(0, n));
   }
   return { y, weights };
+}
+
+/** Values so large that their squares summed over the rows overflow (scale-check.ts): a
+ *  ModelError naming the variable and the row, before the fit meets a NaN pivot. */
+function checkOverflow(
+  plan: ConstructionPlan, frame: ModelFrame, y: Float64Array, X: Float64Array, kept: number[], offset: Float64Array,
+): void {
+  const n = frame.n;
+  const fail = (what: string, row: number, value: number, column?: string): never => {
+    throw new ModelError(
+      `${what} is ${value} in row ${frame.rows[row]! + 1}: values beyond ±${overflowLimit(n).toPrecision(3)} overflow ` +
+        "the model's sums of squares in double precision; rescale the variable",
+      column,
+    );
+  };
+  let r = firstOverflowRow(y, n);
+  if (r >= 0) fail(`the response '${plan.response.expression}'`, r, y[r]!, plan.response.variable);
+  r = firstOverflowRow(offset, n);
+  if (r >= 0) fail("the offset", r, offset[r]!);
+  kept.forEach((j, c) => {
+    const at = firstOverflowRow(X, n, c * n);
+    if (at >= 0) fail(`fixed-effects column '${plan.fixed.columns[j]!.name}'`, at, X[c * n + at]!, plan.fixed.columns[j]!.name);
+  });
+}
+
+/** X (n × columns) and each term's Z (n × p_k) must fit in one array each (src/memory.ts); a
+ *  factor with very many levels among the fixed effects is the usual cause, so it is named. */
+function checkMatrixSizes(plan: ConstructionPlan, n: number): void {
+  const cols = plan.fixed.columns;
+  const problem = tooLarge(
+    `the fixed-effects model matrix (${formatCount(n)} rows × ${formatCount(cols.length)} columns)`,
+    n * cols.length,
+  );
+  if (problem) {
+    const perVariable = new Map<string, number>();
+    for (const c of cols) for (const p of c.pieces) perVariable.set(p.variable, (perVariable.get(p.variable) ?? 0) + 1);
+    const [widest, count] = [...perVariable].sort((a, b) => b[1] - a[1])[0] ?? ["", 0];
+    const hint = widest
+      ? `: '${widest}' alone makes ${formatCount(count)} columns; a factor with this many levels belongs in a random-effects term, e.g. (1 | ${widest})`
+      : "";
+    throw new ModelError(problem + hint, widest || undefined);
+  }
+  for (const t of plan.random) {
+    const z = tooLarge(`the random-effects matrix of ${t.expanded} (${formatCount(n)} rows × ${formatCount(t.columns.length)} columns)`, n * t.columns.length);
+    if (z) throw new ModelError(z);
+  }
 }

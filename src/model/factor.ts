@@ -5,7 +5,7 @@
 import type { Expr } from "../../grammar/ast.js";
 import type { FactorColumn } from "./data.js";
 import { numericOf, type EvalContext, type Value } from "./values.js";
-import { formatRNumber } from "./rformat.js";
+import { formatRNumber } from "../rformat.js";
 
 /**
  * R's factor(x): a factor stays (later unused levels are dropped by the frame); numbers become

@@ -39,6 +39,8 @@ export interface ModelFrame {
   droppedRows: number[];
   /** How many rows each variable was missing in. */
   missingBy: Record<string, number>;
+  /** Complete rows dropped because their prior weight is 0 (also in droppedRows). */
+  zeroWeightRows: number;
 }
 
 /** Every expression of the formula that is a model-frame variable, with its role. */
@@ -97,7 +99,8 @@ export function buildFrame(
   const masks: [string, Value][] = [...full, ...groupsFull];
   if (givenOffset) masks.push(["offset (given)", { kind: "numeric", values: givenOffset }]);
   if (weightsFull && typeof options.weights !== "string") masks.push(["weights (given)", { kind: "numeric", values: weightsFull }]);
-  const { kept, droppedRows, missingBy } = completeCases(masks, n);
+  const zeroWeight = zeroWeightMask(weightsFull, n);
+  const { kept, droppedRows, missingBy, zeroWeightRows } = completeCases(masks, n, zeroWeight, weightsLabel(options.weights));
   const rows = Int32Array.from(kept);
   const variables = new Map<string, Value>();
   for (const [name, v] of full) variables.set(name, bothLogicalLevels(droppedRows.length ? subsetRows(v, rows) : dropUnusedIfFactor(v)));
@@ -117,11 +120,34 @@ export function buildFrame(
     totalRows: n,
     droppedRows,
     missingBy,
+    zeroWeightRows,
   };
 }
 
-/** Rows where no value the model uses is missing (R's na.omit over the model frame). */
-function completeCases(values: [string, Value][], n: number): { kept: number[]; droppedRows: number[]; missingBy: Record<string, number> } {
+/**
+ * Rows with prior weight 0. A zero weight removes the row from the likelihood (its residual has
+ * infinite variance σ²/0), so the row must not count in n, the residual degrees of freedom or
+ * Σ log wᵢ either: we leave it out of the frame, as if missing, and say so. (lme4 keeps such rows
+ * and counts them, which makes its criterion −∞/∞ through log 0; R's glm leaves them out of the
+ * residual degrees of freedom.) The criterion then equals the fit without those rows.
+ */
+function zeroWeightMask(w: Float64Array | null, n: number): Uint8Array | null {
+  if (!w) return null;
+  let any = false;
+  const mask = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (w[i] === 0) (mask[i] = 1), (any = true);
+  return any ? mask : null;
+}
+
+function weightsLabel(given: unknown): string {
+  return typeof given === "string" ? given : "weights";
+}
+
+/** Rows where no value the model uses is missing (R's na.omit over the model frame) and whose
+ *  prior weight is not 0. */
+function completeCases(
+  values: [string, Value][], n: number, zeroWeight: Uint8Array | null, weightsName: string,
+): { kept: number[]; droppedRows: number[]; missingBy: Record<string, number>; zeroWeightRows: number } {
   const missing = new Uint8Array(n);
   const missingBy: Record<string, number> = {};
   for (const [name, v] of values) {
@@ -130,14 +156,24 @@ function completeCases(values: [string, Value][], n: number): { kept: number[]; 
     for (let i = 0; i < n; i++) if (mask[i]) (count++, (missing[i] = 1));
     if (count > 0) missingBy[name] = count;
   }
+  let zeroWeightRows = 0;
+  if (zeroWeight) {
+    for (let i = 0; i < n; i++) if (zeroWeight[i] && !missing[i]) (zeroWeightRows++, (missing[i] = 1));
+  }
   const kept: number[] = [];
   const droppedRows: number[] = [];
   for (let i = 0; i < n; i++) (missing[i] ? droppedRows : kept).push(i);
+  if (kept.length === 0 && zeroWeightRows > 0) {
+    throw new ModelError(
+      `every usable row has prior weight 0 in '${weightsName}' (${zeroWeightRows} of ${n} rows): there are no observations to fit`,
+      weightsName,
+    );
+  }
   if (kept.length === 0) {
     const which = Object.keys(missingBy).join(", ");
     throw new ModelError(`no rows left after removing rows with missing values${which ? ` (in ${which})` : ""}`);
   }
-  return { kept, droppedRows, missingBy };
+  return { kept, droppedRows, missingBy, zeroWeightRows };
 }
 
 /** An infinite value (from `I(x/z)` with z = 0, say) would reach the fit as a number; stop here. */
@@ -185,7 +221,13 @@ function offsetValue(e: Expr, ctx: EvalContext): NumericColumn {
 function givenOffsetOf(given: number[] | Float64Array | undefined, n: number): Float64Array | null {
   if (given === undefined) return null;
   if (given.length !== n) throw new ModelError(`offset has ${given.length} values but the data has ${n} rows`);
-  return Float64Array.from(given, (g) => (typeof g === "number" ? g : NaN));
+  const out = Float64Array.from(given, (g) => (typeof g === "number" ? g : NaN));
+  for (let i = 0; i < n; i++) {
+    if (out[i] === Infinity || out[i] === -Infinity) {
+      throw new ModelError(`the offset is ${out[i]} in row ${i + 1}; the model needs finite values`, "offset");
+    }
+  }
+  return out;
 }
 
 /** The offset: the sum of the offset() terms and the given vector (R adds them all). */

@@ -112,6 +112,8 @@ export interface RowPlan {
   /** 0-based indices of dropped rows, and for each the variables that were missing there. */
   droppedRows: number[];
   missingBy: Record<string, number>;
+  /** Of the dropped rows, those with all values present but prior weight 0 (frame.ts). */
+  zeroWeight?: number;
 }
 
 export interface ConstructionPlan {

@@ -4,17 +4,17 @@
  * models are ordered by their number of parameters (stable), and each row is compared with the one
  * before it: χ² = 2·max(0, Δ log L) on Δnpar degrees of freedom (Wilks 1938).
  */
-import type { FittedModel } from "../fit/fitted.js";
+import { parameterCount, type FittedModel } from "../fit/fitted.js";
 import { fitLmm } from "../fit/lmm/index.js";
 import { pchisqUpper } from "./confint/distributions.js";
 import { lmeDeparsedFormula, rDeparsedFormula } from "./formula-text.js";
 import { MixedModel } from "./model.js";
-import { isLinearMixedModel } from "./profile/problem.js";
-import { formatNumbers, formatPval, roundR, zapsmall } from "./rformat.js";
+import { formatNumbers, formatPval, roundR, zapsmall } from "../rformat.js";
 import { printCharMatrix } from "./rprint.js";
+import { MixedModelsError } from "../errors.js";
 import { anovaTable, type AnovaTable, type AnovaTableOptions } from "./inference/anova-table.js";
 
-export class AnovaError extends Error {
+export class AnovaError extends MixedModelsError {
   constructor(message: string) {
     super(message);
     this.name = "AnovaError";
@@ -51,12 +51,11 @@ export interface AnovaResult {
 type AnovaModel = MixedModel | FittedModel;
 
 function nparOf(fit: FittedModel): number {
-  const useScale = !(fit.family === "binomial" || fit.family === "poisson");
-  return fit.matrices.p + fit.theta.length + (useScale ? 1 : 0);
+  return parameterCount(fit);
 }
 
 function refitML(fit: FittedModel): FittedModel {
-  return isLinearMixedModel(fit) && fit.REML ? fitLmm(fit.matrices, { REML: false }) : fit;
+  return fit.isLmm && fit.REML ? fitLmm(fit.matrices, { REML: false }) : fit;
 }
 
 function sameRows(fits: FittedModel[], infos: (MixedModel | null)[]): void {
@@ -105,7 +104,7 @@ function compareModels(args: (AnovaModel | Record<string, AnovaModel>)[]): Anova
   const infos = entries.map(([, m]) => (m instanceof MixedModel ? m : null));
   const original = entries.map(([, m]) => (m instanceof MixedModel ? m.fit : m));
   sameRows(original, infos);
-  const refitted = original.some((f) => isLinearMixedModel(f) && f.REML);
+  const refitted = original.some((f) => f.isLmm && f.REML);
   const fits = original.map(refitML);
   const order = fits.map((f, i) => i).sort((a, b) => nparOf(fits[a]) - nparOf(fits[b]) || a - b);
   const rows: AnovaRow[] = [];

@@ -38,6 +38,8 @@ export interface ModelJSON {
     string,
     { levels: Unboxed<string>; modes: Record<string, Unboxed<JSONNumber>>; condsd: Record<string, Unboxed<JSONNumber>> }
   >;
+  /** The negative binomial's θ (lme4's getME(m, "glmer.nb.theta")); only for that family. */
+  nb_theta?: JSONNumber;
   fit_seconds: number;
   evaluations: number;
   messages: string[];
@@ -93,6 +95,7 @@ export function modelToJSON(m: MixedModel): ModelJSON {
       modes: mapValues(t.modes, numbers),
       condsd: mapValues(t.condSD, numbers),
     })),
+    ...(m.nbTheta !== null ? { nb_theta: jsonNumber(m.nbTheta) } : {}),
     fit_seconds: m.fitSeconds,
     evaluations: m.evaluations,
     messages: m.messages,

@@ -4,7 +4,8 @@
  * say which definition is used where lme4 has a choice.
  */
 import { isSingular, SINGULAR_MESSAGE } from "../fit/convergence/singular.js";
-import type { FamilyName, FittedModel } from "../fit/fitted.js";
+import { familyLabel, familyOfFit } from "../fit/family/index.js";
+import { parameterCount, reportedOptimizer, type FamilyName, type FittedModel } from "../fit/fitted.js";
 import type { ModelMatrices } from "../model/matrices.js";
 import { ranefTables, type RanefTable } from "./ranef.js";
 import { computeResiduals, type ResidualType } from "./residuals.js";
@@ -52,6 +53,10 @@ export class MixedModel {
   get link(): string {
     return this.fit.link;
   }
+  /** The negative binomial's θ (lme4's getME(m, "glmer.nb.theta")); null for other families. */
+  get nbTheta(): number | null {
+    return this.fit.nbTheta ?? null;
+  }
   get REML(): boolean {
     return this.fit.REML;
   }
@@ -59,11 +64,11 @@ export class MixedModel {
     return this.fit.nAGQ;
   }
   get isGLMM(): boolean {
-    return this.fit.family !== "gaussian" || this.fit.link !== "identity";
+    return !this.fit.isLmm;
   }
   /** Whether the family has a scale σ that is estimated (lme4's useSc). */
   get useScale(): boolean {
-    return !(this.fit.family === "binomial" || this.fit.family === "poisson");
+    return this.fit.hasScale;
   }
 
   /** Fixed-effects estimates β by column name. */
@@ -129,7 +134,7 @@ export class MixedModel {
   residuals(type: ResidualType = this.isGLMM ? "deviance" : "response"): Float64Array {
     const m = this.matrices;
     return computeResiduals(
-      { family: this.family, link: this.link, y: m.y, mu: this.fit.mu, eta: this.fit.eta, weights: m.weights },
+      { family: familyOfFit(this.fit), y: m.y, mu: this.fit.mu, eta: this.fit.eta, weights: m.weights },
       type,
     );
   }
@@ -153,9 +158,10 @@ export class MixedModel {
   get logLik(): number {
     return -this.fit.objective / 2;
   }
-  /** Number of parameters: p + #θ, + 1 when σ is estimated (attr(logLik(m), "df")). */
+  /** Number of parameters: p + #θ, + 1 when σ is estimated, + 1 for a negative binomial's θ
+   *  (attr(logLik(m), "df"), lme4's npar.merMod). */
   get df(): number {
-    return this.matrices.p + this.fit.theta.length + (this.useScale ? 1 : 0);
+    return parameterCount(this.fit);
   }
   get AIC(): number {
     return -2 * this.logLik + 2 * this.df;
@@ -185,7 +191,7 @@ export class MixedModel {
   /** lme4's isSingular(): some θ whose lower bound is 0 lies below 1e-4. */
   get singular(): boolean {
     const lower = this.matrices.lower;
-    return isSingular(this.fit.theta, lower);
+    return this.fit.singular ?? isSingular(this.fit.theta, lower);
   }
   get converged(): boolean {
     return this.fit.converged;
@@ -207,7 +213,8 @@ export class MixedModel {
   /** The numbers print(summary(m)) shows, for formatSummary(). */
   summaryInput(): SummaryInput {
     return {
-      family: this.family,
+      // R's family()$family: "Negative Binomial(4.0604)" for a negative binomial
+      family: familyLabel(familyOfFit(this.fit)),
       link: this.link,
       isGLMM: this.isGLMM,
       REML: this.REML,
@@ -233,8 +240,8 @@ export class MixedModel {
       vcov: this.fit.vcov,
       droppedX: this.matrices.droppedX,
       converged: this.converged,
-      // the optimiser lme4 would name for this fit (lmerControl / glmerControl defaults)
-      optimizer: this.isGLMM ? "Nelder_Mead" : "nloptwrap",
+      // the name lme4's optinfo gives the last stage's optimiser (fit.optsum)
+      optimizer: reportedOptimizer(this.fit.optsum) ?? "unknown",
       // lme4 prints its convergence checks here; construction notes (dropped rows or columns)
       // are not among them (the dropped-columns note has its own "fit warnings:" line)
       messages: this.messages.filter(

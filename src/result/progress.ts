@@ -5,6 +5,9 @@
  * caller passed. The CLI makes that callback with `progressReporter()`, which shows one
  * self-overwriting status line on stderr — only when stderr is a TTY, never with --json, and only
  * once the computation has run longer than `delayMs` (about a second), so quick fits stay silent.
+ * Asked for explicitly (the CLI's --progress, `enabled: true`) it also reports off a terminal: then
+ * as whole lines ("fitting: evaluations 40, objective 1751.94\n"), at most one every `intervalMs`,
+ * since a log file or a pipe has no carriage return to overwrite with.
  */
 
 /** One report from a running computation. */
@@ -55,6 +58,9 @@ export interface ProgressReporterOptions {
   now?: () => number;
   /** Words put before every line, e.g. "fitting". */
   label?: string;
+  /** One line per report instead of a status line redrawn in place; default: when the stream is
+   *  not a TTY. */
+  lines?: boolean;
 }
 
 /** The callback to hand to the computation, plus `done()` to erase the status line at the end. */
@@ -125,6 +131,7 @@ export function progressReporter(options: ProgressReporterOptions = {}): Progres
   let width = 0;
   let shown = false;
   const prefix = options.label ? `${options.label}: ` : "";
+  const lines = options.lines ?? stream.isTTY !== true;
 
   const onProgress: OnProgress = (event) => {
     if (!enabled) return;
@@ -132,6 +139,11 @@ export function progressReporter(options: ProgressReporterOptions = {}): Progres
     if (t - start < delayMs || t - lastDraw < intervalMs) return;
     lastDraw = t;
     let line = prefix + describeProgress(event, (t - start) / 1000);
+    shown = true;
+    if (lines) {
+      stream.write(line + "\n");
+      return;
+    }
     const max = (stream.columns ?? 80) - 1;
     if (line.length > max) line = line.slice(0, max);
     // "\r" + padding overwrites the previous, possibly longer, line in place.
@@ -143,7 +155,7 @@ export function progressReporter(options: ProgressReporterOptions = {}): Progres
   return {
     onProgress,
     done() {
-      if (shown) stream.write("\r" + " ".repeat(width) + "\r");
+      if (shown && !lines) stream.write("\r" + " ".repeat(width) + "\r");
       width = 0;
     },
     get shown() {

@@ -1,77 +1,14 @@
 /**
  * Residuals of a fit as lme4's residuals() defines them (R's glm conventions): response y − μ,
- * Pearson (y − μ)·√(w / V(μ)), deviance sign(y − μ)·√d_i, working (y − μ)/μ'(η).
+ * Pearson (y − μ)·√(w / V(μ)), deviance sign(y − μ)·√d_i, working (y − μ)/μ'(η). V, d and μ'(η)
+ * are the fit's family's own (src/fit/family/): no link or variance is re-derived here.
  */
-import type { FamilyName } from "../fit/fitted.js";
+import type { Family } from "../fit/family/index.js";
 
 export type ResidualType = "response" | "pearson" | "deviance" | "working";
 
-/** The family's variance function V(μ). */
-export function varianceFunction(family: FamilyName, mu: number): number {
-  switch (family) {
-    case "gaussian":
-      return 1;
-    case "binomial":
-      return mu * (1 - mu);
-    case "poisson":
-      return mu;
-    case "Gamma":
-      return mu * mu;
-    case "inverse.gaussian":
-      return mu * mu * mu;
-  }
-}
-
-/** y·log(y/μ), taken as 0 at y = 0 (R's y_log_y in family.c). */
-function yLogY(y: number, mu: number): number {
-  return y > 0 ? y * Math.log(y / mu) : 0;
-}
-
-/** The unit deviance d_i of one observation with prior weight w (R's family$dev.resids). */
-export function unitDeviance(family: FamilyName, y: number, mu: number, w: number): number {
-  switch (family) {
-    case "gaussian":
-      return w * (y - mu) * (y - mu);
-    case "binomial":
-      return 2 * w * (yLogY(y, mu) + yLogY(1 - y, 1 - mu));
-    case "poisson":
-      return 2 * w * (yLogY(y, mu) - (y - mu));
-    case "Gamma":
-      return -2 * w * (Math.log(y === 0 ? 1 : y / mu) - (y - mu) / mu);
-    case "inverse.gaussian":
-      return (w * (y - mu) * (y - mu)) / (y * mu * mu);
-  }
-}
-
-/** dμ/dη for the link functions lme4 supports. */
-export function muEta(link: string, eta: number): number {
-  switch (link) {
-    case "identity":
-      return 1;
-    case "log":
-      return Math.exp(eta);
-    case "logit": {
-      const e = Math.exp(-Math.abs(eta));
-      return e / ((1 + e) * (1 + e));
-    }
-    case "probit":
-      return Math.exp(-0.5 * eta * eta) / Math.sqrt(2 * Math.PI);
-    case "cloglog":
-      return Math.exp(eta - Math.exp(eta));
-    case "inverse":
-      return -1 / (eta * eta);
-    case "sqrt":
-      return 2 * eta;
-    case "1/mu^2":
-      return -1 / (2 * Math.pow(eta, 1.5));
-    default:
-      throw new Error(`unknown link function '${link}'`);
-  }
-}
-
 export interface ResidualInput {
-  family: FamilyName;
-  link: string;
+  family: Family;
   y: Float64Array;
   mu: Float64Array;
   eta: Float64Array;
@@ -81,6 +18,7 @@ export interface ResidualInput {
 export function computeResiduals(r: ResidualInput, type: ResidualType): Float64Array {
   const n = r.y.length;
   const out = new Float64Array(n);
+  const { variance, devResid, link } = r.family;
   for (let i = 0; i < n; i++) {
     const y = r.y[i], mu = r.mu[i], w = r.weights[i];
     switch (type) {
@@ -88,14 +26,16 @@ export function computeResiduals(r: ResidualInput, type: ResidualType): Float64A
         out[i] = y - mu;
         break;
       case "pearson":
-        out[i] = (y - mu) * Math.sqrt(w / varianceFunction(r.family, mu));
+        out[i] = (y - mu) * Math.sqrt(w / variance(mu));
         break;
       case "deviance":
-        out[i] = Math.sign(y - mu) * Math.sqrt(Math.max(0, unitDeviance(r.family, y, mu, w)));
+        out[i] = Math.sign(y - mu) * Math.sqrt(Math.max(0, devResid(y, mu, w)));
         break;
       case "working":
-        out[i] = (y - mu) / muEta(r.link, r.eta[i]);
+        out[i] = (y - mu) / link.muEta(r.eta[i]);
         break;
+      default:
+        throw new RangeError(`unknown residual type '${String(type)}': use "response", "pearson", "deviance" or "working"`);
     }
   }
   return out;

@@ -3,16 +3,19 @@
  * use.u = FALSE: fresh random effects b = σΛ(θ̂)u with u ~ N(0, I) (JSS 2015 eq. 2–4; σ = 1 for
  * families without a scale), η = Xβ̂ + Zb + offset, μ = g⁻¹(η), then a response drawn from the
  * family: Gaussian μ + σε/√w, Poisson(μ), binomial(w trials, μ)/w (the proportion, as the fit
- * reads cbind responses), Gamma(shape w/σ², mean μ), inverse Gaussian(μ, shape w/σ²) as lme4's
- * simfunList. A seed makes the draws reproducible.
+ * reads cbind responses), Gamma(shape w/σ², mean μ), inverse Gaussian(μ, shape w/σ²), negative binomial(θ, μ) as
+ * lme4's simfunList. A seed makes the draws reproducible.
  */
-import { makeFamily } from "../fit/family/index.js";
+import { familyOfFit } from "../fit/family/index.js";
 import type { FittedModel } from "../fit/fitted.js";
 import { makeRng, type Rng } from "./confint/rng.js";
 import { fittedModelOf, type ModelInput } from "./predict.js";
-import { lambdaTimes, reOffsets, zRows, zTimes } from "./profile/re-layout.js";
+import { linearPredictor } from "../fit/linear-predictor.js";
+import { lambdaTimes, reOffsets } from "./profile/re-layout.js";
+import { MixedModelsError } from "../errors.js";
+import { formatCount, tooLarge } from "../memory.js";
 
-export class SimulateError extends Error {
+export class SimulateError extends MixedModelsError {
   constructor(message: string) {
     super(message);
     this.name = "SimulateError";
@@ -31,19 +34,17 @@ export interface SimulateOptions {
 /** One simulated response vector from a generator. */
 export function simulateOnce(fit: FittedModel, rng: Rng): Float64Array {
   const m = fit.matrices;
-  const { n, p } = m;
+  const { n } = m;
   const { q } = reOffsets(m);
-  const family = makeFamily(fit.family, fit.link);
-  const scale = family.estimatesScale ? fit.sigma : 1;
+  const family = familyOfFit(fit);
+  const scale = fit.hasScale ? fit.sigma : 1;
   const u = new Float64Array(q);
   for (let i = 0; i < q; i++) u[i] = scale * rng.normal();
   const b = lambdaTimes(m, fit.theta, u);
-  const eta = zTimes(zRows(m), b, n);
+  const eta = linearPredictor(m, fit.beta, b);
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let e = eta[i] + m.offset[i];
-    for (let j = 0; j < p; j++) e += m.X[j * n + i] * fit.beta[j];
-    const mu = family.link.linkinv(e);
+    const mu = family.link.linkinv(eta[i]);
     const w = m.weights[i];
     switch (fit.family) {
       case "gaussian":
@@ -67,6 +68,13 @@ export function simulateOnce(fit: FittedModel, rng: Rng): Float64Array {
         // lme4's simfunList$inverse.gaussian: mean μ, shape w/σ²
         y[i] = rng.inverseGaussian(mu, w / (fit.sigma * fit.sigma));
         break;
+      case "negative.binomial": {
+        // lme4's simfunList$negative.binomial: rnbinom(size = θ, mu = μ), drawn as the
+        // gamma–Poisson mixture λ ~ Gamma(θ, rate θ/μ), y ~ Poisson(λ)
+        const theta = family.theta!;
+        y[i] = rng.poisson(rng.gamma(theta, theta / mu));
+        break;
+      }
       default:
         throw new SimulateError(`simulate() does not support the ${String(fit.family)} family`);
     }
@@ -78,6 +86,9 @@ export function simulate(model: ModelInput, options: SimulateOptions = {}): Floa
   const fit = fittedModelOf(model);
   const nsim = options.nsim ?? 1;
   if (!Number.isInteger(nsim) || nsim < 1) throw new SimulateError(`nsim must be a positive whole number, not ${nsim}`);
+  // nsim arrays of n doubles, checked as one: their total is what the process must hold
+  const size = tooLarge(`simulate(nsim = ${formatCount(nsim)}) on ${formatCount(fit.matrices.n)} rows`, nsim * fit.matrices.n);
+  if (size) throw new SimulateError(`${size}: ask for fewer simulations at a time`);
   const rng = options.rng ?? makeRng(options.seed ?? Math.floor(Math.random() * 2 ** 32));
   return Array.from({ length: nsim }, () => simulateOnce(fit, rng));
 }

@@ -2,7 +2,6 @@
  * The text of lme4's print(summary(m)) (lme4 R/lmer.R: print.summary.merMod and its .prt.*
  * helpers, formatVC; stats::printCoefmat), rebuilt from a fit's numbers with R's formatting rules.
  */
-import type { FamilyName } from "../fit/fitted.js";
 import {
   formatNumber,
   formatNumbers,
@@ -10,7 +9,7 @@ import {
   quantile7,
   roundR,
   zapsmall,
-} from "./rformat.js";
+} from "../rformat.js";
 import { R_WIDTH, abbreviate, catFill, deparseLines, printCharMatrix, printNamedVector, strwrap } from "./rprint.js";
 import type { VarCorrBlock } from "./varcorr.js";
 
@@ -21,7 +20,8 @@ const COR_MAX = 12;
 const SIGNIF_LEGEND = "0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1";
 
 export interface SummaryInput {
-  family: FamilyName;
+  /** R's family()$family ("binomial", "Negative Binomial(2.4098)"). */
+  family: string;
   link: string;
   isGLMM: boolean;
   REML: boolean;

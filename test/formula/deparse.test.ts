@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseFormula } from "../../grammar/parser.js";
-import { deparse, deparseFormula, formatRNumber, isSyntacticName } from "../../src/formula/deparse.js";
+import { deparse, deparseFormula, isSyntacticName } from "../../src/formula/deparse.js";
+import { formatRNumber } from "../../src/rformat.js";
 
 const fromR: [string, string][] = [
   ["Reaction~Days+(Days|Subject)", "Reaction ~ Days + (Days | Subject)"],

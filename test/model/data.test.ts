@@ -6,7 +6,7 @@ import { join } from "node:path";
 import * as dfd from "danfojs";
 import { describe, expect, it } from "vitest";
 import { compileModel, parseCsv, readCsv, toDataTable } from "../../src/model/index.js";
-import { formatRNumber } from "../../src/model/rformat.js";
+import { formatRNumber } from "../../src/rformat.js";
 
 describe("formatRNumber prints as R's as.character", () => {
   // Pairs printed by R 4: as.character(x).

@@ -3,7 +3,8 @@ import { pchisqUpper, qchisq } from "../../src/result/confint/distributions.js";
 import { normInter } from "../../src/result/confint/boot.js";
 import { inverseAt, naturalSplineAt, naturalSplineSlopes, profileSpline } from "../../src/result/profile/spline.js";
 import { sdCorToTheta, thetaToSdCor } from "../../src/result/profile/re-layout.js";
-import { lmmSystem, profiledDeviance } from "../../src/result/profile/lmm-deviance.js";
+import { lmmSystem } from "../../src/result/profile/lmm-deviance.js";
+import { lmmDeviance } from "../../src/fit/lmm/profiled-deviance.js";
 import { readJson, sleepstudy } from "./matrices.js";
 
 test("χ² tail and quantiles (R: pchisq, qchisq)", () => {
@@ -54,7 +55,7 @@ test("the profiling system gives lme4's REML criterion and vcov at lme4's θ", (
   const m = sleepstudy("corr");
   const s = lmmSystem(m);
   const state = s.solve(ref.theta)!;
-  expect(profiledDeviance(state, s.n, s.p, s.ldW, true)).toBeCloseTo(ref.objective, 8);
+  expect(lmmDeviance(state.ldL2, state.ldRX2, state.prss, s.n, s.p, s.ldW, true)).toBeCloseTo(ref.objective, 8);
   const s2 = ref.sigma * ref.sigma;
   Array.from(s.unscaledVcov()).forEach((v, j) => expect(v * s2).toBeCloseTo(ref.vcov[j % 2][Math.floor(j / 2)], 4));
 });

@@ -1,6 +1,7 @@
 import { expect, test } from "vitest";
 import { makeFamily } from "../../src/fit/family/index.js";
 import { makeRng } from "../../src/result/confint/rng.js";
+import { familyOfFit } from "../../src/fit/family/index.js";
 import { computeResiduals } from "../../src/result/residuals.js";
 import { simulate } from "../../src/result/simulate.js";
 import { cbppFit, sleepstudyFit } from "./fits.js";
@@ -67,7 +68,7 @@ test("residuals: response = y − μ; Σ deviance residuals² = the GLMM's devia
   r.forEach((v, i) => expect(v).toBeCloseTo(ss.matrices.y[i] - ss.fitted[i], 10));
   const cb = cbppFit();
   const m = cb.matrices;
-  const input = { family: cb.family, link: cb.link, y: m.y, mu: cb.fit.mu, eta: cb.fit.eta, weights: m.weights };
+  const input = { family: familyOfFit(cb.fit), y: m.y, mu: cb.fit.mu, eta: cb.fit.eta, weights: m.weights };
   const d = computeResiduals(input, "deviance");
   expect(d.reduce((a, v) => a + v * v, 0)).toBeCloseTo(cb.fit.deviance, 6);
   const fam = makeFamily("binomial");

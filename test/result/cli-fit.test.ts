@@ -27,8 +27,10 @@ afterEach(() => vi.restoreAllMocks());
 describe("parseFitArgs", () => {
   it("reads data, formula and options", () => {
     expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--family", "poisson", "--nagq", "5", "--json"])).toEqual({
-      data: "d.csv", formula: "y ~ x + (1 | g)", REML: null, family: "poisson", link: null, nAGQ: 5, weights: null, json: true, ddf: null,
+      data: "d.csv", formula: "y ~ x + (1 | g)", REML: null, family: "poisson", nbTheta: null, link: null, nAGQ: 5, weights: null, json: true, ddf: null, progress: false,
     });
+    expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--family", "negative.binomial"])).toMatchObject({ family: "negative.binomial", nbTheta: null });
+    expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--family=negative.binomial(2.5)"])).toMatchObject({ family: "negative.binomial", nbTheta: 2.5 });
     expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--ml"])).toMatchObject({ REML: false, family: "gaussian" });
   });
   it.each([
@@ -38,6 +40,7 @@ describe("parseFitArgs", () => {
     [["d.csv", "y ~ x", "--family", "binomial", "--reml"], /linear mixed models only/],
     [["d.csv", "y ~ x", "--family", "poisson", "--nagq", "-1"], /whole number/],
     [["d.csv", "y ~ x", "--frobnicate"], /unknown option/],
+    [["d.csv", "y ~ x", "--family", "negative.binomial(0)"], /positive number/],
   ])("usage error for %j", (args, message) => {
     expect(parseFitArgs(args)).toMatch(message);
   });

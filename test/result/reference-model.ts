@@ -6,6 +6,7 @@ import type { ConstructionPlan } from "../../src/model/plan.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { makeFamily } from "../../src/fit/family/index.js";
 import type { FamilyName, FittedModel } from "../../src/fit/fitted.js";
 import type { ModelMatrices, ReMat } from "../../src/model/matrices.js";
 
@@ -89,12 +90,17 @@ export function referenceFit(ref: Reference, scaledResiduals?: number[]): Fitted
   };
   return {
     family: ref.family as FamilyName, link: ref.link, REML: ref.REML, nAGQ: ref.nAGQ, matrices,
+    // what the fit stage would record for this family and link
+    isLmm: ref.family === "gaussian" && ref.link === "identity", hasScale: makeFamily(ref.family).estimatesScale,
     theta: Float64Array.from(boxed<number>(ref.theta)), beta: Float64Array.from(xNames.map((k) => ref.fixef[k])),
     sigma: ref.sigma, objective: ref.objective, vcov,
     ranef: terms.map((t) => levelMajor(ref.ranef[t.group].modes, t.columnNames, t.levels.length)),
     condSD: terms.map((t) => levelMajor(ref.ranef[t.group].condsd, t.columnNames, t.levels.length)),
     eta: new Float64Array(n), mu, deviance: ref.lme4_deviance ?? ref.objective, evaluations: 0,
     converged: true, messages: ref.lme4_messages.slice(), fitSeconds: 0,
+    // lme4's optinfo$optimizer for its default controls (lmer: nloptwrap; glmer: Nelder_Mead last)
+    optsum: [{ stage: ref.family === "gaussian" && ref.link === "identity" ? "theta" : "theta, beta", optimizer: "bobyqa",
+      lme4Name: ref.family === "gaussian" && ref.link === "identity" ? "nloptwrap" : "Nelder_Mead", evaluations: 0, objective: ref.objective, code: 0, message: "" }],
   };
 }
 

@@ -3,7 +3,7 @@
  * the same calls: format(x, digits), format.pval, abbreviate, strwrap, quantile, round).
  */
 import { describe, expect, it } from "vitest";
-import { formatNumbers, formatPval, quantile7, roundR } from "../../src/result/rformat.js";
+import { formatNumbers, formatPval, quantile7, roundR } from "../../src/rformat.js";
 import { abbreviate, catFill, strwrap } from "../../src/result/rprint.js";
 import { normalUpperTail } from "../../src/result/summary.js";
 

@@ -7,6 +7,10 @@ import type { Link, LinkName } from "./links.js";
 
 export interface FamilyDefinition {
   name: FamilyName;
+  /** R's family()$family when it is not the name: "Negative Binomial(4.0604)". */
+  label?: string;
+  /** The negative binomial's θ (Var = μ + μ²/θ); undefined for the other families. */
+  theta?: number;
   /** The canonical link, used when none is given (R's default link for the family). */
   canonicalLink: LinkName;
   /** The links R's constructor lists for this family (its okLinks), in R's order; any other link

@@ -168,3 +168,32 @@ export function qcauchy(p: number): number {
   // tan(π(p − ½)) loses accuracy near 0 and 1; −1/tan(πp) is the same value, accurate there
   return p < 0.5 ? -1 / Math.tan(Math.PI * p) : 1 / Math.tan(Math.PI * (1 - p));
 }
+
+/** ψ(x) = d log Γ(x)/dx for x > 0: ψ(x) = ψ(x + 1) − 1/x up to x ≥ 10, then the asymptotic series
+ *  log x − 1/(2x) − Σ B₂ₖ/(2k x^{2k}) (Abramowitz & Stegun 6.3.18; error < 1e-15 from 10 on). */
+export function digamma(x: number): number {
+  if (!(x > 0)) return NaN;
+  let shift = 0;
+  while (x < 10) {
+    shift -= 1 / x;
+    x += 1;
+  }
+  const r2 = 1 / (x * x);
+  const series = r2 * (1 / 12 - r2 * (1 / 120 - r2 * (1 / 252 - r2 * (1 / 240 - r2 * (1 / 132)))));
+  return shift + Math.log(x) - 0.5 / x - series;
+}
+
+/** ψ'(x) for x > 0: ψ'(x) = ψ'(x + 1) + 1/x² up to x ≥ 10, then 1/x + 1/(2x²) + Σ B₂ₖ/x^{2k+1}
+ *  (A&S 6.4.12). */
+export function trigamma(x: number): number {
+  if (!(x > 0)) return NaN;
+  let shift = 0;
+  while (x < 10) {
+    shift += 1 / (x * x);
+    x += 1;
+  }
+  const r = 1 / x;
+  const r2 = r * r;
+  const series = r * r2 * (1 / 6 - r2 * (1 / 30 - r2 * (1 / 42 - r2 * (1 / 30 - r2 * (5 / 66)))));
+  return shift + r + 0.5 * r2 + series;
+}

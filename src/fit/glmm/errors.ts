@@ -1,5 +1,6 @@
 /** A GLMM that cannot be fitted as asked (the message says why and what to change). */
-export class GlmmError extends Error {
+import { FitError } from "../../errors.js";
+export class GlmmError extends FitError {
   constructor(message: string) {
     super(message);
     this.name = "GlmmError";

@@ -9,14 +9,16 @@
  *   3. vcov(β) from the finite-difference Hessian of the stage-2 deviance (hessian.ts), falling
  *      back to the R_X-based covariance as lme4 does; conditional modes and SDs at the optimum.
  */
-import type { FamilyName, FittedModel } from "../fitted.js";
+import type { FamilyName, FittedModel, OptimizerStage } from "../fitted.js";
 import type { ModelMatrices } from "../../model/matrices.js";
-import { makeFamily } from "../family/index.js";
+import { isLinearFamily, makeFamily } from "../family/index.js";
 import { bobyqa } from "../optimize/index.js";
 import { AgqDeviance, checkAgqApplicable } from "./agq.js";
 import { convergenceMessages } from "../convergence/check-conv.js";
 import { isSingular, SINGULAR_MESSAGE } from "../convergence/singular.js";
 import { GlmmDeviance } from "./deviance.js";
+import { glmmDispersion } from "./dispersion.js";
+import { checkGlmmResponse } from "../degenerate.js";
 import { GlmmError } from "./errors.js";
 import { ghRule } from "./ghrule.js";
 import { deriv12, vcovFromHessian, type Derivatives } from "./hessian.js";
@@ -25,6 +27,9 @@ import { runStage1, runStage2, runStage2Lme4 } from "./stages.js";
 
 export interface GlmmOptions {
   family: FamilyName;
+  /** The negative binomial's θ, when `family` is "negative.binomial" (a fixed-θ family, MASS's
+   *  negative.binomial(theta)); glmerNb (nb.ts) estimates it. */
+  nbTheta?: number;
   /** Link name as R's (e.g. "logit", "probit", "log", "1/mu^2"); default: the canonical link. */
   link?: string;
   /** 0: PIRLS-only β (stage 1 only); 1 (default): Laplace; > 1: adaptive Gauss–Hermite. */
@@ -47,8 +52,8 @@ export interface GlmmOptions {
 
 export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
   const started = performance.now();
-  const family = makeFamily(options.family, options.link);
-  if (family.name === "gaussian" && family.link.name === "identity") {
+  const family = makeFamily(options.family, options.link, options.nbTheta !== undefined ? { theta: options.nbTheta } : {});
+  if (isLinearFamily(family.name, family.link.name)) {
     // lme4's glmer hands this case to lmer (and warns that the shortcut is deprecated)
     throw new GlmmError(
       'a gaussian family with the identity link is a linear mixed model: fit it with lmer() (fitLmm), as lme4\'s glmer() redirects it',
@@ -61,6 +66,7 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
   if (m.reTerms.length === 0) {
     throw new GlmmError("No random-effects terms in the formula: a mixed model needs at least one (… | group) term.");
   }
+  checkGlmmResponse(m, family.name);
   const dev = new GlmmDeviance(m, family, { ...DEFAULT_PIRLS_OPTIONS, ...options.pirls });
   if (nAGQ > 1) checkAgqApplicable(dev);
   const messages = [...m.messages];
@@ -71,23 +77,26 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
   };
 
   const s1 = runStage1(dev, bobyqa, progress);
+  const optsum: OptimizerStage[] = [
+    { stage: "theta (nAGQ = 0)", optimizer: "bobyqa", lme4Name: "bobyqa", evaluations, objective: s1.fx, code: s1.converged ? 0 : 1, message: s1.message },
+  ];
+  const stage1Evaluations = evaluations;
   let converged = s1.converged;
   if (!s1.converged) messages.push(`convergence failure in the first (nAGQ = 0) stage: ${s1.message}`);
 
   const est = nAGQ === 0 ? firstStageEstimates(dev, s1) : secondStage(dev, nAGQ, s1.theta, options, progress);
+  if (est.stage) optsum.push({ ...est.stage, evaluations: evaluations - stage1Evaluations });
   if (!est.converged) converged = false;
   messages.push(...est.messages);
   const { theta, beta, objective, derivs } = est;
   let vcov = est.vcov;
 
-  const sigma = family.estimatesScale
-    ? Math.sqrt((dev.resp.pearsonSum() + dev.pirls.sqrLenU()) / m.n)
-    : 1;
+  const sigma = glmmDispersion(dev);
   if (vcov === null) {
     vcov = dev.pirls.sys.unscaledVcov();
     for (let i = 0; i < vcov.length; i++) vcov[i] *= sigma * sigma;
   }
-  const convMessages = convergenceMessages(derivs, theta, m.lower);
+  const convMessages = convergenceMessages(derivs, theta, m.lower, m.n);
   // lme4's "converged" is the optimiser's own verdict plus checkConv finding nothing but singularity
   if (convMessages.some((msg) => msg !== SINGULAR_MESSAGE)) converged = false;
   messages.push(...convMessages);
@@ -98,6 +107,9 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
   return {
     family: family.name,
     link: family.link.name,
+    isLmm: false,
+    hasScale: family.estimatesScale,
+    ...(family.theta !== undefined ? { nbTheta: family.theta } : {}),
     REML: false,
     nAGQ,
     matrices: m,
@@ -111,6 +123,7 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
     eta: Float64Array.from(dev.resp.eta),
     mu: Float64Array.from(dev.resp.mu),
     deviance: dev.resp.devianceSum(),
+    optsum,
     evaluations,
     converged,
     messages,
@@ -139,6 +152,8 @@ interface Estimates {
   derivs: Derivatives | null;
   converged: boolean;
   messages: string[];
+  /** The second stage's optsum entry (evaluations filled in by the caller); null for nAGQ = 0. */
+  stage: Omit<OptimizerStage, "evaluations"> | null;
 }
 
 /** nAGQ = 0: lme4 reports stage 1's optimiser value, PIRLS started from the initial η (as
@@ -152,6 +167,7 @@ function firstStageEstimates(dev: GlmmDeviance, s1: { theta: Float64Array; fx: n
     derivs: null,
     converged: true,
     messages: [],
+    stage: null,
   };
 }
 
@@ -189,5 +205,13 @@ function secondStage(
     derivs,
     converged: s2.converged,
     messages,
+    stage: {
+      stage: "theta, beta",
+      optimizer: useLme4 ? "Nelder_Mead" : "bobyqa",
+      lme4Name: "Nelder_Mead",
+      objective,
+      code: s2.converged ? 0 : 1,
+      message: s2.message,
+    },
   };
 }

@@ -13,7 +13,7 @@
 import type { ModelMatrices } from "../../model/matrices.js";
 import { PlsSystem, type PlsInputs } from "../pls/pls-system.js";
 import { GlmmError } from "./errors.js";
-import { addRandomPredictor, fixedPredictor } from "./linear-predictor.js";
+import { addRandomPredictor, fixedPredictor } from "../linear-predictor.js";
 import type { PirlsOptions } from "./options.js";
 import type { GlmResponse } from "./response.js";
 
@@ -55,7 +55,7 @@ export class Pirls {
     readonly resp: GlmResponse,
     readonly options: PirlsOptions,
   ) {
-    this.sys = new PlsSystem(m);
+    this.sys = new PlsSystem(m, { shiftResponse: false });
     this.q = this.sys.q;
     this.p = this.sys.p;
     this.u = new Float64Array(this.q);

@@ -3,9 +3,11 @@
  * check.boundary).
  */
 import { lme4MinqaOptions, type BobyqaOptions, type OptimizerResult } from "../optimize/index.js";
+import { snapToBoundary } from "../optimize/check-boundary.js";
 import { nelderMead } from "../optimize/nelder-mead.js";
 import { lme4NelderMeadOptions } from "../optimize/presets.js";
 import type { GlmmDeviance } from "./deviance.js";
+import { glmmDispersion } from "./dispersion.js";
 
 type Optimizer = (f: (x: Float64Array) => number, x0: ArrayLike<number>, options: BobyqaOptions) => OptimizerResult;
 
@@ -62,7 +64,7 @@ export function runStage2(
   const unsc = dev.pirls.sys.unscaledVcov();
   // lme4 takes SE from R_X with σ = 1; for a family with a dispersion that mis-scales β by 1/σ
   // (×160 for inverse.gaussian on sleepstudy), so we scale by the stage-1 σ as the fit reports it
-  const sigma = dev.family.estimatesScale ? Math.sqrt((dev.resp.pearsonSum() + dev.pirls.sqrLenU()) / m.n) : 1;
+  const sigma = glmmDispersion(dev);
   for (let t = 0; t < nTheta; t++) scale[t] = 0.1;
   for (let j = 0; j < p; j++) {
     const se = sigma * Math.sqrt(unsc[j + j * p]);
@@ -85,35 +87,8 @@ export function runStage2(
   const r = optimizer(f, new Float64Array(k), { lower, rhobeg: 0.1, rhoend: 1e-6 });
   const best = Float64Array.from(toPars(r.x));
   let fx = devfun(best);
-  fx = snapToBoundary(best, fx, m.lower, nTheta, devfun);
+  fx = snapToBoundary(best, fx, m.lower, devfun, nTheta);
   return { pars: best, fx, converged: r.converged, message: r.message };
-}
-
-/** lme4's check.boundary (boundary.tol = 1e-5). Updates pars in place; returns f there. */
-function snapToBoundary(
-  pars: Float64Array,
-  fx: number,
-  lower: Float64Array,
-  nTheta: number,
-  devfun: (pars: ArrayLike<number>) => number,
-): number {
-  const BOUNDARY_TOL = 1e-5;
-  let changed = false;
-  const trial = Float64Array.from(pars);
-  for (let t = 0; t < nTheta; t++) {
-    const d = pars[t] - lower[t];
-    if (d > 0 && d < BOUNDARY_TOL) {
-      trial.set(pars);
-      trial[t] = lower[t];
-      if (devfun(trial) < fx) {
-        pars[t] = lower[t];
-        changed = true;
-      }
-    }
-  }
-  // re-evaluate so the deviance's state is that of the returned point
-  const f = devfun(pars);
-  return changed ? f : fx;
 }
 
 /**
@@ -142,6 +117,6 @@ export function runStage2Lme4(
   const r = nelderMead(f, start, lme4NelderMeadOptions(m.lower.subarray(0, nTheta), betaSD));
   const best = Float64Array.from(r.x);
   let fx = devfun(best);
-  fx = snapToBoundary(best, fx, m.lower, nTheta, devfun);
+  fx = snapToBoundary(best, fx, m.lower, devfun, nTheta);
   return { pars: best, fx, converged: r.converged, message: r.message };
 }

@@ -15,9 +15,16 @@ import { lme4StartTheta } from "./start.js";
 import { deriv12 } from "../convergence/deriv12.js";
 import { convergenceMessages } from "../convergence/check-conv.js";
 import { isSingular, SINGULAR_MESSAGE } from "../convergence/singular.js";
+import { FitError } from "../../errors.js";
+import { restartFromEdge } from "./boundary.js";
+import { snapToBoundary } from "../optimize/check-boundary.js";
+import { reScaling } from "./re-scaling.js";
+import { checkLmmResponse } from "../degenerate.js";
 
 export interface FitLmmOptions {
   REML: boolean;
+  /** Starting θ (lme4's start = list(theta = …)); default lme4's (start.ts). */
+  start?: ArrayLike<number>;
   /** Called after every evaluation of the objective with the count and the value. */
   onProgress?: (evaluations: number, objective: number) => void;
   /** Optimiser settings. By default lme4's own (nloptwrap's BOBYQA: NLopt's initial steps and
@@ -29,14 +36,14 @@ export interface FitLmmOptions {
   maxEval?: number;
 }
 
-/** lme4's optimizeLmer boundary.tol and its restart_edge step (btol). */
-const BOUNDARY_TOL = 1e-5;
-const EDGE_STEP = 1e-5;
-
 export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   const t0 = performance.now();
   checkDimensions(m, options.REML);
-  const devfun = makeDevfun(m, { REML: options.REML });
+  checkLmmResponse(m);
+  // columns on very different scales: optimise θ̃ on unit-scale columns, θ = θ̃ · factor
+  const scaling = reScaling(m);
+  const mFit = scaling?.matrices ?? m;
+  const devfun = makeDevfun(mFit, { REML: options.REML });
   let evaluations = 0;
   const f = (theta: Float64Array): number => {
     evaluations++;
@@ -49,34 +56,47 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   const upper = new Float64Array(m.lower.length).fill(Infinity);
   // lme4's optwrap recomputes NLopt's initial steps from each start (the restart's too)
   const run = (x0: ArrayLike<number>) => bobyqa(f, x0, optimizerOptions(x0, m.lower, upper, options));
-  let opt = run(lme4StartTheta(m));
-  opt = restartFromEdge(devfun, m, opt, run);
-  const theta = snapToBoundary(devfun, m, opt);
+  let opt = run(options.start ? startOnFitScale(options.start, m, scaling?.factor) : lme4StartTheta(mFit));
+  const criterion = (t: ArrayLike<number>) => guardedDeviance(devfun, t);
+  opt = restartFromEdge(criterion, mFit, opt, run);
+  const thetaFit = Float64Array.from(opt.x);
+  snapToBoundary(thetaFit, opt.fx, mFit.lower, criterion);
+  const theta = scaling ? thetaFit.map((v, i) => v * scaling.factor[i]) : thetaFit;
 
-  const sys = devfun.system;
-  sys.setTheta(theta).updateL();
-  const value = objective(sys, options.REML);
   const messages = [...m.messages];
   if (!opt.converged) messages.push(`convergence: ${opt.message}`);
   // lme4's checkConv (optimizeLmer, calc.derivs = TRUE): finite-difference gradient and Hessian of
   // the criterion over θ at the optimum, skipped for a singular fit. Its evaluations are not
-  // counted, as lme4's feval does not count them.
-  const derivs = isSingular(theta, m.lower) ? null : deriv12((t) => guardedDeviance(devfun, t), theta, value);
-  const convMessages = convergenceMessages(derivs, theta, m.lower);
+  // counted, as lme4's feval does not count them. On the scale the optimiser worked on, so that
+  // neither the derivatives nor the singularity test depend on the columns' units.
+  devfun.system.setTheta(thetaFit).updateL();
+  const fitValue = objective(devfun.system, options.REML);
+  const singular = isSingular(thetaFit, m.lower);
+  const derivs = singular ? null : deriv12(criterion, thetaFit, fitValue);
+  const convMessages = convergenceMessages(derivs, thetaFit, m.lower, m.n);
   messages.push(...convMessages);
   const converged = opt.converged && convMessages.every((msg) => msg === SINGULAR_MESSAGE);
+  // the results on the caller's columns
+  const sys = scaling ? makeDevfun(m, { REML: options.REML }).system : devfun.system;
   sys.setTheta(theta).updateL();
+  const value = objective(sys, options.REML);
   const results = lmmResults(sys, options.REML);
   return {
     family: "gaussian",
     link: "identity",
+    isLmm: true,
+    hasScale: true,
     REML: options.REML,
     nAGQ: 1,
     matrices: m,
     theta,
     objective: value,
+    optsum: [
+      { stage: "theta", optimizer: "bobyqa", lme4Name: "nloptwrap", evaluations, objective: value, code: opt.converged ? 0 : 1, message: opt.message },
+    ],
     evaluations,
     converged,
+    singular,
     messages,
     ...results,
     fitSeconds: (performance.now() - t0) / 1000,
@@ -99,11 +119,28 @@ function optimizerOptions(
 }
 
 /** The fit cannot be made: the message says why. */
-export class LmmError extends Error {
+export class LmmError extends FitError {
   constructor(message: string) {
     super(message);
     this.name = "LmmError";
   }
+}
+
+/** The caller's θ start, checked against θ's length and bounds, on the scale the fit optimises. */
+function startOnFitScale(start: ArrayLike<number>, m: ModelMatrices, factor: Float64Array | undefined): Float64Array {
+  if (start.length !== m.theta0.length) {
+    throw new LmmError(
+      `start has ${start.length} values but θ has ${m.theta0.length} (${m.thetaNames.join(", ")})`,
+    );
+  }
+  const out = new Float64Array(start.length);
+  for (let i = 0; i < start.length; i++) {
+    if (!Number.isFinite(start[i]) || start[i] < m.lower[i]) {
+      throw new LmmError(`start value ${start[i]} for θ '${m.thetaNames[i]}' is below its lower bound ${m.lower[i]} or not finite`);
+    }
+    out[i] = factor ? start[i] / factor[i] : start[i];
+  }
+  return out;
 }
 
 /** σ must be estimable: n > p (REML needs n − p > 0 degrees of freedom; ML n > 0). */
@@ -124,49 +161,4 @@ function guardedDeviance(devfun: Devfun, theta: ArrayLike<number>): number {
     if (e instanceof NotPositiveDefiniteError) return Infinity;
     throw e;
   }
-}
-
-/**
- * lme4's optimizeLmer(restart_edge = TRUE): when the optimum has θ on a bound and a forward
- * difference shows the deviance decreasing into the interior, run the optimiser again from there.
- */
-function restartFromEdge(
-  devfun: Devfun, m: ModelMatrices, opt: OptimizerResult, run: (x0: ArrayLike<number>) => OptimizerResult,
-): OptimizerResult {
-  const x = opt.x;
-  const onBound: number[] = [];
-  for (let i = 0; i < x.length; i++) if (x[i] === m.lower[i]) onBound.push(i);
-  if (onBound.length === 0) return opt;
-  const d0 = guardedDeviance(devfun, x);
-  const probe = Float64Array.from(x);
-  let decreasing = false;
-  for (const i of onBound) {
-    probe[i] = m.lower[i] + EDGE_STEP;
-    if ((guardedDeviance(devfun, probe) - d0) / EDGE_STEP < 0) decreasing = true;
-    probe[i] = x[i];
-  }
-  if (!decreasing) return opt;
-  const again = run(x);
-  return again.fx <= opt.fx ? again : opt;
-}
-
-/**
- * lme4's check.boundary (boundary.tol = 1e-5): each θ entry strictly within the tolerance above its
- * lower bound is, one at a time, set to the bound when that lowers the deviance.
- */
-function snapToBoundary(devfun: Devfun, m: ModelMatrices, opt: OptimizerResult): Float64Array {
-  const theta = Float64Array.from(opt.x);
-  let best = opt.fx;
-  for (let i = 0; i < theta.length; i++) {
-    const gap = theta[i] - m.lower[i];
-    if (!(gap > 0 && gap < BOUNDARY_TOL)) continue;
-    const trial = Float64Array.from(theta);
-    trial[i] = m.lower[i];
-    const d = guardedDeviance(devfun, trial);
-    if (d < best) {
-      theta.set(trial);
-      best = d;
-    }
-  }
-  return theta;
 }

@@ -3,5 +3,5 @@
  */
 export { fitLmm, LmmError, type FitLmmOptions } from "./fit-lmm.js";
 export { isSingular, SINGULAR_MESSAGE } from "../convergence/singular.js";
-export { makeDevfun, profiledDeviance, objective, type Devfun } from "./profiled-deviance.js";
-export { lmmResults, linearPredictor, type LmmResults } from "./results.js";
+export { makeDevfun, profiledDeviance, objective, lmmDeviance, type Devfun } from "./profiled-deviance.js";
+export { lmmResults, type LmmResults } from "./results.js";

@@ -11,14 +11,32 @@
 import type { ModelMatrices } from "../../model/matrices.js";
 import { PlsSystem } from "../pls/pls-system.js";
 
-/** The criterion at the system's current factor (after setTheta(θ).updateL()). */
-export function objective(sys: PlsSystem, REML: boolean): number {
+/**
+ * The LMM criterion from its pieces: log|L_θ|², log|R_X|², the penalized weighted residual sum
+ * of squares r²(θ), n, p and Σ log wᵢ. With σ profiled out (sigma undefined) it is the ML
+ * deviance (eq. 34) or REML criterion (eq. 41) the fit minimises; at a given σ (β still
+ * profiled) it is −2 log L(θ, σ) = log|L_θ|² − Σ log wᵢ + r²/σ² + n log(2πσ²) (eq. 32; with
+ * log|R_X|² and n − p for REML), lme4's devfun2 that profile() and its intervals move along
+ * (R/profile.R). The one formula for the fit, refitML and the profile.
+ */
+export function lmmDeviance(
+  ldL2: number, ldRX2: number, r2: number, n: number, p: number, ldW: number, REML: boolean, sigma?: number,
+): number {
+  if (sigma === undefined) {
+    if (!REML) return ldL2 + n * (1 + Math.log((2 * Math.PI * r2) / n)) - ldW;
+    const nmp = n - p;
+    return ldL2 + ldRX2 + nmp * (1 + Math.log((2 * Math.PI * r2) / nmp)) - ldW;
+  }
+  const s2 = sigma * sigma;
+  const dof = REML ? n - p : n;
+  return ldL2 + (REML ? ldRX2 : 0) - ldW + r2 / s2 + dof * Math.log(2 * Math.PI * s2);
+}
+
+/** The criterion at the system's current factor (after setTheta(θ).updateL()), σ profiled out
+ *  or fixed. */
+export function objective(sys: PlsSystem, REML: boolean, sigma?: number): number {
   const r2 = sys.pwrss();
-  const n = sys.n;
-  const ldW = sys.sumLogWeights();
-  if (!REML) return sys.logDetL2() + n * (1 + Math.log((2 * Math.PI * r2) / n)) - ldW;
-  const nmp = n - sys.p;
-  return sys.logDetL2() + sys.logDetRX2() + nmp * (1 + Math.log((2 * Math.PI * r2) / nmp)) - ldW;
+  return lmmDeviance(sys.logDetL2(), REML ? sys.logDetRX2() : 0, r2, sys.n, sys.p, sys.sumLogWeights(), REML, sigma);
 }
 
 /** setTheta → updateL → objective. */

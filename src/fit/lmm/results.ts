@@ -5,6 +5,7 @@
  */
 import type { PlsSystem } from "../pls/pls-system.js";
 import { objective } from "./profiled-deviance.js";
+import { linearPredictor } from "../linear-predictor.js";
 
 export interface LmmResults {
   beta: Float64Array;
@@ -34,31 +35,8 @@ export function lmmResults(sys: PlsSystem, REML: boolean): LmmResults {
       for (let j = 0; j < pk; j++) out[l * pk + j] = Math.sqrt(s2 * blocks[l * pk * pk + j + j * pk]);
     return out;
   });
-  const eta = linearPredictor(sys, beta, ranef);
+  const eta = linearPredictor(sys.matrices, beta, b);
   // lme4's deviance(fit, REML = FALSE): the ML criterion at these estimates
   const deviance = objective(sys, false);
   return { beta, sigma, vcov, ranef, condSD, eta, mu: Float64Array.from(eta), deviance };
-}
-
-/** η = Xβ + Zb + offset, one pass over the rows. */
-export function linearPredictor(sys: PlsSystem, beta: Float64Array, ranef: Float64Array[]): Float64Array {
-  const m = sys.matrices;
-  const n = m.n;
-  const eta = Float64Array.from(m.offset);
-  for (let j = 0; j < m.p; j++) {
-    const bj = beta[j];
-    const o = j * n;
-    for (let i = 0; i < n; i++) eta[i] += m.X[o + i] * bj;
-  }
-  m.reTerms.forEach((t, k) => {
-    const pk = t.columnNames.length;
-    const bk = ranef[k];
-    for (let i = 0; i < n; i++) {
-      const lo = t.refs[i] * pk;
-      let v = 0;
-      for (let c = 0; c < pk; c++) v += t.z[i * pk + c] * bk[lo + c];
-      eta[i] += v;
-    }
-  });
-  return eta;
 }

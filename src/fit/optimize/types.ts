@@ -2,6 +2,7 @@
  * Shared option and result types of the derivative-free optimisers (BOBYQA, Nelder–Mead) that
  * minimise the profiled deviance over θ (LMM) or the Laplace/AGQ deviance over (θ, β) (GLMM).
  */
+import { FitError } from "../../errors.js";
 
 /** The function minimised. It receives a view it must not keep (the optimiser reuses it). */
 export type Objective = (x: Float64Array) => number;
@@ -69,7 +70,7 @@ export interface OptimizerResult {
 }
 
 /** Invalid arguments to an optimiser (the message says which and how to fix it). */
-export class OptimizerError extends Error {
+export class OptimizerError extends FitError {
   constructor(message: string) {
     super(message);
     this.name = "OptimizerError";

@@ -37,6 +37,8 @@ import { denseInverseM, solveM } from "./solve-m.js";
 import { analyzeStructure, type BlockStructure } from "./structure.js";
 import { trailingPattern } from "./trailing-pattern.js";
 import { allocateFactor, updateL, type Factor } from "./update-l.js";
+import { FitError } from "../../errors.js";
+import { shiftResponse } from "./response-shift.js";
 
 /** A copy of a PlsSystem's row inputs and what they were reduced to (saveInputs/restoreInputs). */
 export interface PlsInputs {
@@ -47,7 +49,7 @@ export interface PlsInputs {
 }
 
 /** The model has no random-effects terms (lmer requires at least one). */
-export class NoRandomEffectsError extends Error {
+export class NoRandomEffectsError extends FitError {
   constructor() {
     super("No random-effects terms in the formula: a mixed model needs at least one (… | group) term.");
     this.name = "NoRandomEffectsError";
@@ -55,7 +57,7 @@ export class NoRandomEffectsError extends Error {
 }
 
 /** The dense trailing block would not fit in memory (two m × m double matrices). */
-export class TrailingBlockTooLargeError extends Error {
+export class TrailingBlockTooLargeError extends FitError {
   constructor(m: number) {
     super(
       `The random-effects terms after the first (the one with most levels) need a dense block of order ${m}, ` +
@@ -96,7 +98,15 @@ export class PlsSystem {
   /** The factor lacks its [X, y] columns (updateL after setWeightsAndResponseForU). */
   private factorRandomOnly = false;
 
-  constructor(m: ModelMatrices) {
+  /** β₀ subtracted from the initial response (response-shift.ts); solve() adds it back to β.
+   *  Zero once a caller installs its own response (setResponse, PIRLS). */
+  private readonly beta0: Float64Array;
+  private readonly betaShifted: Float64Array;
+
+  /** `shiftResponse` (default true): fit the initial response z = y − offset as z − Xβ₀ to keep
+   *  r²(θ) free of cancellation (response-shift.ts). PIRLS, which replaces the response before
+   *  every solve, passes false. */
+  constructor(m: ModelMatrices, options: { shiftResponse?: boolean } = {}) {
     if (m.reTerms.length === 0) throw new NoRandomEffectsError();
     this.matrices = m;
     this.lambda = makeLambdaStore(m.reTerms);
@@ -119,6 +129,8 @@ export class PlsSystem {
     this.w = Float64Array.from(m.weights);
     this.z = new Float64Array(m.n);
     for (let i = 0; i < m.n; i++) this.z[i] = m.y[i] - m.offset[i];
+    this.beta0 = options.shiftResponse === false ? new Float64Array(m.p) : shiftResponse(m, this.w, this.z);
+    this.betaShifted = new Float64Array(m.p);
     this.accumulate();
     setLambda(this.lambda, m.reTerms, this.theta);
   }
@@ -132,6 +144,7 @@ export class PlsSystem {
 
   /** The (working) response the least squares is on, offset already removed. One O(n) pass. */
   setResponse(z: ArrayLike<number>): this {
+    this.beta0.fill(0);
     this.z.set(z);
     this.accumulate();
     return this;
@@ -139,6 +152,7 @@ export class PlsSystem {
 
   /** Both at once (one pass): what a PIRLS iteration needs. */
   setWeightsAndResponse(w: ArrayLike<number>, z: ArrayLike<number>): this {
+    this.beta0.fill(0);
     this.w.set(w);
     this.z.set(z);
     this.accumulate();
@@ -148,6 +162,7 @@ export class PlsSystem {
   /** As setWeightsAndResponse, for a solve of u with β fixed (solveU, logDetL2): the next
    *  updateL() forms only what those read. */
   setWeightsAndResponseForU(w: ArrayLike<number>, z: ArrayLike<number>): this {
+    this.beta0.fill(0);
     this.w.set(w);
     this.z.set(z);
     this.accumulate(false);
@@ -260,13 +275,15 @@ export class PlsSystem {
     this.completeFactor();
     solveBeta(this.structure, this.factor, this.beta);
     solveU(this.structure, this.factor, this.beta, this.u);
+    for (let j = 0; j < this.p; j++) this.beta[j] += this.beta0[j];
     return this.pwrss();
   }
 
   /** u for a given β (β fixed, as in lme4's PIRLS on u with Xβ in the offset): fills and returns
    *  `this.u` (spherical). Uses the current factor: call updateL() after changing θ or weights. */
   solveU(beta: ArrayLike<number>): Float64Array {
-    solveU(this.structure, this.factor, beta, this.u);
+    for (let j = 0; j < this.p; j++) this.betaShifted[j] = beta[j] - this.beta0[j];
+    solveU(this.structure, this.factor, this.betaShifted, this.u);
     return this.u;
   }
 

@@ -8,7 +8,6 @@ import type { FittedModel } from "../../fit/fitted.js";
 import { fitGlmm } from "../../fit/glmm/fit.js";
 import { fitLmm } from "../../fit/lmm/index.js";
 import type { IntervalRow } from "../profile/index.js";
-import { isLinearMixedModel } from "../profile/problem.js";
 import { sdCorNames, thetaToSdCor } from "../profile/re-layout.js";
 import type { OnProgress } from "../progress.js";
 import { simulateOnce } from "../simulate.js";
@@ -35,16 +34,16 @@ export interface BootResult {
 
 /** The bootstrap statistic: sd/cor of each term, σ (when estimated), then β. */
 export function bootStatistic(fit: FittedModel): Float64Array {
-  const lmm = isLinearMixedModel(fit);
-  const sd = thetaToSdCor(fit.matrices, fit.theta, lmm ? fit.sigma : 1);
-  return Float64Array.from([...sd, ...(lmm ? [fit.sigma] : []), ...fit.beta]);
+  const sd = thetaToSdCor(fit.matrices, fit.theta, fit.isLmm ? fit.sigma : 1);
+  return Float64Array.from([...sd, ...(fit.hasScale ? [fit.sigma] : []), ...fit.beta]);
 }
 
 export function defaultRefit(fit: FittedModel, y: Float64Array): FittedModel {
   const m = { ...fit.matrices, y };
-  return isLinearMixedModel(fit)
+  // a negative binomial is refitted at its θ, as lme4's bootMer refits a glmer.nb fit's family
+  return fit.isLmm
     ? fitLmm(m, { REML: fit.REML })
-    : fitGlmm(m, { family: fit.family, link: fit.link, nAGQ: fit.nAGQ });
+    : fitGlmm(m, { family: fit.family, link: fit.link, nAGQ: fit.nAGQ, ...(fit.nbTheta !== undefined ? { nbTheta: fit.nbTheta } : {}) });
 }
 
 export function parametricBootstrap(fit: FittedModel, options: BootOptions = {}): BootResult {
@@ -65,9 +64,8 @@ export function parametricBootstrap(fit: FittedModel, options: BootOptions = {})
     }
     options.onProgress?.({ kind: "bootstrap", replicate: k + 1, total: nsim });
   }
-  const lmm = isLinearMixedModel(fit);
   return {
-    names: [...sdCorNames(fit.matrices, lmm), ...fit.matrices.xNames],
+    names: [...sdCorNames(fit.matrices, fit.hasScale), ...fit.matrices.xNames],
     t0: bootStatistic(fit),
     replicates,
     seed,

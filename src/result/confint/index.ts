@@ -7,7 +7,7 @@
 import { fittedModelOf, type ModelInput } from "../predict.js";
 import { confintFromProfile, profile, type IntervalRow, type Profile, type ProfileOptions } from "../profile/index.js";
 import type { OnProgress } from "../progress.js";
-import { formatNumbers } from "../rformat.js";
+import { formatNumbers } from "../../rformat.js";
 import { printCharMatrix } from "../rprint.js";
 import { parametricBootstrap, percentileIntervals, type BootResult } from "./boot.js";
 import { waldIntervals } from "./wald.js";

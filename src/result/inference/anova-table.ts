@@ -7,7 +7,7 @@
  * one, whose p-value is reported).
  */
 import type { MixedModel } from "../model.js";
-import { formatNumbers, formatPval, roundR, zapsmall } from "../rformat.js";
+import { formatNumbers, formatPval, roundR, zapsmall } from "../../rformat.js";
 import { printCharMatrix } from "../rprint.js";
 import { contrastF, InferenceError } from "./contrast.js";
 import { parseDdf, type DdfMethod } from "./ddf.js";

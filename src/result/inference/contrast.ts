@@ -11,6 +11,7 @@ import { pfUpper, pnormTwoSided, ptTwoSided } from "./distributions.js";
 import { kenwardRogerParts, krAdjust, type KrParts } from "./kenward-roger.js";
 import { qform, rowsToColumnMajor, sandwich, symmetricEigen } from "./linalg.js";
 import { fStatDdf, satterthwaiteDf, satterthwaiteParts, type SatterthwaiteParts } from "./satterthwaite.js";
+import { MixedModelsError } from "../../errors.js";
 
 /** A t test of one linear combination lᵀβ (statistic = estimate / stderr). For Wald, df = ∞
  *  and p is the normal two-sided p-value (a z test). */
@@ -58,7 +59,7 @@ export function kenwardRogerOf(m: MixedModel): KrParts {
   return (c.kr ??= kenwardRogerParts(m));
 }
 
-export class InferenceError extends Error {
+export class InferenceError extends MixedModelsError {
   constructor(message: string) {
     super(message);
     this.name = "InferenceError";

@@ -4,7 +4,7 @@
  * condition number is the square of X's).
  */
 import { Matrix, QrDecomposition } from "ml-matrix";
-import { zapsmall } from "../rformat.js";
+import { zapsmall } from "../../rformat.js";
 
 export type Rows = number[][];
 

@@ -13,7 +13,7 @@
  *   ptukey(√2·|t|, number of means, df)), Holm, Bonferroni, or none.
  */
 import type { MixedModel } from "../model.js";
-import { formatNumbers } from "../rformat.js";
+import { formatNumbers } from "../../rformat.js";
 import { contrastT, InferenceError } from "./contrast.js";
 import { parseDdf, type DdfMethod } from "./ddf.js";
 import { qt } from "./distributions.js";

@@ -28,6 +28,7 @@
  * O(q²) memory. Nothing is n × n; every pass over the rows is O(n).
  */
 import type { MixedModel } from "../model.js";
+import { MixedModelsError } from "../../errors.js";
 import { PlsSystem } from "../../fit/pls/pls-system.js";
 import { makeLambdaStore, setLambda } from "../../fit/pls/lambda.js";
 import { ginv, inv, matmul, rowsToColumnMajor, sandwich, symmetricEigen, transpose } from "./linalg.js";
@@ -53,7 +54,7 @@ interface Param {
   pairs: [number, number][];
 }
 
-export class KenwardRogerError extends Error {
+export class KenwardRogerError extends MixedModelsError {
   constructor(message: string) {
     super(message);
     this.name = "KenwardRogerError";

@@ -15,7 +15,7 @@
 import type { MixedModel } from "../model.js";
 import type { ModelMatrices } from "../../model/matrices.js";
 import { modelColumns, type VariableShape } from "../../model/coding.js";
-import { fillColumns } from "../../model/execute.js";
+import { fillColumns, frameValueOf } from "../../model/execute.js";
 import { pivotedQrRank } from "../../model/rank.js";
 import type { ColumnPlan } from "../../model/plan.js";
 import { containment, fixedTermStructure, termColumns, type FixedTermStructure } from "./model-terms.js";
@@ -127,7 +127,7 @@ function treatmentDesign(m: ModelMatrices, s: FixedTermStructure): Design {
     s.intercept,
     treatmentShapes(m),
   );
-  const full = fillColumns(columns, frame, m.n);
+  const full = fillColumns(columns, frameValueOf(frame), m.n);
   const { rank, pivot } = pivotedQrRank(full, m.n, columns.length);
   const kept = Array.from(pivot.subarray(0, rank)).sort((a, b) => a - b);
   const labels = s.terms.map((t) => t.label);
@@ -150,7 +150,7 @@ function type3Treatment(m: ModelMatrices, d: Design): Map<string, Rows> {
   const rd = rankDeficientColumns(m, d.s);
   const ls = new LeastSquares(d.X, n, p);
   // L = t(ginv(X) rdX): a row per rdX column, a column per coefficient; one rdX column at a time
-  let L: Rows = rd.map((c) => ls.solve(fillColumns([c], m.frame!, n)));
+  let L: Rows = rd.map((c) => ls.solve(fillColumns([c], frameValueOf(m.frame!), n)));
   L = zapsmallRows(L);
   const cols = termColumns(d.s);
   const contained = containment(d.s);

@@ -5,8 +5,9 @@
  */
 import type { FittedModel } from "../../fit/fitted.js";
 import { drawAxes, escapeXml, extent, num, svgDocument, sx, type PanelFrame } from "./svg.js";
+import { MixedModelsError } from "../../errors.js";
 
-export class PlotError extends Error {
+export class PlotError extends MixedModelsError {
   constructor(message: string) {
     super(message);
     this.name = "PlotError";

@@ -2,6 +2,7 @@
  * Residuals against fitted values (lme4's plot(m)), and the normal Q–Q plot of the conditional
  * modes (lattice::qqmath(ranef(m))): sorted modes against qnorm(ppoints(n)).
  */
+import { familyOfFit } from "../../fit/family/index.js";
 import type { FittedModel } from "../../fit/fitted.js";
 import { qnorm } from "../confint/distributions.js";
 import { computeResiduals } from "../residuals.js";
@@ -16,9 +17,9 @@ export function ppoints(n: number): Float64Array {
 
 export function residualsSvg(fit: FittedModel): string {
   const m = fit.matrices;
-  const glmm = !(fit.family === "gaussian" && fit.link === "identity");
+  const glmm = !fit.isLmm;
   const type = glmm ? "pearson" : "response";
-  const r = computeResiduals({ family: fit.family, link: fit.link, y: m.y, mu: fit.mu, eta: fit.eta, weights: m.weights }, type);
+  const r = computeResiduals({ family: familyOfFit(fit), y: m.y, mu: fit.mu, eta: fit.eta, weights: m.weights }, type);
   const f = fit.mu;
   const frame: PanelFrame = { x: 70, y: 30, width: 420, height: 320, xDomain: extent(f), yDomain: extent([...r, 0]) };
   const parts = [drawAxes(frame, { title: "Residuals vs fitted", xLabel: "Fitted values", yLabel: glmm ? "Pearson residuals" : "Residuals" })];

@@ -6,9 +6,9 @@
  *   L R_ZX = Λᵀ Zᵀ W X,  R_Xᵀ R_X = Xᵀ W X − R_ZXᵀ R_ZX   (eq. 19–20, the blocked Cholesky factor)
  *   β̂ and û from the two triangular solves, r²(θ) = ‖W^½(y − Xβ̂ − ZΛû)‖² + ‖û‖²
  *
- * and from these the profiled ML and REML criteria (eq. 34, 41) and the deviance at a fixed σ that
- * lme4's devfun2 profiles (R/profile.R), with X, the offset or y replaced where profiling a fixed
- * effect or bootstrapping needs it.
+ * with X, the offset or y replaced where profiling a fixed effect or bootstrapping needs it. The
+ * criteria computed from these pieces are the fit's own (src/fit/lmm/profiled-deviance.ts
+ * lmmDeviance): σ profiled out, or at a fixed σ as lme4's devfun2 profiles it.
  */
 import type { ModelMatrices } from "../../model/matrices.js";
 import { PlsSystem } from "../../fit/pls/index.js";
@@ -70,24 +70,4 @@ export function lmmSystem(m: ModelMatrices, options: LmmSystemOptions = {}): Lmm
     },
     unscaledVcov: () => sys.unscaledVcov(),
   };
-}
-
-/** The profiled criterion lme4 minimises: −2 log-likelihood (ML, eq. 34) or the REML criterion
- *  (eq. 41), both with lme4's −Σ log wᵢ. */
-export function profiledDeviance(s: LmmState, n: number, p: number, ldW: number, REML: boolean): number {
-  if (!REML) return s.ldL2 - ldW + n * (1 + Math.log((2 * Math.PI * s.prss) / n));
-  const nmp = n - p;
-  return s.ldL2 - ldW + s.ldRX2 + nmp * (1 + Math.log((2 * Math.PI * s.prss) / nmp));
-}
-
-/** σ̂ at θ: √(r²/n) for ML, √(r²/(n − p)) for REML. */
-export function sigmaHat(s: LmmState, n: number, p: number, REML: boolean): number {
-  return Math.sqrt(s.prss / (REML ? n - p : n));
-}
-
-/** −2 log-likelihood at θ and a given σ, β profiled (lme4's devfun2 for LMMs):
- *  log det(LLᵀ) − Σ log w + r²/σ² + n log(2πσ²). */
-export function devianceAtSigma(s: LmmState, n: number, ldW: number, sigma: number): number {
-  const s2 = sigma * sigma;
-  return s.ldL2 - ldW + s.prss / s2 + n * Math.log(2 * Math.PI * s2);
 }

@@ -9,13 +9,18 @@
  * GLMM: (sd/cor, β) are profiled jointly through the fit stage's deviance at (θ, β): Laplace, or
  * adaptive Gauss–Hermite when the fit used nAGQ > 1 (src/fit/glmm/).
  */
-import { makeFamily } from "../../fit/family/index.js";
+import { familyOfFit } from "../../fit/family/index.js";
 import type { FittedModel } from "../../fit/fitted.js";
 import { AgqDeviance } from "../../fit/glmm/agq.js";
 import { GlmmDeviance } from "../../fit/glmm/deviance.js";
 import { ghRule } from "../../fit/glmm/ghrule.js";
 import { DEFAULT_PIRLS_OPTIONS } from "../../fit/glmm/options.js";
-import { devianceAtSigma, lmmSystem, profiledDeviance } from "./lmm-deviance.js";
+import { lmmDeviance } from "../../fit/lmm/profiled-deviance.js";
+import { lmmSystem, type LmmState } from "./lmm-deviance.js";
+
+/** −2 log L at a solved state: ML, σ profiled out or fixed (the fit's own criterion). */
+const mlDeviance = (st: LmmState, n: number, p: number, ldW: number, sigma?: number): number =>
+  lmmDeviance(st.ldL2, st.ldRX2, st.prss, n, p, ldW, false, sigma);
 import { minimize } from "./minimize.js";
 import { sdCorBounds, sdCorNames, sdCorToTheta, thetaToSdCor } from "./re-layout.js";
 
@@ -44,12 +49,8 @@ export interface ProfileProblem {
   evaluations(): number;
 }
 
-export function isLinearMixedModel(fit: FittedModel): boolean {
-  return fit.family === "gaussian" && fit.link === "identity";
-}
-
 export function profileProblem(fit: FittedModel): ProfileProblem {
-  return isLinearMixedModel(fit) ? lmmProblem(fit) : glmmProblem(fit);
+  return fit.isLmm ? lmmProblem(fit) : glmmProblem(fit);
 }
 
 function lmmProblem(fit: FittedModel): ProfileProblem {
@@ -59,7 +60,7 @@ function lmmProblem(fit: FittedModel): ProfileProblem {
   const sys = lmmSystem(m);
   const mlCriterion = (s: typeof sys, t: Float64Array) => {
     const st = s.solve(t);
-    return st ? profiledDeviance(st, s.n, s.p, s.ldW, false) : Infinity;
+    return st ? mlDeviance(st, s.n, s.p, s.ldW) : Infinity;
   };
   let count = 0;
   // refitML: minimise the ML criterion from the fit's θ (lme4 restarts its optimiser there).
@@ -70,7 +71,7 @@ function lmmProblem(fit: FittedModel): ProfileProblem {
   const beta = Float64Array.from(st.beta);
   const vcov = sys.unscaledVcov();
   const stderr = Float64Array.from({ length: p }, (_, j) => sigma * Math.sqrt(vcov[j * p + j]));
-  const base = profiledDeviance(st, n, p, sys.ldW, false);
+  const base = mlDeviance(st, n, p, sys.ldW);
   const sd = thetaToSdCor(m, thetaML, sigma);
   const opt = Float64Array.from([...sd, sigma, ...beta]);
   const b = sdCorBounds(m);
@@ -87,7 +88,7 @@ function lmmProblem(fit: FittedModel): ProfileProblem {
     const state = sys.solve(theta);
     if (!state) return Number.NaN;
     lastBeta = state.beta;
-    return devianceAtSigma(state, n, sys.ldW, s);
+    return mlDeviance(state, n, p, sys.ldW, s);
   };
 
   const fixedEffect = (j: number, value: number) => {
@@ -135,8 +136,8 @@ function glmmProblem(fit: FittedModel): ProfileProblem {
   const m = fit.matrices;
   const nth = m.theta0.length;
   const p = m.p;
-  const family = makeFamily(fit.family, fit.link);
-  if (family.estimatesScale) {
+  const family = familyOfFit(fit);
+  if (fit.hasScale) {
     throw new Error(`cannot (yet) profile GLMMs with a scale parameter (family ${fit.family}), as lme4 cannot`);
   }
   // The fit stage's own deviance (lme4's stage-2 devfun): Laplace, or adaptive Gauss–Hermite for

@@ -2,7 +2,9 @@
  * R's number formatting, ported so that our summaries print digit for digit as lme4's do.
  * The algorithms follow R's C sources: `scientific()` and `formatReal()` (src/main/format.c),
  * `encodeReal0` (src/main/printutils.c), `round()` (nmath/fround.c), and the R functions
- * `format()`, `zapsmall()`, `signif()` and `format.pval()`.
+ * `format()`, `zapsmall()`, `signif()` and `format.pval()`; and as.character()/deparse() of one
+ * number (formatRNumber). The one owner of R number formatting: formula labels, factor labels and
+ * printed output all come from here.
  */
 
 /** R's own limit on the digits `scientific()` handles through its table of powers of ten. */
@@ -214,4 +216,47 @@ export function formatPval(pv: number[], digits: number, eps = 2.220446049250313
     for (const o of tiny) out[o.i] = `<${sep}${epsText}`;
   }
   return out;
+}
+
+/**
+ * One number as R's as.character() and deparse() print a double: up to 15 significant digits,
+ * fixed notation unless scientific is strictly shorter (R's `scipen = 0` rule, format.c
+ * scientific()). Used for term labels (`I(x * 1e-120)`) and for the labels of factors made from
+ * numeric columns ("308", "95", "0.5", "1e+05"). Built from the digit string, never toFixed(), so
+ * any exponent works.
+ */
+export function formatRNumber(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "Inf";
+  if (x === -Infinity) return "-Inf";
+  if (x === 0) return "0";
+  const sci = scientificText(x);
+  const fixed = fixedText(x);
+  return fixed.length <= sci.length ? fixed : sci;
+}
+
+/** Shortest mantissa with at most 15 significant digits that reads back as the same 15-digit value. */
+function significantDigits(x: number): { digits: string; exponent: number } {
+  const [mant, exp] = Math.abs(x).toExponential(14).split("e");
+  const digits = mant!.replace(".", "").replace(/0+$/, "") || "0";
+  return { digits, exponent: Number(exp) };
+}
+
+function scientificText(x: number): string {
+  const { digits, exponent } = significantDigits(x);
+  const sign = x < 0 ? "-" : "";
+  const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  const e = Math.abs(exponent);
+  return `${sign}${mantissa}e${exponent < 0 ? "-" : "+"}${e < 10 ? "0" + e : String(e)}`;
+}
+
+function fixedText(x: number): string {
+  const { digits, exponent } = significantDigits(x);
+  const sign = x < 0 ? "-" : "";
+  if (exponent >= 0) {
+    const intLen = exponent + 1;
+    if (digits.length <= intLen) return sign + digits + "0".repeat(intLen - digits.length);
+    return `${sign}${digits.slice(0, intLen)}.${digits.slice(intLen)}`;
+  }
+  return `${sign}0.${"0".repeat(-exponent - 1)}${digits}`;
 }
