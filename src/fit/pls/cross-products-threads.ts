@@ -79,9 +79,10 @@ export function threadCount(): number {
 /**
  * Whether splitting one pass pays: the rows' multiply-adds (≈ entries per row × (p₁ + entries / 2))
  * against the fixed costs, i.e. the worker's wake-up, copying w and z, and adding its buffers back
- * (a₁₁, a₂₁ and A₂₂'s lower triangle). The constants are from timings on this 2-core machine
- * (bench notes in cross-products-threads.test.ts): below ~2·10⁶ row operations the hand-off
- * (0.1–1 ms) eats the gain, and the merge must be small beside the rows.
+ * (a₁₁, a₂₁ and A₂₂'s lower triangle). The constants are a cost model, NOT a measured crossover:
+ * on this shared 2-core machine (load 7–18 from other sessions) two threads never beat one at any
+ * size tried (10⁵–10⁶ rows; even two independent compute loops ran only 1.0–1.2× faster together
+ * than one alone), so the crossover could not be measured and the default is one thread.
  */
 export function worthThreads(mm: ModelMatrices, s: BlockStructure): boolean {
   let perRow = mm.p + 1;
