@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { glmer, lmer, readCsv } from "../src/index.js";
 import { setThreads } from "../src/fit/pls/cross-products-threads.js";
 import type { DataTable, FamilyName, MixedModel } from "../src/index.js";
+import { benchAr1 } from "./ar1.js";
 
 const FIXTURES = fileURLToPath(new URL("../../test/fixtures/", import.meta.url));
 
@@ -128,6 +129,7 @@ function main(): void {
     const g = Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length);
     console.log(`\nratio = our median call time / lme4's median; geometric mean ${g.toFixed(2)}, worst ${Math.max(...ratios).toFixed(2)}`);
   }
+  if ((!opts.only || opts.only.test("ar1_visits_ml")) && !(opts.skip && opts.skip.test("ar1_visits_ml"))) benchAr1(opts.runs);
 }
 
 main();

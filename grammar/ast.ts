@@ -88,3 +88,19 @@ export interface FormulaNode extends Span {
   lhs: Expr | null;
   rhs: Expr;
 }
+
+/**
+ * The left spine of a left-deep operator chain: `a + b - c` is `((a + b) - c)`, so its spine is
+ * [`a + b`, `(a + b) - c`] (innermost first) and its first operand `a`. The parser folds long sums
+ * to the left, so every stage walks a chain through this loop instead of recursing once per
+ * operator (a formula of 10,000 terms would otherwise overflow the stack).
+ */
+export function leftSpine(e: Expr, continues: (b: BinaryNode) => boolean): { first: Expr; steps: BinaryNode[] } {
+  const steps: BinaryNode[] = [];
+  let node = e;
+  while (node.kind === "binary" && continues(node)) {
+    steps.push(node);
+    node = node.left;
+  }
+  return { first: node, steps: steps.reverse() };
+}

@@ -6,6 +6,7 @@ export { parseFormula, checkFormula, formulaTerms, deparse, FormulaError } from 
 export type { FormulaTerms, RandomTerm, Term, FixedPart, CheckResult, FormulaTermsOptions } from "./formula/index.js";
 export { compileModel, readCsv, parseCsv, ModelError } from "./model/index.js";
 export type { CompileOptions, DataInput, DataTable, ModelMatrices, ReMat } from "./model/index.js";
+export type { Covariance, CovarianceStructure } from "./model/covariance/index.js";
 export type { FittedModel, FamilyName } from "./fit/fitted.js";
 export { lmer, type LmerOptions } from "./lmer.js";
 export { setThreads } from "./fit/pls/cross-products-threads.js";

@@ -4,8 +4,10 @@
  * caret line under the characters it is about. With --data, only the CSV header is read, to check
  * the column names. Exit status: 0 valid, 1 invalid, 2 usage error.
  */
+import { DEFAULT_HOM, explainCovariance, type CovarianceStructure } from "../model/covariance/index.js";
 import { closeSync, openSync, readSync } from "node:fs";
 import { checkFormula, deparse, type FormulaTerms } from "../formula/index.js";
+import { csvHeaderNames } from "../model/csv.js";
 import type { FormulaError } from "../../grammar/errors.js";
 
 const usage = `usage: mixed-models check "<formula>" [--data file.csv] [--json]
@@ -51,59 +53,30 @@ function readFirstLine(path: string): string {
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       const piece = chunk.subarray(0, n);
-      const nl = piece.indexOf(10);
+      // a line ends at \n, or at \r in a file with old Mac line ends, as read.csv reads it
+      const lf = piece.indexOf(10);
+      const cr = piece.indexOf(13);
+      const nl = lf >= 0 && cr >= 0 ? Math.min(lf, cr) : Math.max(lf, cr);
       if (nl >= 0) {
         parts.push(Buffer.from(piece.subarray(0, nl)));
         break;
       }
       parts.push(Buffer.from(piece));
     }
-    return Buffer.concat(parts).toString("utf8").replace(/^\uFEFF/, "").replace(/\r$/, "");
+    return Buffer.concat(parts).toString("utf8");
   } finally {
     closeSync(fd);
   }
 }
 
-/** The names in a CSV header line: comma-separated, optionally in double quotes with `""` for a quote. */
+/** The column names of a CSV header line, exactly as the model stage names them (src/model/csv.ts). */
 export function splitCsvHeader(line: string): string[] {
-  const names: string[] = [];
-  let i = 0;
-  for (;;) {
-    let name = "";
-    while (line[i] === " ") i++;
-    if (line[i] === '"') {
-      i++;
-      while (i < line.length) {
-        if (line[i] === '"' && line[i + 1] === '"') {
-          name += '"';
-          i += 2;
-        } else if (line[i] === '"') {
-          i++;
-          break;
-        } else name += line[i++];
-      }
-      while (i < line.length && line[i] !== ",") i++;
-    } else {
-      while (i < line.length && line[i] !== ",") name += line[i++];
-      name = name.trim();
-    }
-    names.push(name.trim());
-    if (i >= line.length) break;
-    i++; // the comma
-  }
-  return uniqueNames(names);
+  return csvHeaderNames(line);
 }
 
-/** As the model stage names columns (src/model/csv.ts): empty → V<j>, repeats made unique as make.unique does. */
-function uniqueNames(header: string[]): string[] {
-  const seen = new Set<string>();
-  return header.map((h, j) => {
-    const base = h === "" ? `V${j + 1}` : h;
-    let name = base;
-    for (let k = 1; seen.has(name); k++) name = `${base}.${k}`;
-    seen.add(name);
-    return name;
-  });
+/** `hom` as written, or the structure's default. */
+function homOf(s: { structure: CovarianceStructure; hom: boolean | null }): boolean {
+  return s.hom ?? DEFAULT_HOM[s.structure];
 }
 
 function describeTerms(t: FormulaTerms): string {
@@ -118,7 +91,9 @@ function describeTerms(t: FormulaTerms): string {
   t.random.forEach((r, i) => {
     const cols = [...(r.intercept ? ["(Intercept)"] : []), ...r.terms.map((x) => x.label)];
     const head = i === 0 ? "random:    " : "           ";
-    lines.push(`${head}${r.group.label}: ${cols.join(", ")}${r.correlated ? "" : "  (uncorrelated)"}`);
+    const special = r.special ? `  ${r.special.structure}(…, hom = ${homOf(r.special) ? "TRUE" : "FALSE"})` : "";
+    lines.push(`${head}${r.group.label}: ${cols.join(", ")}${r.correlated ? "" : "  (uncorrelated)"}${special}`);
+    if (r.special) lines.push(...explainCovariance(r.special.structure, homOf(r.special), r.group.label).map((l) => `             ${l}`));
   });
   return lines.join("\n") + "\n";
 }
@@ -135,6 +110,7 @@ function jsonOf(t: FormulaTerms | undefined, errors: FormulaError[]): string {
         terms: r.terms.map((x) => x.label),
         intercept: r.intercept,
         correlated: r.correlated,
+        ...(r.special ? { covariance: { structure: r.special.structure, hom: homOf(r.special) } } : {}),
       })),
       errors: errors.map((e) => ({ message: e.message, start: e.start, end: e.end, hint: e.hint ?? null })),
     },

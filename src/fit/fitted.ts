@@ -20,13 +20,16 @@ export interface OptimizerStage {
    *  stages), "negative binomial theta" (glmer.nb's search over θ). */
   stage: "theta" | "theta (nAGQ = 0)" | "theta, beta" | "negative binomial theta";
   /** The optimiser that ran: "bobyqa" (ours, src/fit/optimize/bobyqa.ts), "Nelder_Mead" (lme4's,
-   *  nelder-mead.ts), "optimize" (Brent, brent.ts). */
-  optimizer: "bobyqa" | "Nelder_Mead" | "optimize";
+   *  nelder-mead.ts), "optimize" (Brent, brent.ts), "projected-bfgs" (lmer with many θ:
+   *  projected-bfgs.ts on the analytic gradient). */
+  optimizer: "bobyqa" | "Nelder_Mead" | "optimize" | "projected-bfgs";
   /** lme4's name for this stage's optimiser in the same call — what its optinfo$optimizer and so
    *  summary()'s "optimizer (…) convergence code" line say: "nloptwrap" for lmer, glmerControl's
    *  "bobyqa" then "Nelder_Mead" for glmer's stages, "optimize" for glmer.nb's θ. Where we run
-   *  BOBYQA in place of lme4's Nelder–Mead (GlmmOptions.stage2Optimizer), the two differ. */
-  lme4Name: "nloptwrap" | "bobyqa" | "Nelder_Mead" | "optimize";
+   *  BOBYQA in place of lme4's Nelder–Mead (GlmmOptions.stage2Optimizer), the two differ. An lmer
+   *  fit on the gradient path names "projected-bfgs", which lme4 has no counterpart of: the summary
+   *  then says which optimiser ran rather than borrow nloptwrap's name. */
+  lme4Name: "nloptwrap" | "bobyqa" | "Nelder_Mead" | "optimize" | "projected-bfgs";
   /** Evaluations of the objective in this stage. */
   evaluations: number;
   /** The objective at the stage's result. */

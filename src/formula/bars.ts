@@ -4,43 +4,60 @@
  * - bars anywhere in the right-hand side are random terms, removed from the fixed part;
  * - `(x || g)` becomes `(1 | g) + (0 + x | g)`: one uncorrelated piece per term of `~ x`;
  * - `(x | a/b)` becomes `(x | b:a)` and `(x | a)`, in that order (lme4 puts the inner factor
- *   first; `a/b/c` gives `c:(b:a)`, `b:a`, `a`).
+ *   first; `a/b/c` gives `c:(b:a)`, `b:a`, `a`);
+ * - lme4 2.0's `us(x | g)`, `diag(x | g)`, `cs(x | g)`, `ar1(0 + f | g)` (with `hom = …`) are bars
+ *   whose call names the term's covariance structure (covstruct.ts).
  */
-import type { BinaryNode, Expr, Span } from "../../grammar/ast.js";
+import { leftSpine, type BinaryNode, type Expr, type Span } from "../../grammar/ast.js";
 import { deparse } from "./deparse.js";
+import { homArgument, isCovarianceSpecial, type CovarianceSpecial } from "./covstruct.js";
 import type { Term } from "./terms.js";
 
 export interface FoundBar {
   /** The `|` or `||` node. */
   bar: BinaryNode;
-  /** The text of the whole `( … )`, or of the bar itself when it has no parentheses. */
+  /** The text of the whole `( … )` or `us( … )`, or of the bar itself when it has no parentheses. */
   span: Span;
+  /** For `us(…)`, `diag(…)`, `cs(…)`, `ar1(…)`: the structure and `hom` as written (null: not given). */
+  special?: { structure: CovarianceSpecial; hom: boolean | null };
 }
 
 const isBarNode = (e: Expr): e is BinaryNode => e.kind === "binary" && (e.op === "|" || e.op === "||");
 
-/** lme4's isBar: a bar, or parentheses directly around one. */
+/** lme4's isBar: a bar, or parentheses directly around one, or a covariance special around one. */
 function barOf(e: Expr): FoundBar | null {
   if (isBarNode(e)) return { bar: e, span: { start: e.start, end: e.end } };
   if (e.kind === "paren" && isBarNode(e.inner)) return { bar: e.inner, span: { start: e.start, end: e.end } };
+  if (e.kind === "call" && isCovarianceSpecial(e.fn) && e.args.length > 0 && isBarNode(e.args[0]!) && !e.argNames?.[0]) {
+    return { bar: e.args[0], span: { start: e.start, end: e.end }, special: { structure: e.fn, hom: homArgument(e) ?? null } };
+  }
   return null;
 }
 
 /** lme4's findbars (before expansion): every bar, left to right. */
-export function findBars(e: Expr): FoundBar[] {
+export function findBars(e: Expr, out: FoundBar[] = []): FoundBar[] {
   const found = barOf(e);
-  if (found) return [found];
+  if (found) {
+    out.push(found);
+    return out;
+  }
   switch (e.kind) {
     case "paren":
-      return findBars(e.inner);
+      return findBars(e.inner, out);
     case "unary":
-      return findBars(e.operand);
-    case "binary":
-      return [...findBars(e.left), ...findBars(e.right)];
+      return findBars(e.operand, out);
+    case "binary": {
+      // a chain of n terms is walked in a loop, not n calls deep
+      const { first, steps } = leftSpine(e, (b) => !barOf(b));
+      findBars(first, out);
+      for (const s of steps) findBars(s.right, out);
+      return out;
+    }
     case "call":
-      return e.args.flatMap(findBars);
+      for (const a of e.args) findBars(a, out);
+      return out;
     default:
-      return [];
+      return out;
   }
 }
 
@@ -57,11 +74,15 @@ export function noBars(e: Expr): Expr | null {
       return operand && (operand === e.operand ? e : { ...e, operand });
     }
     case "binary": {
-      const left = noBars(e.left);
-      const right = noBars(e.right);
-      if (!left) return right;
-      if (!right) return left;
-      return left === e.left && right === e.right ? e : { ...e, left, right };
+      // rebuilt bottom-up along the chain, in a loop (see findBars)
+      const { first, steps } = leftSpine(e, (b) => !barOf(b));
+      let acc = noBars(first);
+      for (const s of steps) {
+        const right = noBars(s.right);
+        if (!acc) acc = right;
+        else if (right) acc = acc === s.left && right === s.right ? s : { ...s, left: acc, right };
+      }
+      return acc;
     }
     default:
       return e;

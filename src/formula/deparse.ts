@@ -6,7 +6,7 @@
  * names in backquotes only when not syntactic. Parentheses are kept as written (R keeps `(` in
  * the parse tree, so its deparse does too).
  */
-import type { Expr, FormulaNode } from "../../grammar/ast.js";
+import { leftSpine, type Expr, type FormulaNode } from "../../grammar/ast.js";
 import { formatRNumber } from "../rformat.js";
 
 const RESERVED = new Set([
@@ -59,8 +59,11 @@ export function deparse(expr: Expr): string {
       return deparseName(expr.fn) + "(" + args.join(", ") + ")";
     }
     case "binary": {
-      const sep = SPACED.has(expr.op) ? ` ${expr.op} ` : expr.op;
-      return deparse(expr.left) + sep + deparse(expr.right);
+      // a chain of n terms is deparsed in a loop, not n calls deep
+      const { first, steps } = leftSpine(expr, () => true);
+      const parts = [deparse(first)];
+      for (const s of steps) parts.push(SPACED.has(s.op) ? ` ${s.op} ` : s.op, deparse(s.right));
+      return parts.join("");
     }
   }
 }

@@ -2,7 +2,7 @@
  * The formula stage's entry points: formula text → FormulaTerms (terms.ts), the meaning R's
  * terms() and lme4's findbars / expandDoubleVerts / expandSlash give a mixed-model formula.
  */
-import type { Expr, FormulaNode } from "../../grammar/ast.js";
+import { leftSpine, type Expr, type FormulaNode } from "../../grammar/ast.js";
 import { FormulaError, throwAll, type FormulaProblem } from "../../grammar/errors.js";
 import { parseFormulaCollecting } from "../../grammar/parser.js";
 import { expandGroup, findBars, noBars, type FoundBar } from "./bars.js";
@@ -40,10 +40,12 @@ function namesIn(e: Expr | null, out = new Set<string>()): Set<string> {
     case "call":
       e.args.forEach((a) => namesIn(a, out));
       break;
-    case "binary":
-      namesIn(e.left, out);
-      namesIn(e.right, out);
+    case "binary": {
+      const { first, steps } = leftSpine(e, () => true);
+      namesIn(first, out);
+      for (const s of steps) namesIn(s.right, out);
       break;
+    }
     case "unary":
       namesIn(e.operand, out);
       break;
@@ -67,6 +69,16 @@ function randomTermsOf(found: FoundBar, options: FormulaTermsOptions, lhsNames: 
       hint: "put offset(x) in the fixed part: y ~ x + offset(z) + (1 | g)",
     });
   }
+  if (bar.op === "||" && enc.terms.length === 0) {
+    // lme4 1.1's expandDoubleVerts pastes "0+" before each term label of the left side; with none
+    // it builds `(1|g)+(0+|g)`, which R cannot parse, so lme4 stops. Say why instead.
+    problems.push({
+      message: "'||' needs at least one term besides the intercept on its left",
+      start: bar.left.start,
+      end: bar.left.end,
+      hint: "for a random intercept write (1 | g); '||' makes the intercept and the slopes uncorrelated, e.g. (1 + x || g)",
+    });
+  }
   const groups = expandGroup(bar.right);
   const pieces =
     bar.op === "||"
@@ -76,8 +88,9 @@ function randomTermsOf(found: FoundBar, options: FormulaTermsOptions, lhsNames: 
         ]
       : [{ intercept: enc.intercept, terms: enc.terms }];
   const correlated = bar.op === "|";
+  const special = found.special ? { special: { ...found.special } } : {};
   // lme4 expands `||` first, then `/` within each piece (expandDoubleVerts before expandSlash).
-  return pieces.flatMap((p) => groups.map((group) => ({ group, intercept: p.intercept, terms: p.terms, correlated, span: { ...span } })));
+  return pieces.flatMap((p) => groups.map((group) => ({ group, intercept: p.intercept, terms: p.terms, correlated, span: { ...span }, ...special })));
 }
 
 function termsOf(f: FormulaNode, source: string, options: FormulaTermsOptions, problems: FormulaProblem[]): FormulaTerms {

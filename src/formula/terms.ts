@@ -2,6 +2,7 @@
  * FormulaTerms: the formula stage's output, the meaning of a formula as R's `terms()` and lme4's
  * `findbars` / `expandDoubleVerts` / `expandSlash` give it. `src/model/` consumes only this.
  */
+import type { CovarianceSpecial } from "./covstruct.js";
 import type { Expr, Span } from "../../grammar/ast.js";
 
 /**
@@ -36,6 +37,9 @@ export interface RandomTerm {
   terms: Term[];
   /** False for the pieces `(x || g)` expands into. */
   correlated: boolean;
+  /** lme4 2.0's covariance structure when the bar was written inside `us()`, `diag()`, `cs()` or
+   *  `ar1()`, with `hom` as written (null: the structure's default). Absent for plain bars. */
+  special?: { structure: CovarianceSpecial; hom: boolean | null };
   /** Where the bar this term came from stands in the formula text. */
   span: Span;
 }

@@ -5,10 +5,12 @@
  * number ≥ 2, a formula operator inside a call, and — when the data's columns are known — an
  * unknown column, with the closest existing name suggested.
  */
-import type { BinaryNode, CallNode, Expr, FormulaNode, NameNode } from "../../grammar/ast.js";
+import { homArgument, isCovarianceSpecial } from "./covstruct.js";
+import { leftSpine, type BinaryNode, type CallNode, type Expr, type FormulaNode, type NameNode } from "../../grammar/ast.js";
 import type { FormulaProblem } from "../../grammar/errors.js";
 import { CONSTANT_NAMES, KNOWN_FUNCTIONS } from "./functions.js";
 import { closestName } from "./suggest.js";
+import { MAX_POWER } from "./termAlgebra.js";
 
 /** Where an expression stands: formula terms, arithmetic (call arguments, the response) or a grouping factor. */
 type Context = "formula" | "arith" | "group";
@@ -27,7 +29,10 @@ interface Walk {
 export function validateFormula(f: FormulaNode, source: string, columns?: readonly string[]): FormulaProblem[] {
   const v = new Validator(source, columns);
   if (f.lhs) v.walk(f.lhs, { ctx: "arith", inBar: false, inParens: false, call: null, side: "lhs" });
-  v.walk(f.rhs, { ctx: "formula", inBar: false, inParens: false, call: null, side: "rhs" });
+  // lme4's findbars takes a bar at the top of the right-hand side as the one random term, with an
+  // intercept-only fixed part (`Yield ~ 1 | Batch`, `log(y) ~ x | z`): it stands as if in parentheses.
+  const topBar = f.rhs.kind === "binary" && (f.rhs.op === "|" || f.rhs.op === "||");
+  v.walk(f.rhs, { ctx: "formula", inBar: false, inParens: topBar, call: null, side: "rhs" });
   return v.problems;
 }
 
@@ -67,8 +72,19 @@ class Validator {
   }
 
   private walkBinary(e: BinaryNode, w: Walk): void {
-    const inner = { ...w, inParens: false };
     if (e.op === "|" || e.op === "||") return this.checkBar(e, w);
+    // A sum of n terms is a left-deep chain n operators long: walk it in a loop, not n calls deep.
+    const { first, steps } = leftSpine(e, (b) => b.op !== "|" && b.op !== "||");
+    const inner = { ...w, inParens: false };
+    this.walk(first, inner);
+    for (const step of steps) {
+      this.checkOperator(step, w);
+      // The power of `(a + b)^2` is checked as a number, not walked as a term.
+      if (!(step.op === "^" && w.ctx === "formula")) this.walk(step.right, inner);
+    }
+  }
+
+  private checkOperator(e: BinaryNode, w: Walk): void {
     // `c(9, 0:8)`: inside c() a colon is R's integer sequence (factor levels)
     const sequence = e.op === ":" && w.call === "c";
     if (w.ctx === "arith" && (e.op === ":" || e.op === "%in%") && !sequence) {
@@ -80,12 +96,7 @@ class Validator {
         hint: "only + - * / ^ are arithmetic here; write interactions as terms of the formula",
       });
     }
-    if (e.op === "^" && w.ctx === "formula") {
-      this.checkPower(e);
-      return this.walk(e.left, inner);
-    }
-    this.walk(e.left, inner);
-    this.walk(e.right, inner);
+    if (e.op === "^" && w.ctx === "formula") this.checkPower(e);
   }
 
   private checkBar(e: BinaryNode, w: Walk): void {
@@ -152,9 +163,50 @@ class Validator {
     if (exp.value < 2) {
       return bad(`the power in a formula must be at least 2, not ${exp.text}`, `drop '^${exp.text}', or write (a + b)^2 for the terms and their two-way interactions`);
     }
+    // R's PowerTerms reads the power with asInteger: above 2³¹ − 1 it is NA, "invalid power in formula".
+    if (exp.value > MAX_POWER) {
+      return bad(
+        `the power in a formula must be at most ${MAX_POWER}, not ${exp.text}`,
+        "(a + b)^k gives the interactions up to order k; no power beyond the number of variables changes anything",
+      );
+    }
+  }
+
+  /**
+   * lme4 2.0's `us(x | g)`, `diag(x | g)`, `cs(x | g)`, `ar1(0 + f | g)`: a bar as the one
+   * positional argument (its parentheses are the call's), and `hom = TRUE | FALSE` except for us.
+   */
+  private checkSpecial(e: CallNode, w: Walk): void {
+    const at = (x: { start: number; end: number }, message: string, hint: string): void => {
+      this.problems.push({ message, start: x.start, end: x.end, hint });
+    };
+    const example = e.fn === "ar1" ? "ar1(0 + visit | subject)" : `${e.fn}(Days | Subject)`;
+    if (w.ctx !== "formula" || w.side !== "rhs" || w.inBar || w.call) {
+      return at({ start: e.start, end: e.start + e.fn.length }, `${e.fn}() gives a random-effect term a covariance structure and can only be a term of the formula`, `write it on its own: y ~ x + ${example}`);
+    }
+    const positional = e.args.filter((_, i) => !e.argNames?.[i]);
+    const bar = positional[0];
+    if (positional.length !== 1 || !bar || bar.kind !== "binary" || (bar.op !== "|" && bar.op !== "||")) {
+      return at(e, `${e.fn}() takes one random-effect term (terms | group)`, `e.g. ${example}`);
+    }
+    if (bar.op === "||") {
+      const [start, end] = this.operatorSpan(bar);
+      at({ start, end }, `'||' cannot be used inside ${e.fn}()`, `the structure says how the effects are correlated: write ${e.fn}(${this.text(bar.left)} | ${this.text(bar.right)})${e.fn === "us" ? ", or diag(… | …) for uncorrelated effects" : ""}`);
+    }
+    e.argNames?.forEach((name, i) => {
+      if (!name) return;
+      const arg = e.args[i]!;
+      if (name !== "hom" || e.fn === "us") {
+        at(arg, `${e.fn}() has no argument named '${name}'`, e.fn === "us" ? "us() has no arguments besides its term: an unstructured covariance has a variance per column" : "its one named argument is hom = TRUE | FALSE (one variance for every column, or one each)");
+      } else if (homArgument(e) === undefined) {
+        at(arg, `hom must be TRUE or FALSE, not '${this.text(arg)}'`, `e.g. ${e.fn}(… | …, hom = TRUE)`);
+      }
+    });
+    this.walk(bar, { ...w, inParens: true });
   }
 
   private checkCall(e: CallNode, w: Walk): void {
+    if (isCovarianceSpecial(e.fn)) return this.checkSpecial(e, w);
     const sig = KNOWN_FUNCTIONS[e.fn];
     const fnEnd = e.start + e.fn.length;
     if (!sig) {

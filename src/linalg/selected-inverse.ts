@@ -17,9 +17,17 @@
  * n × n column-major array whose LOWER triangle holds those entries (Σ[i, j], i ≥ j, at i + j·n; read
  * Σ[a, b] at max(a, b) + min(a, b)·n). Entries off the pattern are left 0 and are NOT those of the
  * inverse; the strict upper triangle is 0.
+ *
+ * The pattern is L's numerical nonzeros, and rows from `denseFrom` on count as nonzero in every
+ * column. That matters where a structurally nonzero entry comes out exactly 0 by cancellation (a
+ * balanced design's X columns): the recurrence needs S_j to be a clique of the symbolic pattern, and
+ * such a zero would leave out an entry a later column reads. `out` (n² doubles) is reused when given.
  */
-export function selectedInverse(l: Float64Array, n: number, loff = 0, ld = n): Float64Array {
-  const sig = new Float64Array(n * n);
+export function selectedInverse(
+  l: Float64Array, n: number, loff = 0, ld = n, denseFrom = n, out?: Float64Array,
+): Float64Array {
+  const sig = out ?? new Float64Array(n * n);
+  if (out) sig.fill(0, 0, n * n);
   // S_j as runs of consecutive rows [runStart, runEnd): a factor ordered for fill (supernodes,
   // a final clique) has long runs, and each run is a contiguous loop
   const runStart = new Int32Array(n);
@@ -29,7 +37,7 @@ export function selectedInverse(l: Float64Array, n: number, loff = 0, ld = n): F
     const cj = loff + j * ld;
     let runs = 0;
     for (let i = j + 1; i < n; i++) {
-      if (l[cj + i] === 0) continue;
+      if (l[cj + i] === 0 && i < denseFrom) continue;
       y[i] = 0;
       if (runs > 0 && runEnd[runs - 1] === i) runEnd[runs - 1] = i + 1;
       else {

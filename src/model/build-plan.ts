@@ -5,6 +5,7 @@
  */
 import type { Expr } from "../../grammar/ast.js";
 import type { FormulaTerms, RandomTerm, Term } from "../formula/terms.js";
+import { covarianceOfPlan, DEFAULT_HOM, makeCovariance, thetaVectors, type CovarianceStructure } from "./covariance/index.js";
 import { ModelError } from "./errors.js";
 import { modelColumns, type CodedTerm, type VariableShape } from "./coding.js";
 import type { ModelFrame } from "./frame.js";
@@ -12,7 +13,6 @@ import type { CallParameters } from "./evaluate.js";
 import type {
   ColumnPlan,
   ConstructionPlan,
-  LambdaEntry,
   RandomTermPlan,
   ResponsePlan,
   VariablePlan,
@@ -55,11 +55,7 @@ export function buildPlan(
 
   const ngroups: Record<string, number> = {};
   for (const r of random) if (!(r.group in ngroups)) ngroups[r.group] = r.levels.length;
-  const theta = {
-    names: random.flatMap((r) => r.lambda.entries.map((e) => e.thetaName)),
-    start: random.flatMap((r) => r.lambda.entries.map((e) => (e.row === e.col ? 1 : 0))),
-    lower: random.flatMap((r) => r.lambda.entries.map((e) => e.lower)),
-  };
+  const theta = thetaVectors(random.map(covarianceOfPlan));
 
   return {
     formula,
@@ -171,43 +167,49 @@ function randomTermPlan(
   if (columns.length === 0) {
     throw new ModelError(`random term '${formula.slice(r.span.start, r.span.end)}' has no columns`);
   }
-  const p = columns.length;
-  const entries: LambdaEntry[] = [];
-  const name = (i: number) => columns[i]!.name;
   // lme4's expandDoubleVerts turns each piece of `(x || g)` into an ordinary bar, so a piece with
   // several columns (a factor: `(0 + f || g)`) still has a full lower-triangular block.
-  const correlated = r.correlated || p > 1;
-  if (correlated) {
-    // Column-major lower triangle (lme4 mkBlist / JSS 2015 eq. 14's Λ_i = T_i ⊗ I).
-    for (let j = 0; j < p; j++) {
-      for (let i = j; i < p; i++) {
-        entries.push({
-          row: i,
-          col: j,
-          thetaIndex: -1,
-          thetaName: i === j ? `${r.group.label}.${name(i)}` : `${r.group.label}.${name(i)}.${name(j)}`,
-          lower: i === j ? 0 : -Infinity,
-        });
-      }
-    }
-  } else {
-    for (let i = 0; i < p; i++) {
-      entries.push({ row: i, col: i, thetaIndex: -1, thetaName: `${r.group.label}.${name(i)}`, lower: 0 });
-    }
-  }
+  const structure: CovarianceStructure = r.special?.structure ?? (r.correlated || columns.length > 1 ? "us" : "diag");
+  const hom = r.special?.hom ?? DEFAULT_HOM[structure];
+  if (structure === "ar1") checkAr1Columns(r, columns, formula);
+  // θ entries are numbered from 0 here; assignTheta moves them to the term's place in θ
+  const cov = makeCovariance({ structure, hom, group: r.group.label, columnNames: columns.map((c) => c.name), thetaOffset: 0 });
+  const p = columns.length;
   return {
     group: r.group.label,
     groupVariables: frame.groupVariables.get(r.group.label) ?? r.group.factors.map(label),
     varCorrName: r.group.label,
     levels: group.levels,
     columns,
-    correlated,
-    lambda: { size: p, shape: correlated ? "lower-triangular" : "diagonal", entries },
+    correlated: cov.shape === "lower-triangular",
+    covariance: { structure, hom, parameterNames: cov.names.slice() },
+    lambda: { size: p, shape: cov.shape, entries: cov.planEntries() },
     thetaOffset: 0,
-    thetaCount: entries.length,
+    thetaCount: cov.thetaCount,
     source: formula.slice(r.span.start, r.span.end),
-    expanded: `(${expandedLeft(r)} | ${r.group.label})`,
+    expanded: r.special ? `${structure}(${expandedLeft(r)} | ${r.group.label}${r.special.hom === null ? "" : `, hom = ${hom ? "TRUE" : "FALSE"}`})` : `(${expandedLeft(r)} | ${r.group.label})`,
   };
+}
+
+/**
+ * ar1's correlation ρ^|i−j| needs the columns in time order. The order is taken from one factor's
+ * levels (R's factor order: sorted, or as given by factor(x, levels = …)), so the term must be
+ * `ar1(0 + f | g)` with a single factor f: an intercept, a numeric column or several variables
+ * leave the order of the columns undefined.
+ */
+function checkAr1Columns(r: RandomTerm, columns: ColumnPlan[], formula: string): void {
+  const source = formula.slice(r.span.start, r.span.end);
+  const oneFactor = !r.intercept && r.terms.length === 1 && columns.every((c) => c.coding === "indicator" && c.pieces[0]!.variable === columns[0]!.pieces[0]!.variable);
+  if (oneFactor) return;
+  const why = r.intercept
+    ? "it has an intercept, so its first column is not a time point"
+    : r.terms.length !== 1
+      ? "it has several variables, so the order of its columns is not a time order"
+      : "its variable is not a factor, so there are no levels to give the time order";
+  throw new ModelError(
+    `ar1 term '${source}': ${why}; write ar1(0 + time | group) with time a factor whose levels are the time points in order (e.g. factor(visit))`,
+    r.group.label,
+  );
 }
 
 /** The bar's left side as lme4 would write it after expansion: `1`, `Days`, `0 + Days`. */
@@ -244,7 +246,7 @@ function assignTheta(terms: RandomTermPlan[]): void {
   let offset = 0;
   for (const t of terms) {
     t.thetaOffset = offset;
-    t.lambda.entries.forEach((e, k) => (e.thetaIndex = offset + k));
+    for (const e of t.lambda.entries) if (e.thetaIndex >= 0) e.thetaIndex += offset;
     offset += t.thetaCount;
   }
 }
@@ -266,7 +268,11 @@ function checkGroupingFactors(terms: RandomTermPlan[], n: number, family: string
       tooMany[0],
     );
   }
-  if (gaussian) {
+  // lme4 2.0 (R/modular.R lFormula): "If there is a covariance structure; ignore the check
+  // nobs.vs.nRE" — a structured Σ is identifiable beside σ² with one observation per effect.
+  // (A `||` piece is lme4's diag too, but lme4 2.0 only waives the check for a written special.)
+  const structured = terms.some((t) => t.covariance.structure !== "us" && !t.expanded.startsWith("("));
+  if (gaussian && !structured) {
     for (const t of terms) {
       const nRE = t.levels.length * t.columns.length;
       if (n <= nRE) {

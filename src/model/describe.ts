@@ -3,6 +3,7 @@
  * time: what y is, how each column of X is made, what each random term adds to Z, and which θ
  * entry fills which place of each Λ block.
  */
+import { explainCovariance } from "./covariance/index.js";
 import type { ColumnPiece, ColumnPlan, ConstructionPlan, RandomTermPlan, VariablePlan } from "./plan.js";
 
 function list(items: string[], max = 8): string {
@@ -68,10 +69,18 @@ function responseText(plan: ConstructionPlan): string {
   }
 }
 
+/** A θ name written as its θk (`id.*·ρ` → `θ1·ρ`, `id.rho` read as ρ). */
+function thetaText(t: RandomTermPlan, text: string): string {
+  const [sd, ...rest] = text.split("·");
+  const k = t.thetaOffset + t.covariance.parameterNames.indexOf(sd!);
+  return [k >= t.thetaOffset ? `θ${k + 1}` : sd, ...rest].join("·");
+}
+
 function lambdaLines(t: RandomTermPlan): string[] {
   const p = t.lambda.size;
   const cell: string[][] = Array.from({ length: p }, () => Array<string>(p).fill("0"));
-  for (const e of t.lambda.entries) cell[e.row]![e.col] = `θ${e.thetaIndex + 1}`;
+  // a nonlinear entry (cs, ar1) shows what it is: the sd's θ times the correlation factor's entry
+  for (const e of t.lambda.entries) cell[e.row]![e.col] = e.thetaIndex >= 0 ? `θ${e.thetaIndex + 1}` : thetaText(t, e.thetaName);
   const w = Math.max(...cell.flat().map((s) => s.length));
   return cell.map((row) => `      [ ${row.map((s) => s.padStart(w)).join("  ")} ]`);
 }
@@ -86,10 +95,20 @@ function randomLines(t: RandomTermPlan, k: number): string[] {
     const text = columnText(c);
     if (c.pieces.length > 0 && text !== c.name) out.push(`       ${c.name} = ${text}`);
   }
+  const structured = t.covariance.structure === "cs" || t.covariance.structure === "ar1";
+  if (t.source.replace(/ /g, "").match(/^(us|diag|cs|ar1)\(/)) {
+    out.push(...explainCovariance(t.covariance.structure, t.covariance.hom, t.group).map((l) => `     ${l}`));
+  }
   out.push(
     `     Λ block ${p} × ${p}, ${p === 1 ? "a single θ" : t.correlated ? "lower-triangular (correlated effects)" : "diagonal (independent effects)"}, repeated for each level; θ${t.thetaOffset + 1}${t.thetaCount > 1 ? `..θ${t.thetaOffset + t.thetaCount}` : ""}:`,
     ...lambdaLines(t),
   );
+  if (structured && p > 1) {
+    out.push(
+      `     ρ = θ${t.thetaOffset + t.thetaCount}; row i of Λ is the column's sd θ times row i of the Cholesky factor of the correlation matrix` +
+        (t.covariance.structure === "cs" ? " (S_j = Σ_{k<j} c_k², c_j = (ρ − S_j)/√(1 − S_j))" : ""),
+    );
+  }
   if (t.varCorrName !== t.group) out.push(`     (VarCorr calls this term ${t.varCorrName})`);
   return out;
 }
@@ -134,11 +153,14 @@ export function describePlan(plan: ConstructionPlan, droppedX: string[] = []): s
     const q = plan.random.reduce((s, t) => s + t.levels.length * t.columns.length, 0);
     L.push("", `Random effects: Z is ${r.used} × ${q}, in lme4's order (most levels first)`);
     plan.random.forEach((t, k) => L.push(...randomLines(t, k)));
-    L.push("", `Covariance parameters θ (${plan.theta.names.length}; start 1 on diagonals, 0 elsewhere; lower bound 0 on diagonals):`);
+    const bounded = plan.theta.upper.some(Number.isFinite);
+    L.push("", `Covariance parameters θ (${plan.theta.names.length}; start 1 on diagonals, 0 elsewhere; lower bound 0 on diagonals${bounded ? "; correlations ρ within their bounds" : ""}):`);
     L.push(
       ...table([
-        ["θ", "name", "start", "lower"],
-        ...plan.theta.names.map((nm, k) => [`θ${k + 1}`, nm, String(plan.theta.start[k]), String(plan.theta.lower[k])]),
+        ["θ", "name", "start", "lower", ...(bounded ? ["upper"] : [])],
+        ...plan.theta.names.map((nm, k) => [
+          `θ${k + 1}`, nm, String(plan.theta.start[k]), String(plan.theta.lower[k]), ...(bounded ? [String(plan.theta.upper[k])] : []),
+        ]),
       ]),
     );
     L.push("", `Groups: ${Object.entries(plan.ngroups).map(([g, n]) => `${g} ${n}`).join(", ")}`);

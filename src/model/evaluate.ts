@@ -468,4 +468,4 @@ function rawPolynomial(x: Float64Array, degree: number, label: string): Float64A
 }
 
 export { asFactor } from "./factor.js";
-export { numericOf, type CallParameters, type EvalContext, type MatrixValue, type Value } from "./values.js";
+export { type CallParameters, type EvalContext, type Value } from "./values.js";

@@ -3,6 +3,7 @@
  * X (then lme4's chkRank.drop.cols), and one ReMat per random term (level index + row-major z
  * values, never the n × q Z). Each output is filled in one pass over the rows.
  */
+import { covarianceOfPlan } from "./covariance/index.js";
 import { ModelError } from "./errors.js";
 import type { FactorColumn } from "./data.js";
 import type { Value } from "./evaluate.js";
@@ -71,9 +72,7 @@ export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMat
       refs: Int32Array.from(group.codes),
       columnNames: t.columns.map((c) => c.name),
       z,
-      correlated: t.correlated,
-      thetaOffset: t.thetaOffset,
-      thetaCount: t.thetaCount,
+      covariance: covarianceOfPlan(t),
     };
   });
 
@@ -89,6 +88,7 @@ export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMat
     reTerms,
     theta0: Float64Array.from(plan.theta.start),
     lower: Float64Array.from(plan.theta.lower),
+    upper: Float64Array.from(plan.theta.upper),
     thetaNames: [...plan.theta.names],
     ngroups: { ...plan.ngroups },
     messages,

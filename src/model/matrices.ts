@@ -2,6 +2,7 @@
  * ModelMatrices: the model stage's output and the fit stage's only input. Produced by executing a
  * construction plan over a data set (src/model/), consumed by src/fit/.
  */
+import type { Covariance } from "./covariance/covariance.js";
 import type { ConstructionPlan } from "./plan.js";
 import type { DataTable } from "./data.js";
 import type { ModelFrame } from "./frame.js";
@@ -25,13 +26,9 @@ export interface ReMat {
   columnNames: string[];
   /** Row-major n × p values: row i is z[i*p .. i*p + p). */
   z: Float64Array;
-  /** Whether Λ's p × p block is a full lower triangle (true) or diagonal (false; p is then 1 for
-   *  lme4's `||` expansion, but a diagonal block of any p is allowed). */
-  correlated: boolean;
-  /** Where this term's θ entries start in the model's θ, and how many there are
-   *  (p(p+1)/2 when correlated, p when not). */
-  thetaOffset: number;
-  thetaCount: number;
+  /** The term's parameterisation: its slice of θ, θ's bounds, θ → Λ's p × p block, θ ↔ sd/cor
+   *  (src/model/covariance/). */
+  covariance: Covariance;
 }
 
 export interface ModelMatrices {
@@ -61,6 +58,8 @@ export interface ModelMatrices {
    *  `Subject.Days.(Intercept)`, `Subject.Days`), each block in column-major lower-triangle order. */
   theta0: Float64Array;
   lower: Float64Array;
+  /** Upper bounds of θ: Infinity except for the correlations of cs and ar1 terms. */
+  upper: Float64Array;
   thetaNames: string[];
   /** Number of grouping-factor levels per distinct group name (lme4's ngrps). */
   ngroups: Record<string, number>;

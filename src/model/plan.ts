@@ -8,6 +8,7 @@
  * interaction are the products of its variables' columns, the first variable varying fastest);
  * the intercept is the empty product.
  */
+import type { CovarianceStructure } from "./covariance/covariance.js";
 import type { CallParameters } from "./evaluate.js";
 
 /** One variable of the model frame: a column or a call such as `log(base)` or `poly(x, 2)`. */
@@ -72,7 +73,9 @@ export interface ResponsePlan {
   failureLevel?: string;
 }
 
-/** One entry of a Λ block: row i, column j (0-based) filled by θ[thetaIndex]. */
+/** One structurally nonzero entry of a Λ block: row i, column j (0-based), equal to θ[thetaIndex]
+ *  (us, diag), or — thetaIndex −1 — a nonlinear function of the term's θ entries (cs, ar1), which
+ *  thetaName then writes out. Made by the term's type (src/model/covariance/), never by hand. */
 export interface LambdaEntry {
   row: number;
   col: number;
@@ -93,6 +96,9 @@ export interface RandomTermPlan {
   columns: ColumnPlan[];
   /** Full lower-triangular p × p Λ block (true) or diagonal (false). */
   correlated: boolean;
+  /** lme4 2.0's covariance class of the term and its `hom` (one variance for all columns):
+   *  `us` for `(x | g)` and `us(x | g)`, `diag` for `(x || g)`'s pieces and `diag(x | g)`. */
+  covariance: { structure: CovarianceStructure; hom: boolean; parameterNames: string[] };
   /** The Λ block (p × p, repeated once per level: Λ is block diagonal). */
   lambda: { size: number; shape: "lower-triangular" | "diagonal"; entries: LambdaEntry[] };
   thetaOffset: number;
@@ -130,7 +136,7 @@ export interface ConstructionPlan {
   fixed: { intercept: boolean; columns: ColumnPlan[] };
   /** Random-effects terms in lme4's order (decreasing number of levels). */
   random: RandomTermPlan[];
-  theta: { names: string[]; start: number[]; lower: number[] };
+  theta: { names: string[]; start: number[]; lower: number[]; upper: number[] };
   /** What data-dependent calls learnt from this data, by their R text (`scale(x)`: centre and
    *  divisor; `poly(x, 2)`: R's coefs alpha and norm2). Pass them as EvalContext.parameters to
    *  evaluate new data as this data was (R's predvars). */

@@ -188,10 +188,9 @@ export class MixedModel {
   get ngroups(): Record<string, number> {
     return { ...this.matrices.ngroups };
   }
-  /** lme4's isSingular(): some θ whose lower bound is 0 lies below 1e-4. */
+  /** lme4's isSingular(): some θ whose lower bound is 0 lies below 1e-4 (or a cs/ar1 ρ at a bound). */
   get singular(): boolean {
-    const lower = this.matrices.lower;
-    return this.fit.singular ?? isSingular(this.fit.theta, lower);
+    return this.fit.singular ?? isSingular(this.fit.theta, this.matrices.lower, this.matrices.upper);
   }
   get converged(): boolean {
     return this.fit.converged;

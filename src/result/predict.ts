@@ -108,8 +108,8 @@ function planOf(fit: FittedModel): ConstructionPlan {
 }
 
 /** Every variable expression of the formula by R's name for it. */
-function formulaVariables(formula: string): Map<string, Expr> {
-  const terms = formulaTerms(formula);
+function formulaVariables(formula: string, columns?: readonly string[]): Map<string, Expr> {
+  const terms = formulaTerms(formula, columns ? { columns } : {});
   const out = new Map<string, Expr>();
   const add = (e: Expr) => out.set(deparse(e), e);
   for (const t of terms.fixed.terms) t.factors.forEach(add);
@@ -146,10 +146,12 @@ class NewDataValues {
   constructor(
     private readonly plan: ConstructionPlan,
     readonly table: DataTable,
+    fitColumns?: readonly string[],
   ) {
-    // With the plan, scale() and poly() reuse the fit's centring and coefficients (R's predvars).
+    // With the plan, scale() and poly() reuse the fit's centring and coefficients (R's predvars);
+    // the fit's data columns give a `.` in the formula the meaning it had for the fit.
     this.ctx = evalContext(table, plan);
-    this.exprs = formulaVariables(plan.formula);
+    this.exprs = formulaVariables(plan.formula, fitColumns);
     this.missing = new Uint8Array(table.n);
   }
 
@@ -216,7 +218,7 @@ export function newDataDesign(
   const plan = planOf(fit);
   const table = toDataTable(data);
   const n = table.n;
-  const values = new NewDataValues(plan, table);
+  const values = new NewDataValues(plan, table, m.data?.names);
   const columns = m.xNames.map((name) => {
     const c = plan.fixed.columns.find((col) => col.name === name);
     if (!c) throw new PredictError(`the plan has no column '${name}'`);

@@ -163,13 +163,3 @@ export function progressReporter(options: ProgressReporterOptions = {}): Progres
     },
   };
 }
-
-/** Call several callbacks (e.g. the CLI's reporter and a caller's own). */
-export function combineProgress(...callbacks: Array<OnProgress | undefined>): OnProgress | undefined {
-  const present = callbacks.filter((c): c is OnProgress => c !== undefined);
-  if (present.length === 0) return undefined;
-  if (present.length === 1) return present[0];
-  return (event) => {
-    for (const c of present) c(event);
-  };
-}

@@ -132,7 +132,10 @@ function printResiduals(s: SummaryInput): string {
 }
 
 /** lme4's formatVC(varcor, digits, comp): comp = c("Variance", "Std.Dev.") in summary(),
- *  "Std.Dev." alone in print(). */
+ *  "Std.Dev." alone in print(). lme4 2.0's structured terms follow reformulas::formatVC (the
+ *  conventions of glmmTMB): a diag term shows no correlations; a cs or ar1 term shows its one ρ as
+ *  `0.45 (cs)` / `0.45 (ar1)` on its first row; a homogeneous ar1 or cs term shows its one
+ *  standard deviation (get_sd.vcmat_ar1, get_sd.vcmat_homcs). */
 export function formatVC(
   blocks: VarCorrBlock[],
   sigma: number,
@@ -143,8 +146,10 @@ export function formatVC(
   const sds: number[] = [];
   const groups: string[] = [];
   const names: string[] = [];
+  const oneSd = (b: VarCorrBlock) => b.hom && (b.structure === "ar1" || b.structure === "cs");
   for (const b of blocks) {
-    b.sd.forEach((sd, i) => {
+    const shown = oneSd(b) ? b.sd.slice(0, 1) : b.sd;
+    shown.forEach((sd, i) => {
       sds.push(sd);
       groups.push(i === 0 ? b.group : "");
       names.push(b.names[i]);
@@ -162,23 +167,24 @@ export function formatVC(
   const stddevs = formatNumbers(sds, digits);
   const colNames = ["Groups", "Name", ...(withVariance ? ["Variance"] : []), "Std.Dev."];
   const cells = sds.map((_, r) => [groups[r], names[r], ...(withVariance ? [variances[r]] : []), stddevs[r]]);
-  const maxlen = Math.max(...blocks.map((b) => b.names.length), useScale ? 1 : 0);
-  if (maxlen > 1) {
-    const dig = Math.max(2, digits - 2);
-    const corrRows: string[][] = [];
-    for (const b of blocks) {
-      const p = b.names.length;
-      const flat = b.corr.flatMap((row) => row.map((c) => roundR(c, dig)));
-      const f = formatNumbers(flat, 7, dig);
-      for (let i = 0; i < p; i++) {
-        const row: string[] = [];
-        for (let j = 0; j < maxlen - 1; j++) row.push(j < i ? f[i * p + j] : "");
-        corrRows.push(row);
-      }
+  const dig = Math.max(2, digits - 2);
+  // correlation cells per block (rows as shown), and how many columns each needs
+  const corrCells = blocks.map((b): string[][] => {
+    const p = b.names.length;
+    if (b.structure === "diag" || p < 2) return Array.from({ length: oneSd(b) ? 1 : p }, () => []);
+    if (b.structure === "cs" || b.structure === "ar1") {
+      const rho = formatNumbers([roundR(b.corr[1][0], dig)], 7, dig)[0];
+      return Array.from({ length: oneSd(b) ? 1 : p }, (_, i) => (i === 0 ? [`${rho} (${b.structure})`] : []));
     }
-    while (corrRows.length < cells.length) corrRows.push(new Array<string>(maxlen - 1).fill(""));
+    const f = formatNumbers(b.corr.flatMap((row) => row.map((c) => roundR(c, dig))), 7, dig);
+    return Array.from({ length: p }, (_, i) => Array.from({ length: i }, (__, j) => f[i * p + j]));
+  });
+  const ncol = Math.max(0, ...blocks.map((b) => (b.structure === "us" ? b.names.length - 1 : b.structure === "diag" ? 0 : Math.min(1, b.names.length - 1))));
+  if (ncol > 0) {
+    const corrRows = corrCells.flat().map((row) => [...row, ...new Array<string>(ncol - row.length).fill("")]);
+    while (corrRows.length < cells.length) corrRows.push(new Array<string>(ncol).fill(""));
     cells.forEach((row, r) => row.push(...corrRows[r]));
-    colNames.push("Corr", ...new Array<string>(maxlen - 2).fill(""));
+    colNames.push("Corr", ...new Array<string>(ncol - 1).fill(""));
   }
   return printCharMatrix({ rowNames: cells.map(() => ""), colNames, cells }, false);
 }

@@ -3,7 +3,7 @@
  * σ²·Λ_i Λ_iᵀ of its columns (JSS 2015 eq. 4: Σ_θ = σ² Λ_θ Λ_θᵀ), as standard deviations and
  * correlations, laid out as as.data.frame(VarCorr(m), order = "lower.tri").
  */
-import { lambdaBlock } from "./profile/re-layout.js";
+import { covarianceMatrix, type CovarianceStructure } from "../model/covariance/index.js";
 import type { ReMat } from "../model/matrices.js";
 
 export interface VarCorrRow {
@@ -20,6 +20,9 @@ export interface VarCorrRow {
 /** One term's covariance block: names, standard deviations and the correlation matrix. */
 export interface VarCorrBlock {
   group: string;
+  /** The term's covariance structure and `hom` (lme4 2.0's class; how print() lays it out). */
+  structure: CovarianceStructure;
+  hom: boolean;
   names: string[];
   /** p × p covariance, row-major. */
   cov: number[][];
@@ -29,20 +32,11 @@ export interface VarCorrBlock {
 
 export function varCorrBlocks(terms: ReMat[], theta: ArrayLike<number>, sigma: number): VarCorrBlock[] {
   return terms.map((term) => {
-    // Σ = σ² T Tᵀ for the term's block T (JSS 2015 eq. 4)
-    const T = lambdaBlock(term, theta);
-    const p = term.columnNames.length;
-    const s2 = sigma * sigma;
-    const cov = Array.from({ length: p }, (_, i) =>
-      Array.from({ length: p }, (__, j) => {
-        let s = 0;
-        for (let k = 0; k < p; k++) s += T[i * p + k] * T[j * p + k];
-        return s2 * s;
-      }),
-    );
+    const cov = covarianceMatrix(term.covariance, theta, sigma);
     const sd = cov.map((row, i) => Math.sqrt(row[i]));
     const corr = cov.map((row, i) => row.map((c, j) => (i === j ? 1 : c / (sd[i] * sd[j]))));
-    return { group: term.varCorrName, names: term.columnNames.slice(), cov, sd, corr };
+    const { structure, hom } = term.covariance;
+    return { group: term.varCorrName, structure, hom, names: term.columnNames.slice(), cov, sd, corr };
   });
 }
 

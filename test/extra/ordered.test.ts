@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { compileModel, lmer, predict, readCsv } from "../../src/index.js";
-import { EXTRA, readExtraReference } from "./conformance.js";
+import { EXTRA, readLme4Reference } from "../lme4-reference.js";
 
 describe("ordered factors", () => {
   const cake = readCsv(join(EXTRA, "data", "cake.csv"));
@@ -17,7 +17,7 @@ describe("ordered factors", () => {
     want.forEach((w, k) => expect(m.X[(k + 1) * m.n]).toBeCloseTo(w, 13));
   });
   it("fit as lme4 fits angle ~ recipe * ordered(temp) + (1 | recipe:replicate)", () => {
-    const ref = readExtraReference("cake_ordered_temp_ml");
+    const ref = readLme4Reference("extra/reference", "cake_ordered_temp_ml");
     const m = lmer(ref.formula, cake, { REML: false });
     expect(Object.keys(m.fixef)).toEqual(Object.keys(ref.fixef));
     for (const k of Object.keys(ref.fixef)) expect(Math.abs(m.fixef[k]! - ref.fixef[k])).toBeLessThan(0.01 * ref.stderr[k]);

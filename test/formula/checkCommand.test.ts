@@ -50,10 +50,22 @@ describe("mixed-models check", () => {
   });
 
   it("--json lists errors with offsets", async () => {
-    expect(await run(["y ~ x | g", "--json"])).toBe(1);
+    expect(await run(["y ~ (1 || g)", "--json"])).toBe(1);
     const j = JSON.parse(out);
     expect(j.ok).toBe(false);
-    expect(j.errors).toEqual([{ message: "'|' outside parentheses", start: 6, end: 7, hint: "write the random-effect term in parentheses: (x | g)" }]);
+    expect(j.errors).toEqual([
+      {
+        message: "'||' needs at least one term besides the intercept on its left",
+        start: 5,
+        end: 6,
+        hint: "for a random intercept write (1 | g); '||' makes the intercept and the slopes uncorrelated, e.g. (1 + x || g)",
+      },
+    ]);
+  });
+
+  it("a bar at the top of the right-hand side is lme4's one random term (Yield ~ 1 | Batch)", async () => {
+    expect(await run(["y ~ x | g", "--json"])).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ ok: true, fixed: { intercept: true, terms: [] }, random: [{ group: "g", terms: ["x"], intercept: true, correlated: true }] });
   });
 
   it("exits 2 on usage errors", async () => {
@@ -67,16 +79,20 @@ describe("mixed-models check", () => {
 });
 
 describe("CSV header", () => {
-  it("reads quoted and unquoted names", () => {
-    expect(splitCsvHeader('"Reaction","Days", Subject ,"say ""hi""","a,b"')).toEqual(["Reaction", "Days", "Subject", 'say "hi"', "a,b"]);
+  // The names R 4's names(read.csv(...)) gives these headers (make.names after stripping blanks and quotes).
+  it("reads quoted and unquoted names as read.csv names them", () => {
+    expect(splitCsvHeader('"Reaction","Days", Subject ,"say ""hi""","a,b"')).toEqual(["Reaction", "Days", "Subject", "say..hi.", "a.b"]);
   });
-  it("names columns as the model stage does: empty → V<j>, repeats x, x.1", () => {
-    expect(splitCsvHeader('x,"",x, " y "')).toEqual(["x", "V2", "x.1", "y"]);
+  it("names columns as the model stage does: empty → X, repeats x, x.1", () => {
+    expect(splitCsvHeader('x,"",x, " y "')).toEqual(["x", "X", "x.1", "X.y."]);
   });
   it("reads only the first line of a file, with a BOM and CRLF", async () => {
     const dir = mkdtempSync(join(tmpdir(), "check-"));
     const file = join(dir, "d.csv");
     writeFileSync(file, '\uFEFF"y","reaction time"\r\n1,2\r\n');
-    expect(await run(["y ~ `reaction time`", "--data", file])).toBe(0);
+    expect(await run(["y ~ reaction.time", "--data", file])).toBe(0);
+    // the model stage reads the column as reaction.time (check.names), so check says so
+    expect(await run(["y ~ `reaction time`", "--data", file])).toBe(1);
+    expect(out).toContain("did you mean 'reaction.time'?");
   });
 });

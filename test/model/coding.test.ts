@@ -76,7 +76,7 @@ describe("random-effects columns follow the same rules", () => {
     const m = compileModel("y ~ x + (x || g)", small);
     expect(m.thetaNames).toEqual(["g.(Intercept)", "g.x"]);
     expect(m.reTerms.map((t) => t.varCorrName)).toEqual(["g", "g.1"]);
-    expect(m.reTerms.map((t) => t.correlated)).toEqual([false, false]);
+    expect(m.reTerms.map((t) => t.covariance.shape === "lower-triangular")).toEqual([false, false]);
     expect(m.ngroups).toEqual({ g: 3 });
   });
 });

@@ -118,7 +118,7 @@ describe("random terms in lme4's order", () => {
       family: "poisson",
     });
     expect(m.reTerms.map((t) => `${t.group}(${t.levels.length})`)).toEqual(["INDEX(403)", "BROOD(118)", "LOCATION(63)"]);
-    expect(m.reTerms.map((t) => t.thetaOffset)).toEqual([0, 1, 2]);
+    expect(m.reTerms.map((t) => t.covariance.thetaOffset)).toEqual([0, 1, 2]);
   });
 });
 

@@ -2,32 +2,16 @@
  * Every lme4 reference case: compiling its data set with its formula and family must give lme4's
  * fixed-effect names, number of observations, numbers of groups, θ names and level orders.
  */
-import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileModel, readCsv } from "../../src/model/index.js";
+import { boxed, lme4ReferenceIds, readLme4Reference, type Lme4Reference } from "../lme4-reference.js";
 
-const refDir = join(__dirname, "../fixtures/reference");
 const dataDir = join(__dirname, "../fixtures/data");
 
-interface Reference {
-  id: string;
-  data: string;
-  formula: string;
-  family: string;
-  nobs: number;
-  ngroups: Record<string, number>;
-  fixef: Record<string, number>;
-  theta_names: string | string[];
-  ranef: Record<string, { levels: string[] | string }>;
-}
+const cases: Lme4Reference[] = lme4ReferenceIds("reference").map((id) => readLme4Reference("reference", id));
 
-const cases: Reference[] = readdirSync(refDir)
-  .filter((f) => f.endsWith(".json"))
-  .map((f) => JSON.parse(readFileSync(join(refDir, f), "utf8")) as Reference);
-
-// R's JSON writer unboxes length-one vectors.
-const asArray = (x: string | string[]): string[] => (Array.isArray(x) ? x : [x]);
+const asArray = boxed;
 
 describe("lme4 reference cases", () => {
   it("has cases to check", () => expect(cases.length).toBeGreaterThan(10));

@@ -2,6 +2,7 @@
  * Model matrices for the post-fit tests, built by hand from the fixture CSVs so that these tests
  * exercise the post-fit code alone (the model stage has its own tests).
  */
+import { makeCovariance, thetaVectors } from "../../src/model/covariance/index.js";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { ModelMatrices, ReMat } from "../../src/model/matrices.js";
@@ -47,9 +48,7 @@ function reMat(group: string, labels: string[], columns: [string, Float64Array][
     refs: Int32Array.from(labels, (l) => index.get(l)!),
     columnNames: columns.map((c) => c[0]),
     z,
-    correlated,
-    thetaOffset,
-    thetaCount: correlated ? (p * (p + 1)) / 2 : p,
+    covariance: makeCovariance({ structure: correlated ? "us" : "diag", group, columnNames: columns.map((c) => c[0]), thetaOffset }),
   };
 }
 
@@ -58,26 +57,7 @@ function assemble(y: Float64Array, xCols: [string, Float64Array][], reTerms: ReM
   const p = xCols.length;
   const X = new Float64Array(n * p);
   xCols.forEach(([, v], j) => X.set(v, j * n));
-  const theta0: number[] = [];
-  const lower: number[] = [];
-  const thetaNames: string[] = [];
-  for (const t of reTerms) {
-    const p = t.columnNames.length;
-    if (t.correlated) {
-      for (let j = 0; j < p; j++)
-        for (let i = j; i < p; i++) {
-          theta0.push(i === j ? 1 : 0);
-          lower.push(i === j ? 0 : -Infinity);
-          thetaNames.push(i === j ? `${t.group}.${t.columnNames[i]}` : `${t.group}.${t.columnNames[i]}.${t.columnNames[j]}`);
-        }
-    } else {
-      for (let j = 0; j < p; j++) {
-        theta0.push(1);
-        lower.push(0);
-        thetaNames.push(`${t.group}.${t.columnNames[j]}`);
-      }
-    }
-  }
+  const th = thetaVectors(reTerms.map((t) => t.covariance));
   const ngroups: Record<string, number> = {};
   for (const t of reTerms) ngroups[t.group] = t.levels.length;
   return {
@@ -90,9 +70,10 @@ function assemble(y: Float64Array, xCols: [string, Float64Array][], reTerms: ReM
     weights: weights ?? new Float64Array(n).fill(1),
     offset: new Float64Array(n),
     reTerms,
-    theta0: Float64Array.from(theta0),
-    lower: Float64Array.from(lower),
-    thetaNames,
+    theta0: Float64Array.from(th.start),
+    lower: Float64Array.from(th.lower),
+    upper: Float64Array.from(th.upper),
+    thetaNames: th.names,
     ngroups,
     messages: [],
     plan: { formula: "" } as ModelMatrices["plan"],
@@ -118,28 +99,3 @@ export function sleepstudy(kind: "corr" | "uncorr" | "noDays"): ModelMatrices {
   return m;
 }
 
-export function dyestuff(): ModelMatrices {
-  const d = readColumns("Dyestuff.csv");
-  const n = d.Yield.length;
-  const m = assemble(num(d.Yield), [["(Intercept)", ones(n)]], [reMat("Batch", d.Batch, [["(Intercept)", ones(n)]], false, 0)]);
-  m.plan = { formula: "Yield ~ 1 + (1 | Batch)" } as ModelMatrices["plan"];
-  return m;
-}
-
-/** cbpp: cbind(incidence, size - incidence) ~ factor(period) + (1 | herd). */
-export function cbpp(): ModelMatrices {
-  const d = readColumns("cbpp.csv");
-  const n = d.herd.length;
-  const size = num(d.size);
-  const y = Float64Array.from(num(d.incidence), (v, i) => v / size[i]);
-  const period = d.period;
-  const dummy = (lev: string) => Float64Array.from(period, (v) => (v === lev ? 1 : 0));
-  const m = assemble(
-    y,
-    [["(Intercept)", ones(n)], ["factor(period)2", dummy("2")], ["factor(period)3", dummy("3")], ["factor(period)4", dummy("4")]],
-    [reMat("herd", d.herd, [["(Intercept)", ones(n)]], false, 0)],
-    size,
-  );
-  m.plan = { formula: "cbind(incidence, size - incidence) ~ factor(period) + (1 | herd)" } as ModelMatrices["plan"];
-  return m;
-}

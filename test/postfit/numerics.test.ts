@@ -2,7 +2,7 @@ import { expect, test } from "vitest";
 import { pchisqUpper, qchisq } from "../../src/result/confint/distributions.js";
 import { normInter } from "../../src/result/confint/boot.js";
 import { inverseAt, naturalSplineAt, naturalSplineSlopes, profileSpline } from "../../src/result/profile/spline.js";
-import { sdCorToTheta, thetaToSdCor } from "../../src/result/profile/re-layout.js";
+import { sdCorToTheta, thetaToSdCor } from "../../src/model/covariance/index.js";
 import { lmmSystem } from "../../src/result/profile/lmm-deviance.js";
 import { lmmDeviance } from "../../src/fit/lmm/profiled-deviance.js";
 import { readJson, sleepstudy } from "./matrices.js";

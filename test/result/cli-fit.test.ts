@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { join } from "node:path";
 import { parseFitArgs, run } from "../../src/cli/fit.js";
-import { FIXTURES, readReference, readSummary, sameUpToLastDigit } from "./reference-model.js";
+import { FIXTURES, readSummary, sameUpToLastDigit } from "./reference-model.js";
+import { readLme4Reference } from "../lme4-reference.js";
 
 const sleepstudy = join(FIXTURES, "data", "sleepstudy.csv");
 
@@ -61,7 +62,7 @@ describe("run", () => {
     const io = capture();
     expect(await run([sleepstudy, "Reaction ~ Days + (Days | Subject)", "--ml", "--json"])).toBe(0);
     const json = JSON.parse(io.out());
-    const ref = readReference("sleepstudy_corr_ml");
+    const ref = readLme4Reference("reference", "sleepstudy_corr_ml");
     expect(json.data).toBe("sleepstudy.csv");
     expect(json.REML).toBe(false);
     expect(json.objective).toBeLessThanOrEqual(ref.objective + 1e-3);
@@ -75,7 +76,7 @@ describe("run", () => {
     const args = [join(FIXTURES, "data", "cbpp.csv"), "incidence/size ~ factor(period) + (1 | herd)", "--family", "binomial", "--weights", "size", "--json"];
     expect(await run(args)).toBe(0);
     const json = JSON.parse(io.out());
-    const ref = readReference("cbpp_binomial");
+    const ref = readLme4Reference("reference", "cbpp_binomial");
     expect(Math.abs(json.objective - ref.objective)).toBeLessThan(1e-3);
     for (const k of Object.keys(ref.fixef)) expect(Math.abs(json.fixef[k] - ref.fixef[k])).toBeLessThan(0.01 * ref.stderr[k]);
   });

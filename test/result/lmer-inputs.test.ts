@@ -8,10 +8,11 @@ import { readFileSync } from "node:fs";
 import Papa from "papaparse";
 import { DataFrame } from "danfojs";
 import { glmer, lmer, readCsv } from "../../src/index.js";
-import { FIXTURES, readReference } from "./reference-model.js";
+import { FIXTURES } from "./reference-model.js";
+import { readLme4Reference } from "../lme4-reference.js";
 
 const formula = "Reaction ~ Days + (Days | Subject)";
-const ref = readReference("sleepstudy_corr_reml");
+const ref = readLme4Reference("reference", "sleepstudy_corr_reml");
 const records = Papa.parse<Record<string, unknown>>(readFileSync(join(FIXTURES, "data", "sleepstudy.csv"), "utf8"), {
   header: true, dynamicTyping: true, skipEmptyLines: true,
 }).data;

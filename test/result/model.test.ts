@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { MixedModel } from "../../src/result/model.js";
-import { boxed, num, readReference, readScaledResiduals, referenceFit, referenceIds } from "./reference-model.js";
+import { boxed, num, readScaledResiduals, referenceFit, referenceIds } from "./reference-model.js";
+import { readLme4Reference } from "../lme4-reference.js";
 
 const close = (a: number, b: number, rel = 1e-9) => expect(Math.abs(a - b)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(b)));
 
 describe.each(referenceIds())("fit object from lme4's numbers: %s", (id) => {
-  const ref = readReference(id);
+  const ref = readLme4Reference("reference", id);
   const model = new MixedModel(referenceFit(ref), { formula: ref.formula, dataFile: ref.data });
 
   it("varCorr reproduces as.data.frame(VarCorr(m)) from θ and σ", () => {
@@ -51,7 +52,7 @@ describe.each(referenceIds())("fit object from lme4's numbers: %s", (id) => {
       typeof v === "string" && v === "NaN" ? "number" : typeof v;
     for (const k of want) {
       if (k === "data") continue;
-      expect([k, shape(json[k])]).toEqual([k, shape(ref[k])]);
+      expect([k, shape(json[k])]).toEqual([k, shape(ref[k as keyof typeof ref])]);
     }
     expect(json.data).toBe(ref.data);
   });
@@ -59,16 +60,16 @@ describe.each(referenceIds())("fit object from lme4's numbers: %s", (id) => {
 
 describe("coef", () => {
   it("is fixef + ranef per level (sleepstudy, both columns random)", () => {
-    const ref = readReference("sleepstudy_corr_reml");
+    const ref = readLme4Reference("reference", "sleepstudy_corr_reml");
     const m = new MixedModel(referenceFit(ref), { formula: ref.formula });
     const c = m.coef.Subject;
     expect(c.levels).toEqual(ref.ranef.Subject.levels);
     for (const name of ["(Intercept)", "Days"]) {
-      c.coefficients[name].forEach((v, l) => close(v, ref.fixef[name] + ref.ranef.Subject.modes[name][l], 1e-12));
+      c.coefficients[name].forEach((v, l) => close(v, ref.fixef[name] + boxed(ref.ranef.Subject.modes[name]!)[l]!, 1e-12));
     }
   });
   it("leaves fixed-only columns at β (cake: random intercept only)", () => {
-    const ref = readReference("cake_factors_reml");
+    const ref = readLme4Reference("reference", "cake_factors_reml");
     const m = new MixedModel(referenceFit(ref), { formula: ref.formula });
     const c = m.coef["recipe:replicate"];
     expect(Object.keys(c.coefficients)).toEqual(Object.keys(ref.fixef));
@@ -78,7 +79,7 @@ describe("coef", () => {
 
 describe("residuals", () => {
   it("Pearson residuals / σ for an LMM are (y − μ)/σ", () => {
-    const ref = readReference("dyestuff_reml");
+    const ref = readLme4Reference("reference", "dyestuff_reml");
     const r = readScaledResiduals("dyestuff_reml")!;
     const model = new MixedModel(referenceFit(ref, r), { formula: ref.formula });
     Array.from(model.scaledResiduals()).forEach((x, i) => close(x, r[i], 1e-12));

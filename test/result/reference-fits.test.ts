@@ -1,8 +1,8 @@
 /**
  * End to end through the public API: every reference case fitted by lmer()/glmer() from its CSV,
- * compared with lme4's answer: objective ≤ lme4's + 1e-3, β within 1% of its SE, SEs within 1%,
- * variance components (SDs and correlations) within 2%, conditional modes within 2% of their
- * conditional SDs, the same singular verdict; and summary() line by line against lme4's printed
+ * compared with lme4's answer by test/lme4-reference.ts (the README's tolerances: objective ≤
+ * lme4's, β within 1% of its SE, SEs within 1%, SDs within 2%, conditional modes within 2% of their
+ * conditional SDs, the same singular verdict); and summary() line by line against lme4's printed
  * summary, numbers allowed to differ by one unit in the last printed digit or by 1e-3 relative
  * (the optimum differs slightly from lme4's, well within the tolerances above: sleepstudy ML's
  * variance prints 565.52 vs 565.48; grouseticks' intercept 0.372788 vs 0.372798, 5e-5 of its SE,
@@ -13,7 +13,8 @@ import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { glmer, lmer, readCsv } from "../../src/index.js";
 import type { MixedModel } from "../../src/index.js";
-import { FIXTURES, boxed, num, readReference, readSummary, referenceIds, sameUpToLastDigit } from "./reference-model.js";
+import { FIXTURES, readSummary, referenceIds, sameUpToLastDigit } from "./reference-model.js";
+import { expectAgreesWithLme4, readLme4Reference, type Lme4Reference } from "../lme4-reference.js";
 
 
 /** Relative tolerance of the printed-summary comparison where lme4's own digits are not stable:
@@ -24,7 +25,7 @@ import { FIXTURES, boxed, num, readReference, readSummary, referenceIds, sameUpT
  *  amplifies that 0.2% to 2%: 0.0144 against 0.0147). */
 const SUMMARY_TOLERANCE: Record<string, number> = { verbagg_bernoulli: 1e-2, seed_poisson: 2.5e-2 };
 
-function fitReference(ref: any): MixedModel {
+function fitReference(ref: Lme4Reference): MixedModel {
   const data = readCsv(join(FIXTURES, "data", ref.data));
   const dataName = ref.data.replace(/\.csv$/, "");
   if (ref.family === "gaussian" && ref.link === "identity") return lmer(ref.formula, data, { REML: ref.REML, dataName, dataFile: ref.data });
@@ -32,37 +33,14 @@ function fitReference(ref: any): MixedModel {
 }
 
 describe.each(referenceIds())("lmer/glmer on %s", (id) => {
-  const ref = readReference(id);
+  const ref = readLme4Reference("reference", id);
   it("agrees with lme4", () => {
     const m = fitReference(ref);
-    expect(m.objective).toBeLessThanOrEqual(ref.objective + 1e-3);
-    expect(m.nobs).toBe(ref.nobs);
+    expectAgreesWithLme4(m, ref);
     expect(m.ngroups).toEqual(ref.ngroups);
-    expect(m.singular).toBe(ref.singular);
-    const fe = m.fixef, se = m.stderr;
-    expect(Object.keys(fe)).toEqual(Object.keys(ref.fixef));
-    for (const k of Object.keys(ref.fixef)) {
-      expect(Math.abs(fe[k] - ref.fixef[k])).toBeLessThanOrEqual(0.01 * ref.stderr[k]);
-      expect(Math.abs(se[k] - ref.stderr[k])).toBeLessThanOrEqual(0.01 * ref.stderr[k]);
-    }
-    const vc = m.varCorr;
-    expect(vc.map((r) => [r.group, r.var1, r.var2])).toEqual(ref.varcorr.map((r: any) => [r.group, r.var1, r.var2]));
-    const scale = Math.max(...ref.varcorr.filter((r: any) => r.var2 === null).map((r: any) => num(r.sdcor)));
-    vc.forEach((r, i) => {
-      const want = num(ref.varcorr[i].sdcor);
-      if (Number.isNaN(want)) return; // lme4's NaN correlation next to a zero SD
-      const tol = r.var2 === null ? 0.02 * want + 2e-3 * scale : 0.03;
-      expect([r.group, r.var1, r.var2, Math.abs(r.sdcor - want) <= tol]).toEqual([r.group, r.var1, r.var2, true]);
-    });
-    for (const [g, table] of Object.entries(m.ranef)) {
-      const want = ref.ranef[g];
-      expect(table.levels).toEqual(boxed(want.levels));
-      for (const c of Object.keys(want.modes)) {
-        const modes = boxed<number>(want.modes[c]), csd = boxed<number>(want.condsd[c]);
-        table.modes[c].forEach((b, l) => expect(Math.abs(b - modes[l])).toBeLessThanOrEqual(0.02 * csd[l] + 1e-8));
-        table.condSD[c].forEach((s, l) => expect(Math.abs(s - csd[l])).toBeLessThanOrEqual(0.02 * csd[l] + 1e-8));
-      }
-    }
+    // disagreements() leaves out nAGQ > 1 objectives (the extra corpus's lme4 reports them without
+    // a constant); these references' AGQ objective is comparable, so it is checked here.
+    expect(m.objective).toBeLessThanOrEqual(ref.objective + 1e-3);
     const got = m.summary().split("\n");
     const text = readSummary(id).split("\n");
     expect(got.length).toBe(text.length);

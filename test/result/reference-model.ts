@@ -1,3 +1,4 @@
+import { makeCovariance, thetaVectors } from "../../src/model/covariance/index.js";
 import type { ConstructionPlan } from "../../src/model/plan.js";
 /**
  * Test helper: a FittedModel assembled from a reference file's numbers (lme4's own fit), so that
@@ -9,56 +10,35 @@ import { fileURLToPath } from "node:url";
 import { makeFamily } from "../../src/fit/family/index.js";
 import type { FamilyName, FittedModel } from "../../src/fit/fitted.js";
 import type { ModelMatrices, ReMat } from "../../src/model/matrices.js";
+import { FIXTURES, boxed, lme4ReferenceIds, num, type Lme4Reference as Reference } from "../lme4-reference.js";
 
-export const FIXTURES = fileURLToPath(new URL("../fixtures", import.meta.url));
+export { FIXTURES, boxed, num };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Reference = any;
-
-export function readReference(id: string): Reference {
-  return JSON.parse(readFileSync(join(FIXTURES, "reference", `${id}.json`), "utf8"));
-}
-
+/** The shared reference cases (test/fixtures/reference). */
 export function referenceIds(): string[] {
-  return ["cake_factors_reml", "cbpp_binomial", "cbpp_binomial_agq25", "dyestuff2_singular_reml", "dyestuff_reml",
-    "grouseticks_poisson", "insteval_crossed_ml", "pastes_nested_reml", "penicillin_crossed_reml",
-    "seed_gaussian_reml", "seed_poisson", "sleepstudy_corr_ml", "sleepstudy_corr_reml",
-    "sleepstudy_intercept_ml", "sleepstudy_uncorr_reml", "verbagg_bernoulli"];
+  return lme4ReferenceIds("reference");
 }
-
-export const boxed = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
-export const num = (x: number | string): number => (typeof x === "number" ? x : Number(x));
 
 /** The random-effects terms the reference's VarCorr table implies, in its order. */
 function termsOf(ref: Reference): ReMat[] {
-  const rows = ref.varcorr.filter((r: Reference) => r.group !== "Residual");
-  const names: string[] = [...new Set<string>(rows.map((r: Reference) => r.group))];
+  const rows = ref.varcorr.filter((r) => r.group !== "Residual");
+  const names: string[] = [...new Set<string>(rows.map((r) => r.group))];
   let offset = 0;
   return names.map((varCorrName) => {
-    const mine = rows.filter((r: Reference) => r.group === varCorrName);
-    const columnNames: string[] = mine.filter((r: Reference) => r.var2 === null).map((r: Reference) => r.var1);
-    const correlated = mine.some((r: Reference) => r.var2 !== null);
+    const mine = rows.filter((r) => r.group === varCorrName);
+    const columnNames: string[] = mine.filter((r) => r.var2 === null).map((r) => r.var1 as string);
+    const correlated = mine.some((r) => r.var2 !== null);
     const group = varCorrName in ref.ngroups ? varCorrName : varCorrName.replace(/\.\d+$/, "");
-    const p = columnNames.length;
-    const thetaCount = correlated ? (p * (p + 1)) / 2 : p;
+    const covariance = makeCovariance({ structure: correlated ? "us" : "diag", group, columnNames, thetaOffset: offset });
     const term: ReMat = {
       group, varCorrName, levels: boxed(ref.ranef[group].levels), refs: new Int32Array(0),
-      columnNames, z: new Float64Array(0), correlated, thetaOffset: offset, thetaCount,
+      columnNames, z: new Float64Array(0), covariance,
     };
-    offset += thetaCount;
+    offset += covariance.thetaCount;
     return term;
   });
 }
 
-function lowerBounds(terms: ReMat[]): Float64Array {
-  const lower: number[] = [];
-  for (const t of terms) {
-    const p = t.columnNames.length;
-    if (!t.correlated) lower.push(...new Array(p).fill(0));
-    else for (let j = 0; j < p; j++) for (let i = j; i < p; i++) lower.push(i === j ? 0 : -Infinity);
-  }
-  return Float64Array.from(lower);
-}
 
 /** Level-major values of the given columns of a ranef table. */
 function levelMajor(table: Record<string, number[] | number>, columns: string[], nLevels: number): Float64Array {
@@ -85,7 +65,9 @@ export function referenceFit(ref: Reference, scaledResiduals?: number[]): Fitted
   const ngroups: Record<string, number> = ref.ngroups;
   const matrices: ModelMatrices = {
     n, y, X: new Float64Array(0), p, xNames, droppedX: [], weights: new Float64Array(n).fill(1),
-    offset: new Float64Array(n), reTerms: terms, theta0: new Float64Array(0), lower: lowerBounds(terms),
+    offset: new Float64Array(n), reTerms: terms, theta0: new Float64Array(0),
+    lower: Float64Array.from(thetaVectors(terms.map((t) => t.covariance)).lower),
+    upper: Float64Array.from(thetaVectors(terms.map((t) => t.covariance)).upper),
     thetaNames: boxed(ref.theta_names), ngroups, messages: [], plan: { formula: ref.formula } as unknown as ConstructionPlan,
   };
   return {
@@ -97,7 +79,7 @@ export function referenceFit(ref: Reference, scaledResiduals?: number[]): Fitted
     ranef: terms.map((t) => levelMajor(ref.ranef[t.group].modes, t.columnNames, t.levels.length)),
     condSD: terms.map((t) => levelMajor(ref.ranef[t.group].condsd, t.columnNames, t.levels.length)),
     eta: new Float64Array(n), mu, deviance: ref.lme4_deviance ?? ref.objective, evaluations: 0,
-    converged: true, messages: ref.lme4_messages.slice(), fitSeconds: 0,
+    converged: true, messages: boxed(ref.lme4_messages).slice(), fitSeconds: 0,
     // lme4's optinfo$optimizer for its default controls (lmer: nloptwrap; glmer: Nelder_Mead last)
     optsum: [{ stage: ref.family === "gaussian" && ref.link === "identity" ? "theta" : "theta, beta", optimizer: "bobyqa",
       lme4Name: ref.family === "gaussian" && ref.link === "identity" ? "nloptwrap" : "Nelder_Mead", evaluations: 0, objective: ref.objective, code: 0, message: "" }],

@@ -12,7 +12,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MixedModel } from "../../src/result/model.js";
 import { formatPrint, formatSummary } from "../../src/result/summary.js";
-import { FIXTURES, readReference, readScaledResiduals, readSummary, referenceFit, referenceIds, sameUpToLastDigit } from "./reference-model.js";
+import { FIXTURES, readScaledResiduals, readSummary, referenceFit, referenceIds, sameUpToLastDigit } from "./reference-model.js";
+import { readLme4Reference } from "../lme4-reference.js";
 
 /** Relative tolerance for cases where two lme4 runs (the reference's and make.R's) differ: VerbAgg's
  *  Hessian-based SEs and tiny p-values (1%), grouseticks' estimates (2 units in the 5th digit). */
@@ -22,7 +23,7 @@ function runToRunTolerance(id: string): number {
 
 describe.each(referenceIds())("summary layout: %s", (id) => {
   it("matches lme4's printed summary line by line", () => {
-    const ref = readReference(id);
+    const ref = readLme4Reference("reference", id);
     const resid = readScaledResiduals(id);
     const model = new MixedModel(referenceFit(ref), { formula: ref.formula, dataName: ref.data.replace(/\.csv$/, "") });
     const input = model.summaryInput();
@@ -42,7 +43,7 @@ describe.each(referenceIds())("summary layout: %s", (id) => {
 
 describe.each(referenceIds())("print layout: %s", (id) => {
   it("matches lme4's print(m) line by line", () => {
-    const ref = readReference(id);
+    const ref = readLme4Reference("reference", id);
     const model = new MixedModel(referenceFit(ref), { formula: ref.formula, dataName: ref.data.replace(/\.csv$/, "") });
     const got = formatPrint(model.summaryInput()).split("\n");
     const want = readFileSync(join(FIXTURES, "summaries", `${id}.print.txt`), "utf8").split("\n");

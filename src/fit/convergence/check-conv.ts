@@ -56,14 +56,16 @@ export function formatG(x: number): string {
 
 /** The messages lme4's checkConv gives (empty when all is well). `derivs` is null for nAGQ = 0,
  *  where lme4 computes no derivatives. `nobs`: the number of observations, which scales the
- *  tolerances above 1000 rows (see above); omitted, lme4's own. */
+ *  tolerances above 1000 rows (see above); omitted, lme4's own. `upper`: θ's upper bounds (a cs/ar1
+ *  ρ at either end is singular). */
 export function convergenceMessages(
   derivs: Derivatives | null,
   theta: ArrayLike<number>,
   lower: ArrayLike<number>,
+  upper?: ArrayLike<number>,
   nobs?: number,
 ): string[] {
-  if (isSingular(theta, lower)) return [SINGULAR_MESSAGE];
+  if (isSingular(theta, lower, upper)) return [SINGULAR_MESSAGE];
   if (derivs === null) return [];
   const k = derivs.gradient.length;
   const out: string[] = [];

@@ -44,3 +44,36 @@ export function deriv12(f: (x: Float64Array) => number, x: ArrayLike<number>, fx
   }
   return { gradient, hessian, evaluations };
 }
+
+/**
+ * The same derivatives from an analytic gradient: g at x as given, and the Hessian by central
+ * differences of the gradient, H[·, j] = (g(x + δe_j) − g(x − δe_j)) / 2δ, symmetrised — 2k gradient
+ * calls instead of deriv12's 2k² criterion calls (what makes checkConv affordable for many θ).
+ * `gradient(x, out)` writes the gradient at x into out.
+ */
+export function deriv12FromGradient(
+  gradient: (x: Float64Array, out: Float64Array) => void, x: ArrayLike<number>, delta = 1e-4,
+): Derivatives {
+  const k = x.length;
+  const g = new Float64Array(k);
+  const hessian = new Float64Array(k * k);
+  const pt = Float64Array.from(x);
+  const up = new Float64Array(k);
+  const dn = new Float64Array(k);
+  gradient(pt, g);
+  for (let j = 0; j < k; j++) {
+    pt[j] = x[j] + delta;
+    gradient(pt, up);
+    pt[j] = x[j] - delta;
+    gradient(pt, dn);
+    pt[j] = x[j];
+    for (let i = 0; i < k; i++) hessian[i + j * k] = (up[i] - dn[i]) / (2 * delta);
+  }
+  for (let j = 0; j < k; j++)
+    for (let i = 0; i < j; i++) {
+      const h = (hessian[i + j * k] + hessian[j + i * k]) / 2;
+      hessian[i + j * k] = h;
+      hessian[j + i * k] = h;
+    }
+  return { gradient: g, hessian, evaluations: 2 * k + 1 };
+}

@@ -95,11 +95,6 @@ export function dnorm(x: number): number {
   return Math.exp(-0.5 * x * x - LOG_SQRT_2PI);
 }
 
-/** log φ(x). */
-export function dnormLog(x: number): number {
-  return -0.5 * x * x - LOG_SQRT_2PI;
-}
-
 /** Standard normal quantile Φ⁻¹(p): a logistic-scale starting value refined by Halley steps on
  *  Φ(x) − p (cubic convergence; three or four steps reach full precision). */
 export function qnorm(p: number): number {

@@ -96,7 +96,7 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
     vcov = dev.pirls.sys.unscaledVcov();
     for (let i = 0; i < vcov.length; i++) vcov[i] *= sigma * sigma;
   }
-  const convMessages = convergenceMessages(derivs, theta, m.lower, m.n);
+  const convMessages = convergenceMessages(derivs, theta, m.lower, m.upper, m.n);
   // lme4's "converged" is the optimiser's own verdict plus checkConv finding nothing but singularity
   if (convMessages.some((msg) => msg !== SINGULAR_MESSAGE)) converged = false;
   messages.push(...convMessages);
@@ -185,7 +185,7 @@ function secondStage(
   const devfun = agq ? (x: ArrayLike<number>) => agq.evaluate(x) : (x: ArrayLike<number>) => dev.stage2(x);
   const choice = options.stage2Optimizer ?? "auto";
   const useLme4 =
-    choice === "Nelder_Mead" || (choice === "auto" && (isSingular(theta1, m.lower) || dev.family.estimatesScale));
+    choice === "Nelder_Mead" || (choice === "auto" && (isSingular(theta1, m.lower, m.upper) || dev.family.estimatesScale));
   const s2 = useLme4 ? runStage2Lme4(dev, devfun, progress) : runStage2(dev, devfun, bobyqa, progress);
   if (!s2.converged) messages.push(`convergence failure in the second stage: ${s2.message}`);
   const derivs = deriv12((x) => devfun(x), s2.pars, s2.fx);

@@ -27,7 +27,7 @@ export function runStage1(
   optimizer: Optimizer,
   progress: (fx: number) => void,
 ): StageResult & { theta: Float64Array } {
-  const { x0, options } = lme4MinqaOptions(dev.m.theta0, dev.m.lower);
+  const { x0, options } = lme4MinqaOptions(dev.m.theta0, dev.m.lower, dev.m.upper);
   const f = (theta: Float64Array): number => {
     const v = dev.stage1(theta);
     progress(v);
@@ -71,12 +71,16 @@ export function runStage2(
     scale[nTheta + j] = Number.isFinite(se) && se > 0 ? Math.min(se, 10) : 1;
   }
   const lower = new Float64Array(k).fill(-Infinity);
-  for (let t = 0; t < nTheta; t++) lower[t] = (m.lower[t] - start[t]) / scale[t];
+  const upper = new Float64Array(k).fill(Infinity);
+  for (let t = 0; t < nTheta; t++) {
+    lower[t] = (m.lower[t] - start[t]) / scale[t];
+    upper[t] = (m.upper[t] - start[t]) / scale[t];
+  }
   const pars = new Float64Array(k);
   const toPars = (x: ArrayLike<number>): Float64Array => {
     for (let i = 0; i < k; i++) pars[i] = start[i] + scale[i] * x[i];
     // exact bound values survive the change of variables
-    for (let t = 0; t < nTheta; t++) if (pars[t] < m.lower[t]) pars[t] = m.lower[t];
+    for (let t = 0; t < nTheta; t++) pars[t] = Math.min(m.upper[t], Math.max(m.lower[t], pars[t]));
     return pars;
   };
   const f = (x: Float64Array): number => {
@@ -84,7 +88,7 @@ export function runStage2(
     progress(v);
     return v;
   };
-  const r = optimizer(f, new Float64Array(k), { lower, rhobeg: 0.1, rhoend: 1e-6 });
+  const r = optimizer(f, new Float64Array(k), { lower, upper, rhobeg: 0.1, rhoend: 1e-6 });
   const best = Float64Array.from(toPars(r.x));
   let fx = devfun(best);
   fx = snapToBoundary(best, fx, m.lower, devfun, nTheta);
@@ -114,7 +118,7 @@ export function runStage2Lme4(
     progress(v);
     return v;
   };
-  const r = nelderMead(f, start, lme4NelderMeadOptions(m.lower.subarray(0, nTheta), betaSD));
+  const r = nelderMead(f, start, lme4NelderMeadOptions(m.lower.subarray(0, nTheta), betaSD, m.upper.subarray(0, nTheta)));
   const best = Float64Array.from(r.x);
   let fx = devfun(best);
   fx = snapToBoundary(best, fx, m.lower, devfun, nTheta);

@@ -36,8 +36,9 @@ export function lambdaColumns(terms: readonly ReMat[]): LambdaColumn[] {
   const out: LambdaColumn[] = [];
   for (const t of terms) {
     const p = t.columnNames.length;
-    if (!t.correlated || p < 2) continue;
-    let at = t.thetaOffset;
+    // the sign ambiguity is the unstructured term's (lme4's Lind layout); structured terms have none
+    if (t.covariance.structure !== "us" || p < 2) continue;
+    let at = t.covariance.thetaOffset;
     for (let j = 0; j < p; j++) {
       const below: number[] = [];
       for (let i = j + 1; i < p; i++) below.push(at + (i - j));

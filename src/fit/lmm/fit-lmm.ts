@@ -12,7 +12,8 @@ import { NotPositiveDefiniteError } from "../../linalg/errors.js";
 import { makeDevfun, objective, type Devfun } from "./profiled-deviance.js";
 import { lmmResults } from "./results.js";
 import { lme4StartTheta } from "./start.js";
-import { deriv12 } from "../convergence/deriv12.js";
+import { deriv12, deriv12FromGradient } from "../convergence/deriv12.js";
+import { projectedBfgs } from "../optimize/projected-bfgs.js";
 import { convergenceMessages } from "../convergence/check-conv.js";
 import { isSingular, SINGULAR_MESSAGE } from "../convergence/singular.js";
 import { FitError } from "../../errors.js";
@@ -34,6 +35,23 @@ export interface FitLmmOptions {
   rhoend?: number;
   ftolAbs?: number;
   maxEval?: number;
+  /** "bobyqa" (lme4's derivative-free path), "quasi-newton" (projected BFGS on the analytic
+   *  gradient, src/fit/pls/gradient.ts), or "auto" (default): quasi-Newton from
+   *  GRADIENT_OPTIMIZER_MIN_THETA θ entries on, where BOBYQA's O(nθ²) evaluations dominate and
+   *  following lme4's exact iterates matters less than reaching the optimum. */
+  optimizer?: "auto" | "bobyqa" | "quasi-newton";
+}
+
+/** From this many θ entries on, "auto" uses the gradient-based optimiser. Every case of the
+ *  reference corpora has at most 7 (they keep lme4's BOBYQA path and evaluation counts); kb07's
+ *  maximal model has 72 (BOBYQA: thousands of evaluations; quasi-Newton: ~230 and ~130 gradients). */
+export const GRADIENT_OPTIMIZER_MIN_THETA = 10;
+
+/** Which optimiser a fit with these options runs. */
+export function lmmOptimizer(nTheta: number, options: Pick<FitLmmOptions, "optimizer">): "bobyqa" | "quasi-newton" {
+  const o = options.optimizer ?? "auto";
+  if (o !== "auto") return o;
+  return nTheta >= GRADIENT_OPTIMIZER_MIN_THETA ? "quasi-newton" : "bobyqa";
 }
 
 export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
@@ -53,9 +71,12 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
     options.onProgress?.(evaluations, d);
     return d;
   };
-  const upper = new Float64Array(m.lower.length).fill(Infinity);
+  const upper = m.upper;
+  const method = lmmOptimizer(m.lower.length, options);
   // lme4's optwrap recomputes NLopt's initial steps from each start (the restart's too)
-  const run = (x0: ArrayLike<number>) => bobyqa(f, x0, optimizerOptions(x0, m.lower, upper, options));
+  const run = method === "bobyqa"
+    ? (x0: ArrayLike<number>) => bobyqa(f, x0, optimizerOptions(x0, mFit.lower, upper, options))
+    : (x0: ArrayLike<number>) => quasiNewton(f, devfun, options.REML, x0, mFit.lower, upper, options.maxEval);
   let opt = run(options.start ? startOnFitScale(options.start, m, scaling?.factor) : lme4StartTheta(mFit));
   const criterion = (t: ArrayLike<number>) => guardedDeviance(devfun, t);
   opt = restartFromEdge(criterion, mFit, opt, run);
@@ -68,12 +89,21 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   // lme4's checkConv (optimizeLmer, calc.derivs = TRUE): finite-difference gradient and Hessian of
   // the criterion over θ at the optimum, skipped for a singular fit. Its evaluations are not
   // counted, as lme4's feval does not count them. On the scale the optimiser worked on, so that
-  // neither the derivatives nor the singularity test depend on the columns' units.
+  // neither the derivatives nor the singularity test depend on the columns' units. After the
+  // quasi-Newton path, the Hessian comes from differences of the analytic gradient (2k gradients
+  // rather than 2k² evaluations).
   devfun.system.setTheta(thetaFit).updateL();
   const fitValue = objective(devfun.system, options.REML);
-  const singular = isSingular(thetaFit, m.lower);
-  const derivs = singular ? null : deriv12(criterion, thetaFit, fitValue);
-  const convMessages = convergenceMessages(derivs, thetaFit, m.lower, m.n);
+  const singular = isSingular(thetaFit, m.lower, m.upper);
+  const derivs = singular
+    ? null
+    : method === "bobyqa"
+      ? deriv12(criterion, thetaFit, fitValue)
+      : deriv12FromGradient((t, g) => {
+        devfun(t);
+        devfun.system.criterionGradient(options.REML, g);
+      }, thetaFit);
+  const convMessages = convergenceMessages(derivs, thetaFit, m.lower, m.upper, m.n);
   messages.push(...convMessages);
   const converged = opt.converged && convMessages.every((msg) => msg === SINGULAR_MESSAGE);
   // the results on the caller's columns
@@ -92,7 +122,7 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
     theta,
     objective: value,
     optsum: [
-      { stage: "theta", optimizer: "bobyqa", lme4Name: "nloptwrap", evaluations, objective: value, code: opt.converged ? 0 : 1, message: opt.message },
+      { stage: "theta", optimizer: method === "bobyqa" ? "bobyqa" : "projected-bfgs", lme4Name: method === "bobyqa" ? "nloptwrap" : "projected-bfgs", evaluations, objective: value, code: opt.converged ? 0 : 1, message: opt.message },
     ],
     evaluations,
     converged,
@@ -101,6 +131,30 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
     ...results,
     fitSeconds: (performance.now() - t0) / 1000,
   };
+}
+
+/** Restarts of the quasi-Newton run from its own optimum, with a fresh Hessian approximation,
+ *  while one lowers the criterion by more than RESTART_GAIN: on the flat ridges of singular fits
+ *  the first run's curvature model stalls a few 1e-5 above the optimum (kb07). */
+const MAX_RESTARTS = 4;
+const RESTART_GAIN = 1e-7;
+
+/** Projected BFGS on the analytic gradient, restarted from its optimum while that still gains. */
+function quasiNewton(
+  f: (theta: Float64Array) => number, devfun: Devfun, REML: boolean, x0: ArrayLike<number>, lower: Float64Array,
+  upper: Float64Array, maxIter?: number,
+): OptimizerResult {
+  const problem = { value: f, gradient: (g: Float64Array) => devfun.system.criterionGradient(REML, g) };
+  let best = projectedBfgs(problem, x0, { lower, upper, maxIter });
+  let evaluations = best.evaluations;
+  for (let k = 0; k < MAX_RESTARTS; k++) {
+    const again = projectedBfgs(problem, best.x, { lower, upper, maxIter });
+    evaluations += again.evaluations;
+    const gain = best.fx - again.fx;
+    if (again.fx < best.fx) best = again;
+    if (!(gain > RESTART_GAIN)) break;
+  }
+  return { ...best, evaluations };
 }
 
 /** lme4's nloptwrap settings for this start, with any of the caller's overrides. */

@@ -38,15 +38,12 @@ export function reScaling(m: ModelMatrices): ReScaling | null {
     const p = t.columnNames.length;
     const s = sds[k].map((v) => (v !== null && v > 0 && Number.isFinite(v) ? v : 1));
     if (s.every((v) => v === 1)) return t;
+    // the term's parameterisation says how θ follows its columns' scales
+    const mult = t.covariance.columnScaling(s);
+    if (mult === null) return t;
+    factor.set(mult, t.covariance.thetaOffset);
     const z = new Float64Array(t.z.length);
     for (let i = 0; i < m.n; i++) for (let j = 0; j < p; j++) z[i * p + j] = t.z[i * p + j] / s[j];
-    // θ's layout (lme4's Lind): correlated terms column-major lower triangle, else the diagonal
-    let at = t.thetaOffset;
-    if (t.correlated) {
-      for (let j = 0; j < p; j++) for (let i = j; i < p; i++) factor[at++] = 1 / s[i];
-    } else {
-      for (let j = 0; j < p; j++) factor[at++] = 1 / s[j];
-    }
     return { ...t, z };
   });
   return { matrices: { ...m, reTerms }, factor };

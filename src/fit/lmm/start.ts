@@ -27,8 +27,9 @@ export function lme4StartTheta(m: ModelMatrices): Float64Array {
   for (let k = 0; k < terms.length; k++) {
     const rel = v[k] / ve;
     // all(v.rel >= lower^2): a bound is 0 here, so this only rejects NaN
-    if (!(rel >= m.lower[terms[k].thetaOffset] ** 2)) return Float64Array.from(m.theta0);
-    theta[terms[k].thetaOffset] = Math.sqrt(rel);
+    const at = terms[k].covariance.thetaOffset;
+    if (!(rel >= m.lower[at] ** 2)) return Float64Array.from(m.theta0);
+    theta[at] = Math.sqrt(rel);
   }
   return theta;
 }

@@ -86,10 +86,12 @@ export function lme4MinqaOptions(
 
 /** nelderMead options reproducing lme4's glmer second stage (optwrap with adj = TRUE): steps
  *  0.2·(0.1 for each θ, min(sd(β̂_j), 10) for each β, with sd from the unscaled covariance of β
- *  at the end of the first stage), xtolAbs = 5·10⁻⁴·step, maxfun 10000, bounds (lower θ, −∞ β). */
+ *  at the end of the first stage), xtolAbs = 5·10⁻⁴·step, maxfun 10000, bounds (θ's box — only
+ *  cs/ar1 correlations have a finite upper bound — and −∞ < β < ∞). */
 export function lme4NelderMeadOptions(
   thetaLower: ArrayLike<number>,
   betaSD: ArrayLike<number>,
+  thetaUpper?: ArrayLike<number>,
 ): NelderMeadOptions {
   const nt = thetaLower.length;
   const n = nt + betaSD.length;
@@ -100,9 +102,11 @@ export function lme4NelderMeadOptions(
     lower[i] = thetaLower[i];
   }
   for (let j = 0; j < betaSD.length; j++) step[nt + j] = 0.2 * Math.min(betaSD[j], 10);
+  const upper = new Float64Array(n).fill(Infinity);
+  if (thetaUpper) for (let i = 0; i < nt; i++) upper[i] = thetaUpper[i];
   return {
     lower,
-    upper: new Float64Array(n).fill(Infinity),
+    upper,
     step,
     xtolAbs: step.map((s) => s * 5e-4),
     maxEval: 10000,

@@ -1,7 +1,8 @@
 /**
- * Λ(θ): one p_k × p_k lower-triangular block per term, repeated for every level (JSS 2015
- * eqs. 4 and 11: Σ = σ²ΛΛᵀ, B = ΛU). Stored flat, column-major per term, followed by a single 1 used as the
- * "Λ" of the X and y rows of the trailing block.
+ * Λ(θ)'s store for the PLS system: one p_k × p_k block per term, repeated for every level (JSS 2015
+ * eqs. 4 and 11: Σ = σ²ΛΛᵀ, B = ΛU), stored flat, column-major per term, followed by a single 1
+ * used as the "Λ" of the X and y rows of the trailing block. Each term's type fills its own block
+ * (src/model/covariance/); this file only lays the blocks out.
  */
 import type { ReMat } from "../../model/matrices.js";
 
@@ -25,22 +26,7 @@ export function makeLambdaStore(terms: ReMat[]): LambdaStore {
   return { values, offsets, one: len };
 }
 
-/** Fill every term's block from θ: correlated terms take θ's column-major lower triangle,
- *  uncorrelated terms their diagonal (lme4's Lind mapping). */
+/** Fill every term's block from θ. */
 export function setLambda(store: LambdaStore, terms: ReMat[], theta: ArrayLike<number>): void {
-  const v = store.values;
-  for (let k = 0; k < terms.length; k++) {
-    const t = terms[k];
-    const pk = t.columnNames.length;
-    const off = store.offsets[k];
-    let ti = t.thetaOffset;
-    for (let j = 0; j < pk; j++) {
-      for (let i = 0; i < pk; i++) {
-        const at = off + i + j * pk;
-        if (i < j) v[at] = 0;
-        else if (t.correlated) v[at] = theta[ti++];
-        else v[at] = i === j ? theta[ti++] : 0;
-      }
-    }
-  }
+  for (let k = 0; k < terms.length; k++) terms[k].covariance.fillLambda(theta, store.values, store.offsets[k]);
 }

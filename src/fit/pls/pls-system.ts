@@ -25,12 +25,14 @@
  *
  * setTheta, updateL, logDetL2, logDetRX2, pwrss, solve and solveU allocate nothing.
  */
+import { lambdaTimes } from "../../model/covariance/index.js";
 import type { ModelMatrices } from "../../model/matrices.js";
 import { conditionalVarianceBlocks } from "./cond-var.js";
 import { parallelRows } from "./cross-products-threads.js";
 import {
   accumulateCrossProducts, allocateCrossProducts, allocateRowScratch, fixedBlock, type CrossProducts, type RowScratch,
 } from "./cross-products.js";
+import { allocateGradientWorkspace, criterionCoefficients, lambdaGradient, thetaGradient, type GradientWorkspace } from "./gradient.js";
 import { makeLambdaStore, setLambda, type LambdaStore } from "./lambda.js";
 import { solveBeta, solveU } from "./solve.js";
 import { denseInverseM, solveM } from "./solve-m.js";
@@ -91,6 +93,8 @@ export class PlsSystem {
   private readonly scratch: RowScratch;
   private readonly w: Float64Array;
   private readonly z: Float64Array;
+  /** Buffers of criterionGradient, allocated on its first call. */
+  private gradientWorkspace: GradientWorkspace | null = null;
   /** Σ log wᵢ, computed when first asked after the weights change (PIRLS never asks). */
   private sumLogW: number | null = null;
   /** The cross-products lack their [X, y]ᵀW[X, y] block (setWeightsAndResponseForU). */
@@ -303,19 +307,10 @@ export class PlsSystem {
   /** b = Λ(θ)u for the current u, into `out` (allocated when omitted). Original scale. */
   b(out: Float64Array = new Float64Array(this.q)): Float64Array {
     const terms = this.matrices.reTerms;
-    const L = this.lambda.values;
     let off = 0;
     for (let k = 0; k < terms.length; k++) {
       const pk = terms[k].columnNames.length;
-      const lo = this.lambda.offsets[k];
-      for (let l = 0; l < terms[k].levels.length; l++) {
-        const o = off + l * pk;
-        for (let r = 0; r < pk; r++) {
-          let v = 0;
-          for (let c = 0; c <= r; c++) v += L[lo + r + c * pk] * this.u[o + c];
-          out[o + r] = v;
-        }
-      }
+      lambdaTimes(this.lambda.values, this.lambda.offsets[k], pk, terms[k].levels.length, this.u, out, off);
       off += terms[k].levels.length * pk;
     }
     return out;
@@ -337,6 +332,16 @@ export class PlsSystem {
    *  conditional variances of b (condVar / postVar). Allocates; meant for after the fit. */
   conditionalVarianceBlocks(): Float64Array[] {
     return conditionalVarianceBlocks(this.structure, this.factor, this.lambda, this.matrices.reTerms);
+  }
+
+  /** The gradient over θ of the profiled LMM criterion (REML or ML) at the current factor
+   *  (after setTheta(θ).updateL()), analytically from the factor's selected inverse (gradient.ts). */
+  criterionGradient(REML: boolean, out: Float64Array = new Float64Array(this.nTheta)): Float64Array {
+    this.completeFactor();
+    const coef = criterionCoefficients(this.n, this.p, REML);
+    this.gradientWorkspace ??= allocateGradientWorkspace(this.structure);
+    const g = lambdaGradient(this.structure, this.cross, this.lambda, this.factor, this.matrices.reTerms, coef, this.gradientWorkspace);
+    return thetaGradient(this.matrices.reTerms, g, this.theta, out);
   }
 
   /** (R_XᵀR_X)⁻¹ = L_XX⁻ᵀ L_XX⁻¹ (p × p, column-major); × σ² gives vcov(β). Allocates. */

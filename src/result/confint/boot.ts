@@ -8,7 +8,8 @@ import type { FittedModel } from "../../fit/fitted.js";
 import { fitGlmm } from "../../fit/glmm/fit.js";
 import { fitLmm } from "../../fit/lmm/index.js";
 import type { IntervalRow } from "../profile/index.js";
-import { sdCorNames, thetaToSdCor } from "../profile/re-layout.js";
+import { thetaToSdCor } from "../../model/covariance/index.js";
+import { sdCorNames } from "../profile/re-layout.js";
 import type { OnProgress } from "../progress.js";
 import { simulateOnce } from "../simulate.js";
 import { qnorm } from "./distributions.js";
@@ -32,9 +33,11 @@ export interface BootResult {
   failures: string[];
 }
 
-/** The bootstrap statistic: sd/cor of each term, σ (when estimated), then β. */
+/** The bootstrap statistic as lme4's confint(method = "boot") makes it (bootFun: the profile
+ *  parameters at sc = σ when the family has a scale, then σ, then β): every term's sd/cor, σ when
+ *  estimated, then β. */
 export function bootStatistic(fit: FittedModel): Float64Array {
-  const sd = thetaToSdCor(fit.matrices, fit.theta, fit.isLmm ? fit.sigma : 1);
+  const sd = thetaToSdCor(fit.matrices, fit.theta, fit.hasScale ? fit.sigma : 1);
   return Float64Array.from([...sd, ...(fit.hasScale ? [fit.sigma] : []), ...fit.beta]);
 }
 

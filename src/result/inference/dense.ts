@@ -1,9 +1,8 @@
 /**
  * The small dense-matrix steps the hypothesis matrices need (matrices as arrays of rows), and the
- * least-squares solve against the n × p design through ml-matrix's Householder QR (never X'X, whose
+ * least-squares solve against the n × p design through a Householder QR (never X'X, whose
  * condition number is the square of X's).
  */
-import { Matrix, QrDecomposition } from "ml-matrix";
 import { zapsmall } from "../../rformat.js";
 
 export type Rows = number[][];
@@ -36,34 +35,62 @@ export function selectColumns(X: Float64Array, n: number, cols: number[]): Float
 }
 
 /**
- * B ↦ X⁺B for a full-column-rank X (MASS::ginv(X) %*% B, which lmerTest uses): one QR of X, then
- * R⁻¹Q'b per column b, so B's columns can be produced one at a time.
+ * B ↦ X⁺B for a full-column-rank X (MASS::ginv(X) %*% B, which lmerTest uses): one Householder QR
+ * of X (Golub & Van Loan, Matrix Computations, Alg. 5.2.1), kept as its reflectors, then R⁻¹Q'b per
+ * column b, so B's columns can be produced one at a time. Written on column-major typed arrays
+ * because X can have tens of thousands of rows (InstEval: 73,421), where a generic matrix class's
+ * element accessors dominate.
  */
 export class LeastSquares {
-  private readonly q: Float64Array[];
+  private readonly v: Float64Array[] = [];
+  private readonly beta: number[] = [];
   private readonly r: Rows;
   readonly p: number;
 
   constructor(X: Float64Array, readonly n: number, p: number) {
     this.p = p;
-    const rows = Array.from({ length: n }, (_, i) => Array.from({ length: p }, (__, j) => X[j * n + i]!));
-    const qr = new QrDecomposition(new Matrix(rows));
-    const Q = qr.orthogonalMatrix;
-    this.q = Array.from({ length: p }, (_, j) => Float64Array.from(Q.getColumn(j)));
-    this.r = qr.upperTriangularMatrix.to2DArray();
+    const A = Float64Array.from(X.subarray(0, n * p));
+    this.r = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+    for (let k = 0; k < p; k++) {
+      const col = A.subarray(k * n + k, k * n + n);
+      let norm = 0;
+      for (let i = 0; i < col.length; i++) norm += col[i]! * col[i]!;
+      norm = Math.sqrt(norm);
+      const alpha = col[0]! > 0 ? -norm : norm;
+      const v = Float64Array.from(col);
+      v[0]! -= alpha;
+      let vv = 0;
+      for (let i = 0; i < v.length; i++) vv += v[i]! * v[i]!;
+      const beta = vv > 0 ? 2 / vv : 0;
+      this.v.push(v);
+      this.beta.push(beta);
+      this.r[k]![k] = alpha;
+      for (let j = k + 1; j < p; j++) {
+        const cj = A.subarray(j * n + k, j * n + n);
+        let d = 0;
+        for (let i = 0; i < v.length; i++) d += v[i]! * cj[i]!;
+        d *= beta;
+        for (let i = 0; i < v.length; i++) cj[i]! -= d * v[i]!;
+        this.r[k]![j] = cj[0]!;
+      }
+    }
   }
 
   /** X⁺b for one column b of length n. */
   solve(b: ArrayLike<number>): number[] {
     const p = this.p;
-    const qtb = this.q.map((qj) => {
-      let s = 0;
-      for (let i = 0; i < this.n; i++) s += qj[i]! * b[i]!;
-      return s;
-    });
+    const y = Float64Array.from(b);
+    for (let k = 0; k < p; k++) {
+      const v = this.v[k]!;
+      const tail = y.subarray(k);
+      let d = 0;
+      for (let i = 0; i < v.length; i++) d += v[i]! * tail[i]!;
+      d *= this.beta[k]!;
+      for (let i = 0; i < v.length; i++) tail[i]! -= d * v[i]!;
+    }
     const x = new Array<number>(p).fill(0);
     for (let j = p - 1; j >= 0; j--) {
-      let s = qtb[j]!;
+      let s = y[j]!;
       for (let k = j + 1; k < p; k++) s -= this.r[j]![k]! * x[k]!;
       x[j] = s / this.r[j]![j]!;
     }

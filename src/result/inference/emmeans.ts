@@ -13,7 +13,7 @@
  *   ptukey(√2·|t|, number of means, df)), Holm, Bonferroni, or none.
  */
 import type { MixedModel } from "../model.js";
-import { formatNumbers } from "../../rformat.js";
+import { formatNumbers, roundR } from "../../rformat.js";
 import { contrastT, InferenceError } from "./contrast.js";
 import { parseDdf, type DdfMethod } from "./ddf.js";
 import { qt } from "./distributions.js";
@@ -83,6 +83,8 @@ export interface EmmContrasts {
   /** Contrasts per by-group (for the adjustment's note). */
   familyContrasts: number;
   averagedOver: string[];
+  /** The model's link: the contrasts are differences on its scale. */
+  link: string;
   rows: ContrastRow[];
 }
 
@@ -244,12 +246,16 @@ export function pairs(e: Emmeans, options: PairsOptions = {}): EmmContrasts {
     else if (adjust === "holm") holm(group.map((c) => c.p)).forEach((p, i) => (group[i]!.p = p));
     rows.push(...group);
   }
-  return { by: e.by, ddf: e.ddf, adjust, familySize, familyContrasts, averagedOver: e.averagedOver, rows };
+  return { by: e.by, ddf: e.ddf, adjust, familySize, familyContrasts, averagedOver: e.averagedOver, link: e.model.link, rows };
 }
 
 const DDF_NAME: Record<DdfMethod, string> = { "Kenward-Roger": "kenward-roger", Satterthwaite: "satterthwaite", Wald: "asymptotic" };
 
-/** Columns as emmeans' print shows them: a block per by-group, numbers to 3 significant digits. */
+/**
+ * Columns as emmeans' print shows them: each numeric column formatted over all its rows (R's
+ * format(x, digits = 3); test statistics with 3 decimals), then one block per
+ * by-group with its own column widths.
+ */
 function formatBlocks(
   by: string[],
   rows: { by: Record<string, LevelValue>; cells: Record<string, string | number> }[],
@@ -257,20 +263,26 @@ function formatBlocks(
   numeric: Set<string>,
   left: Set<string>,
 ): string {
-  const groups = new Map<string, typeof rows>();
-  for (const r of rows) {
+  const text = new Map<string, string[]>();
+  for (const c of columns) {
+    const values = rows.map((r) => r.cells[c]!);
+    if (!numeric.has(c)) text.set(c, values.map(String));
+    else if (c === "t.ratio" || c === "z.ratio") text.set(c, formatNumbers((values as number[]).map((x) => roundR(x, 3)), 7, 3).map((x) => x.trim()));
+    else text.set(c, formatNumbers(values as number[], 3).map((x) => x.trim()));
+  }
+  const groups = new Map<string, number[]>();
+  rows.forEach((r, i) => {
     const key = by.map((b) => `${b} = ${r.by[b]}`).join(", ");
     if (!groups.has(key)) groups.set(key, []);
-    groups.get(key)!.push(r);
-  }
+    groups.get(key)!.push(i);
+  });
   const blocks: string[] = [];
   for (const [key, members] of groups) {
     const cols = columns.map((c) => {
-      const values = members.map((m) => m.cells[c]!);
-      const text = numeric.has(c) ? formatNumbers(values as number[], 3).map((s) => s.trim()) : values.map(String);
-      const w = Math.max(c.length, ...text.map((s) => s.length));
+      const cells = members.map((i) => text.get(c)![i]!);
+      const w = Math.max(c.length, ...cells.map((x) => x.length));
       const right = !left.has(c);
-      return { head: right ? c.padStart(w) : c.padEnd(w), cells: text.map((s) => (right ? s.padStart(w) : s.padEnd(w))) };
+      return { head: right ? c.padStart(w) : c.padEnd(w), cells: cells.map((x) => (right ? x.padStart(w) : x.padEnd(w))) };
     });
     const lines = [" " + cols.map((c) => c.head).join(" "), ...members.map((_, i) => " " + cols.map((c) => c.cells[i]).join(" "))];
     blocks.push((key ? `${key}:\n` : "") + lines.join("\n"));
@@ -278,17 +290,23 @@ function formatBlocks(
   return blocks.join("\n\n") + "\n";
 }
 
-/** The means laid out as emmeans prints them (numbers to 3 significant digits). */
+/** The means as emmeans 1.8 prints them (equal to its print on the cases of make-emmeans.R). */
 export function formatEmmeans(e: Emmeans): string {
-  const columns = [...e.specs, "emmean", "SE", "df", "lower.CL", "upper.CL"];
-  const numeric = new Set(["emmean", "SE", "df", "lower.CL", "upper.CL"]);
+  // asymptotic intervals are named asymp.LCL / asymp.UCL, as emmeans does
+  const [lo, hi] = e.ddf === "Wald" ? ["asymp.LCL", "asymp.UCL"] : ["lower.CL", "upper.CL"];
+  const columns = [...e.specs, "emmean", "SE", "df", lo, hi];
+  const numeric = new Set(["emmean", "SE", "df", lo, hi]);
   const rows = e.rows.map((r) => ({
     by: Object.fromEntries(e.by.map((b) => [b, r.levels[b]!])),
-    cells: { ...Object.fromEntries(e.specs.map((s) => [s, r.levels[s]!])), emmean: r.emmean, SE: r.SE, df: r.df, "lower.CL": r.lower, "upper.CL": r.upper },
+    cells: { ...Object.fromEntries(e.specs.map((s) => [s, r.levels[s]!])), emmean: r.emmean, SE: r.SE, df: r.df, [lo]: r.lower, [hi]: r.upper },
   }));
-  let out = formatBlocks(e.by, rows, columns, numeric, new Set(e.specs)) + "\n";
+  // level columns are left-aligned, except numbers (right-aligned, as R prints them)
+  const left = new Set(e.specs.filter((s) => !e.rows.every((r) => typeof r.levels[s] === "number")));
+  let out = formatBlocks(e.by, rows, columns, numeric, left) + "\n";
   if (e.averagedOver.length) out += `Results are averaged over the levels of: ${e.averagedOver.join(", ")} \n`;
-  out += `Degrees-of-freedom method: ${DDF_NAME[e.ddf]} \nConfidence level used: ${e.level} \n`;
+  if (e.model.link !== "identity") out += `Results are given on the ${e.model.link} (not the response) scale. \n`;
+  if (e.ddf !== "Wald") out += `Degrees-of-freedom method: ${DDF_NAME[e.ddf]} \n`;
+  out += `Confidence level used: ${e.level} \n`;
   return out;
 }
 
@@ -300,15 +318,22 @@ function pvalText(p: number): string {
 
 /** The comparisons laid out as emmeans prints them (p-values to 4 decimals, "<.0001" below). */
 export function formatContrasts(c: EmmContrasts): string {
-  const columns = ["contrast", "estimate", "SE", "df", "t.ratio", "p.value"];
-  const numeric = new Set(["estimate", "SE", "df", "t.ratio"]);
+  if (c.rows.length === 0) return "No pairwise comparisons: each group has a single mean.\n";
+  // emmeans calls the statistic z.ratio when every df is infinite (asymptotic tests, GLMMs)
+  const stat = c.rows.length > 0 && c.rows.every((r) => r.df === Infinity) ? "z.ratio" : "t.ratio";
+  const columns = ["contrast", "estimate", "SE", "df", stat, "p.value"];
+  const numeric = new Set(["estimate", "SE", "df", stat]);
   const rows = c.rows.map((r) => ({
     by: r.by,
-    cells: { contrast: r.contrast, estimate: r.estimate, SE: r.SE, df: r.df, "t.ratio": r.t, "p.value": pvalText(r.p) },
+    cells: { contrast: r.contrast, estimate: r.estimate, SE: r.SE, df: r.df, [stat]: r.t, "p.value": pvalText(r.p) },
   }));
   let out = formatBlocks(c.by, rows, columns, numeric, new Set(["contrast"])) + "\n";
   if (c.averagedOver.length) out += `Results are averaged over the levels of: ${c.averagedOver.join(", ")} \n`;
-  out += `Degrees-of-freedom method: ${DDF_NAME[c.ddf]} \n`;
+  if (c.link !== "identity") {
+    const scale = c.link === "logit" ? "log odds ratio" : c.link;
+    out += `Results are given on the ${scale} (not the response) scale. \n`;
+  }
+  if (c.ddf !== "Wald") out += `Degrees-of-freedom method: ${DDF_NAME[c.ddf]} \n`;
   if (c.adjust !== "none" && c.familyContrasts > 1) {
     out +=
       c.adjust === "tukey"

@@ -60,8 +60,9 @@ function collectNames(e: Expr, inFactor: boolean, out: Map<string, boolean>): vo
 }
 
 /** The data columns the fixed-effects terms use, in order, and whether factor() coerces each. */
-function predictors(m: MixedModel): Map<string, boolean> {
-  const terms = formulaTerms(m.matrices.plan.formula);
+function predictors(m: MixedModel, data: DataTable): Map<string, boolean> {
+  // the data's columns let a `.` in the formula expand as it did for the fit
+  const terms = formulaTerms(m.matrices.plan.formula, { columns: data.names });
   const out = new Map<string, boolean>();
   for (const t of terms.fixed.terms) for (const f of t.factors) collectNames(f, false, out);
   return out;
@@ -106,7 +107,7 @@ export function referenceGrid(m: MixedModel): ReferenceGrid {
   const rows = m.matrices.rows;
   if (!data || !rows) throw new InferenceError("this model does not keep its data, so its reference grid cannot be built (fit it with lmer() or glmer())");
   const variables: GridVariable[] = [];
-  for (const [name, coerced] of predictors(m)) {
+  for (const [name, coerced] of predictors(m, data)) {
     const col = data.columns.get(name);
     if (!col) throw new InferenceError(`predictor '${name}' is not a column of the model's data`);
     variables.push(referenceValues(name, col, rows, coerced));

@@ -100,11 +100,12 @@ function type2(m: ModelMatrices, s: FixedTermStructure): TermHypothesis[] {
 /** How the coding stage sees each variable, with every factor unordered (contr.treatment). */
 function treatmentShapes(m: ModelMatrices): (v: string) => VariableShape {
   return (v) => {
-    const plan = m.plan.variables.find((x) => x.name === v && x.roles.some((r) => r === "fixed" || r === "random" || r === "response"));
-    const any = plan ?? m.plan.variables.find((x) => x.name === v);
-    if (!any) throw new Error(`internal: variable '${v}' is not in the plan`);
-    if (any.type === "factor") return { type: "factor", levels: any.levels! };
-    if (any.type === "matrix") return { type: "matrix", columns: any.columns! };
+    // a name can be listed twice: as a model variable and as a grouping factor (lme4's factorize)
+    const found =
+      m.plan.variables.find((x) => x.name === v && !x.roles.every((r) => r === "grouping")) ?? m.plan.variables.find((x) => x.name === v);
+    if (!found) throw new Error(`internal: variable '${v}' is not in the plan`);
+    if (found.type === "factor") return { type: "factor", levels: found.levels! };
+    if (found.type === "matrix") return { type: "matrix", columns: found.columns! };
     return { type: "numeric" };
   };
 }

@@ -22,7 +22,8 @@ import { lmmSystem, type LmmState } from "./lmm-deviance.js";
 const mlDeviance = (st: LmmState, n: number, p: number, ldW: number, sigma?: number): number =>
   lmmDeviance(st.ldL2, st.ldRX2, st.prss, n, p, ldW, false, sigma);
 import { minimize } from "./minimize.js";
-import { sdCorBounds, sdCorNames, sdCorToTheta, thetaToSdCor } from "./re-layout.js";
+import { sdCorBounds, sdCorToTheta, thetaToSdCor } from "../../model/covariance/index.js";
+import { sdCorNames } from "./re-layout.js";
 
 export interface ProfileProblem {
   /** `.sig01`, …, `.sigma` (LMM), then the fixed-effect names. */
@@ -64,7 +65,7 @@ function lmmProblem(fit: FittedModel): ProfileProblem {
   };
   let count = 0;
   // refitML: minimise the ML criterion from the fit's θ (lme4 restarts its optimiser there).
-  const ml = minimize((t) => mlCriterion(sys, t), fit.theta, { lower: m.lower, ftol: 1e-12 });
+  const ml = minimize((t) => mlCriterion(sys, t), fit.theta, { lower: m.lower, upper: m.upper, ftol: 1e-12 });
   const thetaML = Float64Array.from(ml.x);
   const st = sys.solve(thetaML)!;
   const sigma = Math.sqrt(st.prss / n);
@@ -101,7 +102,7 @@ function lmmProblem(fit: FittedModel): ProfileProblem {
       } else Xdrop.set(m.X.subarray(k * n, (k + 1) * n), n * c++);
     }
     const s1 = lmmSystem(m, { X: Xdrop, p: p - 1, offset });
-    const r = minimize((t) => mlCriterion(s1, t), thetaML, { lower: m.lower, ftol: 1e-12 });
+    const r = minimize((t) => mlCriterion(s1, t), thetaML, { lower: m.lower, upper: m.upper, ftol: 1e-12 });
     const st1 = s1.solve(r.x);
     if (!st1) return null;
     const sig = Math.sqrt(st1.prss / n);

@@ -4,6 +4,7 @@
  * test/fixtures/data as R's read.csv does for these files (quoted numbers are numbers; numeric
  * grouping factors get their levels in numeric order; string factors in code-point order).
  */
+import { makeCovariance, thetaVectors } from "../../../src/model/covariance/index.js";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { ModelMatrices, ReMat } from "../../../src/model/matrices.js";
@@ -11,25 +12,6 @@ import type { ConstructionPlan } from "../../../src/model/plan.js";
 
 const FIXTURES = fileURLToPath(new URL("../../fixtures/", import.meta.url));
 
-export interface Reference {
-  id: string;
-  nAGQ: number;
-  fixef: Record<string, number>;
-  stderr: Record<string, number>;
-  vcov: number[][];
-  theta: number | number[];
-  theta_names: string | string[];
-  objective: number;
-  lme4_deviance: number;
-  singular: boolean;
-  fitted_head: number[];
-  ranef: Record<string, { levels: string[]; modes: Record<string, number[]>; condsd: Record<string, number[]> }>;
-  varcorr: { group: string; var1: string | null; var2: string | null; vcov: number; sdcor: number | string }[];
-}
-
-export function readReference(id: string): Reference {
-  return JSON.parse(readFileSync(`${FIXTURES}reference/${id}.json`, "utf8")) as Reference;
-}
 
 /** Columns of a simple CSV (no embedded commas or quotes in these files). */
 function readColumns(file: string): Record<string, string[]> {
@@ -83,26 +65,17 @@ interface TermSpec {
   columns?: FixedColumn[];
 }
 
-function buildReTerms(n: number, terms: TermSpec[]): { reTerms: ReMat[]; theta0: number[]; lower: number[]; names: string[] } {
+function buildReTerms(n: number, terms: TermSpec[]): { reTerms: ReMat[]; theta0: number[]; lower: number[]; upper: number[]; names: string[] } {
   const reTerms: ReMat[] = [];
-  const theta0: number[] = [];
-  const lower: number[] = [];
-  const names: string[] = [];
+  let thetaOffset = 0;
   for (const t of terms) {
     const f = factor(t.values);
     const cols = t.columns ?? [intercept(n)];
     const p = cols.length;
     const z = new Float64Array(n * p);
     for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) z[i * p + j] = cols[j].values[i];
-    const thetaOffset = theta0.length;
-    // Λ block: lower triangle, column-major, as lme4's θ
-    for (let j = 0; j < p; j++) {
-      for (let i = j; i < p; i++) {
-        theta0.push(i === j ? 1 : 0);
-        lower.push(i === j ? 0 : -Infinity);
-        names.push(i === j ? `${t.group}.${cols[i].name}` : `${t.group}.${cols[i].name}.${cols[j].name}`);
-      }
-    }
+    const covariance = makeCovariance({ structure: "us", group: t.group, columnNames: cols.map((c) => c.name), thetaOffset });
+    thetaOffset += covariance.thetaCount;
     reTerms.push({
       group: t.group,
       varCorrName: t.group,
@@ -110,12 +83,11 @@ function buildReTerms(n: number, terms: TermSpec[]): { reTerms: ReMat[]; theta0:
       refs: f.codes,
       columnNames: cols.map((c) => c.name),
       z,
-      correlated: p > 1,
-      thetaOffset,
-      thetaCount: theta0.length - thetaOffset,
+      covariance,
     });
   }
-  return { reTerms, theta0, lower, names };
+  const th = thetaVectors(reTerms.map((t) => t.covariance));
+  return { reTerms, theta0: th.start, lower: th.lower, upper: th.upper, names: th.names };
 }
 
 function assemble(y: Float64Array, weights: Float64Array, fixed: FixedColumn[], terms: TermSpec[]): ModelMatrices {
@@ -138,6 +110,7 @@ function assemble(y: Float64Array, weights: Float64Array, fixed: FixedColumn[], 
     reTerms: re.reTerms,
     theta0: Float64Array.from(re.theta0),
     lower: Float64Array.from(re.lower),
+    upper: Float64Array.from(re.upper),
     thetaNames: re.names,
     ngroups,
     messages: [],

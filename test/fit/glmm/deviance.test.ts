@@ -7,10 +7,11 @@ import { fitGlmm } from "../../../src/fit/glmm/fit.js";
 import { ghRule } from "../../../src/fit/glmm/ghrule.js";
 import { DEFAULT_PIRLS_OPTIONS } from "../../../src/fit/glmm/options.js";
 import type { ModelMatrices } from "../../../src/model/matrices.js";
-import { cbppMatrices, grouseticksMatrices, readReference, seedPoissonMatrices, verbaggMatrices } from "./cases.js";
+import { cbppMatrices, grouseticksMatrices, seedPoissonMatrices, verbaggMatrices } from "./cases.js";
+import { readLme4Reference } from "../../lme4-reference.js";
 
 function lme4Pars(id: string, m: ModelMatrices): Float64Array {
-  const ref = readReference(id);
+  const ref = readLme4Reference("reference", id);
   return Float64Array.from([...([] as number[]).concat(ref.theta), ...m.xNames.map((n) => ref.fixef[n])]);
 }
 
@@ -29,16 +30,16 @@ describe("the deviance at lme4's (θ, β), no optimiser", () => {
       const m = matrices();
       const dev = new GlmmDeviance(m, makeFamily(family), { ...DEFAULT_PIRLS_OPTIONS, tol: 1e-12 });
       const value = dev.stage2(lme4Pars(id, m));
-      expect(Math.abs(value - readReference(id).objective)).toBeLessThan(1e-3);
+      expect(Math.abs(value - readLme4Reference("reference", id).objective)).toBeLessThan(1e-3);
       // and lme4's deviance(): Σ deviance residuals at that mode
-      expect(Math.abs(dev.resp.devianceSum() - readReference(id).lme4_deviance)).toBeLessThan(1e-3);
+      expect(Math.abs(dev.resp.devianceSum() - readLme4Reference("reference", id).lme4_deviance)).toBeLessThan(1e-3);
     });
   }
   it("cbpp_binomial_agq25: 25-point adaptive Gauss–Hermite deviance = lme4's objective", () => {
     const m = cbppMatrices();
     const dev = new GlmmDeviance(m, makeFamily("binomial"), DEFAULT_PIRLS_OPTIONS);
     const agq = new AgqDeviance(dev, ghRule(25));
-    expect(agq.evaluate(lme4Pars("cbpp_binomial_agq25", m))).toBeCloseTo(readReference("cbpp_binomial_agq25").objective, 6);
+    expect(agq.evaluate(lme4Pars("cbpp_binomial_agq25", m))).toBeCloseTo(readLme4Reference("reference", "cbpp_binomial_agq25").objective, 6);
   });
   it("one-point AGQ is the Laplace approximation without the saturated-likelihood constant", () => {
     const m = cbppMatrices();

@@ -6,7 +6,8 @@ import { DEFAULT_PIRLS_OPTIONS } from "../../../src/fit/glmm/options.js";
 import { runStage1 } from "../../../src/fit/glmm/stages.js";
 import { bobyqa } from "../../../src/fit/optimize/index.js";
 import type { ModelMatrices } from "../../../src/model/matrices.js";
-import { cbppMatrices, readReference, seedPoissonMatrices } from "./cases.js";
+import { cbppMatrices, seedPoissonMatrices } from "./cases.js";
+import { readLme4Reference } from "../../lme4-reference.js";
 
 describe("deriv12 and the Hessian-based vcov", () => {
   it("are exact for a quadratic, and vcov(β) = [(H/2)⁻¹]_ββ", () => {
@@ -32,7 +33,7 @@ describe("deriv12 and the Hessian-based vcov", () => {
   ];
   for (const [id, matrices, family] of cases) {
     it(`${id}: lme4's standard errors from the Hessian at lme4's (θ, β)`, () => {
-      const ref = readReference(id);
+      const ref = readLme4Reference("reference", id);
       const m = matrices();
       const dev = new GlmmDeviance(m, makeFamily(family), DEFAULT_PIRLS_OPTIONS);
       runStage1(dev, bobyqa, () => undefined);

@@ -1,3 +1,4 @@
+import { makeCovariance, thetaVectors } from "../../../src/model/covariance/index.js";
 import type { ConstructionPlan } from "../../../src/model/plan.js";
 /**
  * Test-only construction of ModelMatrices for the Gaussian reference cases, by hand, so the LMM fit
@@ -8,34 +9,12 @@ import type { ConstructionPlan } from "../../../src/model/plan.js";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { ModelMatrices, ReMat } from "../../../src/model/matrices.js";
+import { boxed, readLme4Reference, type Lme4Reference } from "../../lme4-reference.js";
 
 const fixtures = fileURLToPath(new URL("../../fixtures/", import.meta.url));
 
-export interface Reference {
-  id: string;
-  data: string;
-  formula: string;
-  family: string;
-  REML: boolean;
-  nobs: number;
-  fixef: Record<string, number>;
-  stderr: Record<string, number>;
-  theta: number[] | number;
-  sigma: number;
-  varcorr: { group: string; var1: string | null; var2: string | null; vcov: number; sdcor: number }[];
-  objective: number;
-  singular: boolean;
-  lme4_messages: string[];
-  fitted_head: number[];
-  ranef: Record<string, { levels: string[]; modes: Record<string, number[]>; condsd: Record<string, number[]> }>;
-}
-
-export function readReference(id: string): Reference {
-  return JSON.parse(readFileSync(`${fixtures}reference/${id}.json`, "utf8")) as Reference;
-}
-
-export function referenceTheta(ref: Reference): number[] {
-  return Array.isArray(ref.theta) ? ref.theta : [ref.theta];
+export function referenceTheta(ref: Lme4Reference): number[] {
+  return boxed(ref.theta);
 }
 
 type Column = { numeric: true; values: number[] } | { numeric: false; values: string[] };
@@ -213,7 +192,7 @@ export const gaussianReferenceIds = Object.keys(caseOfReference);
 
 /** ModelMatrices for a reference case id (e.g. "sleepstudy_corr_reml"). */
 export function buildMatrices(referenceId: string): ModelMatrices {
-  const ref = readReference(referenceId);
+  const ref = readLme4Reference("reference", referenceId);
   const spec = cases[caseOfReference[referenceId]];
   const cols = readCsvColumns(ref.data);
   const y = Float64Array.from(num(cols[spec.response]));
@@ -234,31 +213,22 @@ export function buildMatrices(referenceId: string): ModelMatrices {
   // lme4's order: decreasing number of levels, ties in formula order (stable sort)
   built.sort((a, b) => b.f.levels.length - a.f.levels.length);
   let thetaOffset = 0;
-  const theta0: number[] = [];
-  const lower: number[] = [];
-  const thetaNames: string[] = [];
   const ngroups: Record<string, number> = {};
-  const reTerms: ReMat[] = built.map(({ t, f, z, pk }) => {
+  const reTerms: ReMat[] = built.map(({ t, f, z }) => {
     const names = t.columns.map((c) => (c === "1" ? "(Intercept)" : c));
-    const count = t.correlated ? (pk * (pk + 1)) / 2 : pk;
-    for (let j = 0; j < pk; j++)
-      for (let i = j; i < pk; i++) {
-        if (!t.correlated && i !== j) continue;
-        theta0.push(i === j ? 1 : 0);
-        lower.push(i === j ? 0 : -Infinity);
-        thetaNames.push(i === j ? `${t.group}.${names[i]}` : `${t.group}.${names[i]}.${names[j]}`);
-      }
+    const covariance = makeCovariance({ structure: t.correlated ? "us" : "diag", group: t.group, columnNames: names, thetaOffset });
+    thetaOffset += covariance.thetaCount;
     ngroups[t.group] = f.levels.length;
-    const term: ReMat = {
+    return {
       group: t.group, varCorrName: t.varCorrName ?? t.group, levels: f.levels, refs: Int32Array.from(f.refs),
-      columnNames: names, z, correlated: t.correlated, thetaOffset, thetaCount: count,
+      columnNames: names, z, covariance,
     };
-    thetaOffset += count;
-    return term;
   });
+  const th = thetaVectors(reTerms.map((t) => t.covariance));
   return {
     n, y, X, p, xNames: xs.names, droppedX: [], weights: new Float64Array(n).fill(1), offset: new Float64Array(n),
-    reTerms, theta0: Float64Array.from(theta0), lower: Float64Array.from(lower), thetaNames, ngroups,
+    reTerms, theta0: Float64Array.from(th.start), lower: Float64Array.from(th.lower), upper: Float64Array.from(th.upper),
+    thetaNames: th.names, ngroups,
     messages: [], plan: { formula: ref.formula } as unknown as ConstructionPlan,
   };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fitLmm } from "../../../src/fit/lmm/fit-lmm.js";
 import { lme4StartTheta } from "../../../src/fit/lmm/start.js";
-import { buildMatrices, readReference } from "./build-matrices.js";
+import { buildMatrices } from "./build-matrices.js";
+import { readLme4Reference } from "../../lme4-reference.js";
 
 /** lme4 1.1 (nloptwrap defaults) m@optinfo$feval for each Gaussian reference fit, from R:
  *  m <- lmer(formula, read.csv(data, stringsAsFactors = TRUE), REML = REML); m@optinfo$feval.
@@ -29,7 +30,7 @@ describe("fitLmm follows lme4's optimiser path", () => {
 
   for (const [id, feval] of Object.entries(LME4_FEVAL)) {
     it(`${id}: ${feval} evaluations, as lme4`, () => {
-      const ref = readReference(id);
+      const ref = readLme4Reference("reference", id);
       let optimizerCalls = 0;
       const fit = fitLmm(buildMatrices(id), { REML: ref.REML, onProgress: () => optimizerCalls++ });
       // the optimiser's calls only, as lme4's feval (restart_edge probes are not counted)

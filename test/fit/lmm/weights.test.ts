@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { makeDevfun } from "../../../src/fit/lmm/profiled-deviance.js";
 import { fitLmm } from "../../../src/fit/lmm/fit-lmm.js";
-import { buildMatrices, readReference } from "./build-matrices.js";
+import { buildMatrices } from "./build-matrices.js";
+import { readLme4Reference } from "../../lme4-reference.js";
 
 // lme4 1.1-31 on sleepstudy, Reaction ~ Days + (Days | Subject), weights = runif(180, 0.5, 2) with
 // set.seed(1); devfun values at θ = (1, 0, 1) and the ML fit (values printed by R, see the JSON).
@@ -30,7 +31,7 @@ describe("prior weights as lme4 does them (objective includes −Σ log wᵢ)", 
 
 describe("deviance of a REML fit is lme4's deviance(fit, REML = FALSE)", () => {
   it("sleepstudy_corr_reml", () => {
-    const ref = readReference("sleepstudy_corr_reml");
+    const ref = readLme4Reference("reference", "sleepstudy_corr_reml");
     const fit = fitLmm(buildMatrices("sleepstudy_corr_reml"), { REML: true });
     // lme4 1.1-31: deviance(fm1, REML = FALSE) = 1751.985866432
     expect(fit.deviance).toBeCloseTo(1751.985866432, 3);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PlsSystem, NoRandomEffectsError, TrailingBlockTooLargeError } from "../../../src/fit/pls/pls-system.js";
+import { lambdaBlock, makeCovariance } from "../../../src/model/covariance/index.js";
 import { denseReference, lcg, syntheticModel } from "./synthetic.js";
 
 const close = (a: number, b: number, rel = 1e-9) => expect(Math.abs(a - b)).toBeLessThanOrEqual(rel * (1 + Math.abs(b)));
@@ -16,7 +17,10 @@ const theta = [0.7, 1.3, 0.9, -0.4, 0.6, 0.5, 0.8].slice(0, model.theta0.length)
 // θ layout after sorting: keep each term's own offsets
 {
   let off = 0;
-  for (const t of model.reTerms) { t.thetaOffset = off; off += t.thetaCount; }
+  for (const t of model.reTerms) {
+    t.covariance = makeCovariance({ structure: t.covariance.structure, group: t.group, columnNames: t.columnNames, thetaOffset: off });
+    off += t.covariance.thetaCount;
+  }
 }
 
 describe("PlsSystem agrees with a dense evaluation of the same PLS problem", () => {
@@ -80,9 +84,7 @@ describe("PlsSystem basics", () => {
     const t = model.reTerms[0];
     const pk = t.columnNames.length;
     // first term's Λ block from θ (column-major lower triangle when correlated)
-    const lam = new Float64Array(pk * pk);
-    let ti = t.thetaOffset;
-    for (let j = 0; j < pk; j++) for (let i = j; i < pk; i++) if (t.correlated || i === j) lam[i + j * pk] = theta[ti++];
+    const lam = lambdaBlock(t.covariance, theta);
     for (let r = 0; r < pk; r++) {
       let v = 0;
       for (let c = 0; c < pk; c++) v += lam[r + c * pk] * sys.u[c];

@@ -6,6 +6,7 @@ import type { ConstructionPlan } from "../../../src/model/plan.js";
  */
 import type { ModelMatrices, ReMat } from "../../../src/model/matrices.js";
 import { choleskyInPlace } from "../../../src/linalg/cholesky.js";
+import { lambdaBlock, makeCovariance, thetaVectors } from "../../../src/model/covariance/index.js";
 
 export function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -25,33 +26,26 @@ export function syntheticModel(seed: number, n: number, defs: TermDef[], p = 3):
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) y[i] = 3 + (p > 1 ? X[i + n] : 0) + rnd() * 2;
   let thetaOffset = 0;
-  const theta0: number[] = [], lower: number[] = [], thetaNames: string[] = [];
   const reTerms: ReMat[] = defs.map((d, k) => {
     const refs = new Int32Array(n);
     for (let i = 0; i < n; i++) refs[i] = i < d.levels ? i : Math.floor(rnd() * d.levels);
     const z = new Float64Array(n * d.p);
     for (let i = 0; i < n; i++) for (let c = 0; c < d.p; c++) z[i * d.p + c] = c === 0 ? 1 : rnd() * 2 - 1;
     for (let i = 0; i < n; i++) y[i] += Math.sin(refs[i] * (k + 1));
-    const count = d.correlated ? (d.p * (d.p + 1)) / 2 : d.p;
-    for (let j = 0; j < d.p; j++)
-      for (let i = j; i < d.p; i++) {
-        if (!d.correlated && i !== j) continue;
-        theta0.push(i === j ? 1 : 0);
-        lower.push(i === j ? 0 : -Infinity);
-        thetaNames.push(`g${k}.${i}.${j}`);
-      }
+    const columnNames = Array.from({ length: d.p }, (_, c) => (c === 0 ? "(Intercept)" : `x${c}`));
+    const covariance = makeCovariance({ structure: d.correlated ? "us" : "diag", group: `g${k}`, columnNames, thetaOffset });
+    thetaOffset += covariance.thetaCount;
     const t: ReMat = {
       group: `g${k}`, varCorrName: `g${k}`, levels: Array.from({ length: d.levels }, (_, l) => `L${l}`), refs,
-      columnNames: Array.from({ length: d.p }, (_, c) => (c === 0 ? "(Intercept)" : `x${c}`)), z,
-      correlated: d.correlated, thetaOffset, thetaCount: count,
+      columnNames, z, covariance,
     };
-    thetaOffset += count;
     return t;
   });
+  const th = thetaVectors(reTerms.map((t) => t.covariance));
   return {
     n, y, X, p, xNames: Array.from({ length: p }, (_, j) => (j === 0 ? "(Intercept)" : `x${j}`)), droppedX: [],
     weights: new Float64Array(n).fill(1), offset: new Float64Array(n), reTerms,
-    theta0: Float64Array.from(theta0), lower: Float64Array.from(lower), thetaNames,
+    theta0: Float64Array.from(th.start), lower: Float64Array.from(th.lower), upper: Float64Array.from(th.upper), thetaNames: th.names,
     ngroups: Object.fromEntries(reTerms.map((t) => [t.group, t.levels.length])), messages: [], plan: { formula: "synthetic" } as unknown as ConstructionPlan,
   };
 }
@@ -76,9 +70,7 @@ export function denseReference(m: ModelMatrices, theta: ArrayLike<number>, w: Fl
   const lam = new Float64Array(q * q);
   m.reTerms.forEach((t, k) => {
     const pk = t.columnNames.length;
-    const block = new Float64Array(pk * pk);
-    let ti = t.thetaOffset;
-    for (let j = 0; j < pk; j++) for (let i = j; i < pk; i++) if (t.correlated || i === j) block[i + j * pk] = theta[ti++];
+    const block = lambdaBlock(t.covariance, theta);
     for (let l = 0; l < t.levels.length; l++)
       for (let j = 0; j < pk; j++) for (let i = 0; i < pk; i++) {
         const o = offsets[k] + l * pk;
