@@ -12,7 +12,8 @@ import { lmer, readCsv } from "../../../src/index.js";
 import { makeFamily } from "../../../src/fit/family/index.js";
 import { GlmmDeviance } from "../../../src/fit/glmm/deviance.js";
 import { DEFAULT_PIRLS_OPTIONS } from "../../../src/fit/glmm/options.js";
-import { cbppMatrices, readReference as readGlmmReference } from "../glmm/cases.js";
+import { cbppMatrices } from "../glmm/cases.js";
+import { boxed, readLme4Reference } from "../../lme4-reference.js";
 import {
   accumulateCrossProducts, allocateCrossProducts, allocateRowScratch, type CrossProducts,
 } from "../../../src/fit/pls/cross-products.js";
@@ -23,7 +24,7 @@ import { profiledDeviance } from "../../../src/fit/lmm/profiled-deviance.js";
 import { PlsSystem } from "../../../src/fit/pls/pls-system.js";
 import type { ModelMatrices } from "../../../src/model/matrices.js";
 import { lcg, syntheticModel } from "./synthetic.js";
-import { buildMatrices, readReference, referenceTheta } from "../lmm/build-matrices.js";
+import { buildMatrices, referenceTheta } from "../lmm/build-matrices.js";
 
 afterAll(() => setThreads(null));
 
@@ -83,7 +84,7 @@ describe("cross-products: two threads vs one", () => {
 
   for (const id of ["sleepstudy_corr_reml", "penicillin_crossed_reml", "insteval_crossed_ml"]) {
     it(`${id}: the profiled objective at lme4's θ, one thread vs two, within 1e-12 relative`, () => {
-      const ref = readReference(id);
+      const ref = readLme4Reference("reference", id);
       const m = buildMatrices(id);
       const theta = referenceTheta(ref);
       setThreads(1);
@@ -121,9 +122,9 @@ describe("fits on two threads (every pass split) vs one", () => {
   // differences in the cross-products move where they stop (cbpp: 4.9e-9 relative in the final
   // deviance). What is deterministic is the Laplace deviance at fixed (θ, β) with PIRLS run to 1e-12:
   it("cbpp binomial: the Laplace deviance at lme4's (θ, β), a split pass every PIRLS iteration, within 1e-12 relative", () => {
-    const ref = readGlmmReference("cbpp_binomial");
+    const ref = readLme4Reference("reference", "cbpp_binomial");
     const m = cbppMatrices();
-    const pars = Float64Array.from([...([] as number[]).concat(ref.theta), ...m.xNames.map((n) => ref.fixef[n])]);
+    const pars = Float64Array.from([...boxed(ref.theta), ...m.xNames.map((n) => ref.fixef[n])]);
     const [one, two] = fitBoth(() => new GlmmDeviance(m, makeFamily("binomial"), { ...DEFAULT_PIRLS_OPTIONS, tol: 1e-12 }).stage2(pars));
     expect(Math.abs(two - one) / one).toBeLessThanOrEqual(1e-12);
     expect(Math.abs(one - ref.objective)).toBeLessThan(1e-3);
