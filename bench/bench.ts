@@ -10,12 +10,15 @@
  * does); "fit" is the fit alone (the fit object's fitSeconds). Reading the CSV is never timed.
  * The measured cases are merged into bench/results.json, from which bench/readme-table.ts makes
  * the README's table (`npm run bench` runs both).
+ * The InstEval cases run twice, as "… 1 thread" (setThreads(1)) and "… 2 threads"
+ * (setThreads(2, { always: true }): every kernel that can split over a worker does, whatever its size).
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { glmer, lmer, readCsv } from "../src/index.js";
+import { setThreads } from "../src/fit/pls/cross-products-threads.js";
 import type { DataTable, FamilyName, MixedModel } from "../src/index.js";
 import { benchAr1 } from "./ar1.js";
 import { updateReadme, type BenchResult, type BenchResults } from "./readme-table.js";
@@ -60,6 +63,9 @@ function fitCase(ref: Reference, data: DataTable): MixedModel {
   return glmer(ref.formula, data, { family: ref.family, link: ref.link, nAGQ: ref.nAGQ });
 }
 
+/** Cases timed on one and on two threads (issue 16 item 3). */
+const THREAD_CASES = /^insteval/;
+
 function median(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);
   const h = Math.floor(s.length / 2);
@@ -73,6 +79,34 @@ function plan(ref: Reference, runs: number | null): { warmup: number; runs: numb
   return { warmup: 1, runs: runs ?? 5 };
 }
 
+/** Times one case and prints its row; its ratio to lme4, or null on error. */
+function benchCase(
+  ref: Reference, data: DataTable, label: string, opts: BenchOptions, row: (cells: string[]) => string,
+): { ratio: number; measured: BenchResult } | null {
+  const p = plan(ref, opts.runs);
+  try {
+    for (let i = 0; i < p.warmup; i++) fitCase(ref, data);
+    const call: number[] = [];
+    const fit: number[] = [];
+    let evaluations = 0;
+    for (let i = 0; i < p.runs; i++) {
+      const t0 = performance.now();
+      const m = fitCase(ref, data);
+      call.push((performance.now() - t0) / 1000);
+      fit.push(m.fitSeconds);
+      evaluations = m.evaluations;
+    }
+    const ratio = median(call) / ref.lme4_fit_seconds_median;
+    console.log(row([label, String(ref.nobs), String(p.runs), median(call).toFixed(4), median(fit).toFixed(4),
+      ref.lme4_fit_seconds_median.toFixed(4), ratio.toFixed(2), String(evaluations)]));
+    return { ratio, measured: { id: ref.id, nobs: ref.nobs, call_seconds: median(call), lme4_seconds: ref.lme4_fit_seconds_median, evaluations } };
+  } catch (e) {
+    console.log(row([label, String(ref.nobs), "-", "error", "", ref.lme4_fit_seconds_median.toFixed(4), "", ""]) +
+      `  ${e instanceof Error ? e.message : String(e)}`);
+    return null;
+  }
+}
+
 function main(): void {
   const opts = parseArgs(process.argv.slice(2));
   const refs: Reference[] = readdirSync(join(FIXTURES, "reference"))
@@ -81,7 +115,7 @@ function main(): void {
     .map((f) => JSON.parse(readFileSync(join(FIXTURES, "reference", f), "utf8")))
     .filter((r: Reference) => (!opts.only || opts.only.test(r.id)) && !(opts.skip && opts.skip.test(r.id)));
   const header = ["case", "n", "runs", "call s", "fit s", "lme4 s", "ratio", "evals"];
-  const widths = [28, 7, 5, 9, 9, 9, 7, 6];
+  const widths = [36, 7, 5, 9, 9, 9, 7, 6];
   const row = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" ");
   console.log(row(header));
@@ -89,29 +123,18 @@ function main(): void {
   const measured: BenchResult[] = [];
   for (const ref of refs) {
     const data = readCsv(join(FIXTURES, "data", ref.data));
-    const p = plan(ref, opts.runs);
-    try {
-      for (let i = 0; i < p.warmup; i++) fitCase(ref, data);
-      const call: number[] = [];
-      const fit: number[] = [];
-      let evaluations = 0;
-      for (let i = 0; i < p.runs; i++) {
-        const t0 = performance.now();
-        const m = fitCase(ref, data);
-        call.push((performance.now() - t0) / 1000);
-        fit.push(m.fitSeconds);
-        evaluations = m.evaluations;
-      }
-      const ratio = median(call) / ref.lme4_fit_seconds_median;
-      ratios.push(ratio);
-      measured.push({ id: ref.id, nobs: ref.nobs, call_seconds: median(call), lme4_seconds: ref.lme4_fit_seconds_median, evaluations });
-      console.log(row([ref.id, String(ref.nobs), String(p.runs), median(call).toFixed(4), median(fit).toFixed(4),
-        ref.lme4_fit_seconds_median.toFixed(4), ratio.toFixed(2), String(evaluations)]));
-    } catch (e) {
-      console.log(row([ref.id, String(ref.nobs), "-", "error", "", ref.lme4_fit_seconds_median.toFixed(4), "", ""]) +
-        `  ${e instanceof Error ? e.message : String(e)}`);
+    const variants: (1 | 2 | null)[] = THREAD_CASES.test(ref.id) ? [1, 2] : [null];
+    for (const threads of variants) {
+      const label = threads === null ? ref.id : `${ref.id} ${threads} thread${threads === 1 ? "" : "s"}`;
+      setThreads(threads, { always: threads === 2 });
+      const result = benchCase(ref, data, label, opts, row);
+      if (result === null) continue;
+      ratios.push(result.ratio);
+      // the README's table keeps the default configuration's row (one thread unless asked)
+      if (threads !== 2) measured.push(result.measured);
     }
   }
+  setThreads(null);
   if (ratios.length) {
     const g = Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length);
     console.log(`\nratio = our median call time / lme4's median; geometric mean ${g.toFixed(2)}, worst ${Math.max(...ratios).toFixed(2)}`);

@@ -3,6 +3,7 @@
  * (compileModel) → mkGlmerDevfun and optimizeGlmer (fitGlmm) → mkMerMod (the MixedModel).
  */
 import { compileModel } from "./model/index.js";
+import { withThreads } from "./fit/pls/cross-products-threads.js";
 import type { DataInput, DataTable } from "./model/index.js";
 import { isLinearFamily, resolveFamilySpec, type FamilySpec } from "./fit/family/index.js";
 import { fitGlmm } from "./fit/glmm/fit.js";
@@ -32,6 +33,9 @@ export interface GlmerOptions {
   dataName?: string;
   /** The data file's name, reported by toJSON() as `data`. */
   dataFile?: string;
+  /** 1: one thread; 2: split the large kernels over a worker thread (Node only; see
+   *  src/fit/pls/cross-products-threads.ts). Default: MIXED_MODELS_THREADS, else 1. */
+  threads?: 1 | 2;
 }
 
 /**
@@ -48,8 +52,8 @@ export function glmer(formula: string, data: DataInput | DataTable | GlmerSqlQue
   const family = resolveFamilySpec(options.family);
   if (isLinearFamily(family.name, options.link)) {
     // lme4's glmer() hands a gaussian identity-link model to lmer() (with REML, its default)
-    const { weights, offset, onProgress, dataName, dataFile } = options;
-    return lmer(formula, data, { weights, offset, onProgress, dataName, dataFile });
+    const { weights, offset, onProgress, dataName, dataFile, threads } = options;
+    return lmer(formula, data, { weights, offset, onProgress, dataName, dataFile, threads });
   }
   const matrices = compileModel(formula, data, {
     family: family.name,
@@ -61,10 +65,10 @@ export function glmer(formula: string, data: DataInput | DataTable | GlmerSqlQue
     ...(options.link !== undefined ? { link: options.link } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
-  const fit =
+  const fit = withThreads(options.threads, () =>
     family.name === "negative.binomial" && family.theta === undefined
       ? fitGlmmNb(matrices, fitOptions)
-      : fitGlmm(matrices, { ...fitOptions, family: family.name, ...(family.theta !== undefined ? { nbTheta: family.theta } : {}) });
+      : fitGlmm(matrices, { ...fitOptions, family: family.name, ...(family.theta !== undefined ? { nbTheta: family.theta } : {}) }));
   return new MixedModel(fit, {
     formula,
     dataName: options.dataName,

@@ -9,6 +9,7 @@ export type { CompileOptions, DataInput, DataTable, ModelMatrices, ReMat } from 
 export type { Covariance, CovarianceStructure } from "./model/covariance/index.js";
 export type { FittedModel, FamilyName } from "./fit/fitted.js";
 export { lmer, type LmerOptions } from "./lmer.js";
+export { setThreads } from "./fit/pls/cross-products-threads.js";
 export { glmer, glmerNb, type GlmerOptions } from "./glmer.js";
 export type { OptimizerStage } from "./fit/fitted.js";
 export type { FamilySpec } from "./fit/family/index.js";

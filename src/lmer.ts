@@ -3,6 +3,7 @@
  * mkLmerDevfun and optimizeLmer (fitLmm) → mkMerMod (the MixedModel fit object).
  */
 import { compileModel } from "./model/index.js";
+import { withThreads } from "./fit/pls/cross-products-threads.js";
 import type { DataInput, DataTable } from "./model/index.js";
 import { fitLmm } from "./fit/lmm/index.js";
 import { MixedModel } from "./result/model.js";
@@ -25,6 +26,9 @@ export interface LmerOptions {
   dataName?: string;
   /** The data file's name, reported by toJSON() as `data`. */
   dataFile?: string;
+  /** 1: one thread; 2: split the large kernels over a worker thread (Node only; see
+   *  src/fit/pls/cross-products-threads.ts). Default: MIXED_MODELS_THREADS, else 1. */
+  threads?: 1 | 2;
 }
 
 /**
@@ -43,7 +47,8 @@ export function lmer(formula: string, data: DataInput | DataTable | SqlQueryOpti
     ...(options.offset !== undefined ? { offset: options.offset } : {}),
   });
   const start = startTheta(options.start);
-  const fit = fitLmm(matrices, { REML: options.REML ?? true, onProgress: options.onProgress, ...(start ? { start } : {}) });
+  const fit = withThreads(options.threads, () =>
+    fitLmm(matrices, { REML: options.REML ?? true, onProgress: options.onProgress, ...(start ? { start } : {}) }));
   return new MixedModel(fit, {
     formula,
     dataName: options.dataName,

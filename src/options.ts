@@ -26,6 +26,8 @@ const isFamily: Check = (v) =>
 const isNAGQ: Check = (v) =>
   typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 100 ? null : "must be an integer from 0 to 100";
 
+const isThreads: Check = (v) => (v === 1 || v === 2 ? null : "must be 1 or 2");
+
 /** What lme4 arguments we do not take, and what to do instead. */
 const NOT_IMPLEMENTED: Record<string, string> = {
   control:
@@ -40,12 +42,12 @@ const NOT_IMPLEMENTED: Record<string, string> = {
 
 const LMER_OPTIONS: Record<string, Check> = {
   REML: isBoolean, weights: isWeights, offset: isOffset, start: isStart, onProgress: isFunction,
-  dataName: isString, dataFile: isString,
+  dataName: isString, dataFile: isString, threads: isThreads,
 };
 
 const GLMER_OPTIONS: Record<string, Check> = {
   family: isFamily, link: isString, nAGQ: isNAGQ, weights: isWeights, offset: isOffset, onProgress: isFunction,
-  dataName: isString, dataFile: isString,
+  dataName: isString, dataFile: isString, threads: isThreads,
 };
 
 function checkOptions(fn: string, options: unknown, known: Record<string, Check>): void {

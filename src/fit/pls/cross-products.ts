@@ -29,11 +29,21 @@ export interface RowScratch {
   val: Float64Array;
   pos: Int32Array;
   scalar?: ScalarRows | null;
+  /** The second thread, when one is configured and the pass is big enough to pay. */
+  parallel?: ParallelRows | null;
+}
+
+/** A helper thread taking rows [split, n) of each pass (cross-products-threads.ts). */
+export interface ParallelRows {
+  /** Hand the worker its rows; returns the split (n when this pass stays on one thread). */
+  start(mm: ModelMatrices, s: BlockStructure, w: Float64Array, z: Float64Array, scratch: RowScratch, withFixedBlock: boolean): number;
+  /** Wait for the worker and add its partial sums into `out`. */
+  finish(out: CrossProducts, withFixedBlock: boolean): void;
 }
 
 /** Row i's entry for later term k (k = 1 … K−1) at i·(K−1) + k−1: its trailing index and Z value.
  *  Weight- and response-independent, so built on the first pass and reused. */
-interface ScalarRows {
+export interface ScalarRows {
   idx: Int32Array;
   val: Float64Array;
 }
@@ -54,16 +64,31 @@ export function accumulateCrossProducts(
   mm: ModelMatrices, s: BlockStructure, w: Float64Array, z: Float64Array, out: CrossProducts, scratch: RowScratch,
   withFixedBlock = true,
 ): void {
-  const { a11, a21, a22 } = out;
-  a11.fill(0);
-  a21.fill(0);
-  a22.fill(0);
+  out.a11.fill(0);
+  out.a21.fill(0);
+  out.a22.fill(0);
   if (scratch.scalar === undefined) scratch.scalar = scalarRows(mm, s);
+  // rows [split, n) go to a worker thread when that pays (cross-products-threads.ts); the rest here
+  const split = scratch.parallel ? scratch.parallel.start(mm, s, w, z, scratch, withFixedBlock) : s.n;
+  accumulateRows(mm, s, w, z, out, scratch, withFixedBlock, 0, split);
+  if (split < s.n) scratch.parallel!.finish(out, withFixedBlock);
+}
+
+/**
+ * The row pass over rows [i0, i1) into zeroed `out` (and, with `withFixedBlock`, the [X, y] block
+ * over the same rows). The one kernel both threads run: a worker runs this very function's source
+ * (cross-products-threads.ts), so every function it calls must be self-contained (no imports).
+ */
+export function accumulateRows(
+  mm: ModelMatrices, s: BlockStructure, w: Float64Array, z: Float64Array, out: CrossProducts, scratch: RowScratch,
+  withFixedBlock: boolean, i0: number, i1: number,
+): void {
   if (scratch.scalar) {
-    accumulateScalar(mm, s, w, z, out, scratch.scalar);
-    if (withFixedBlock) fixedBlock(mm, s, w, z, a22);
+    accumulateScalar(mm, s, w, z, out, scratch.scalar, i0, i1);
+    if (withFixedBlock) fixedBlock(mm, s, w, z, out.a22, i0, i1);
     return;
   }
+  const { a11, a21, a22 } = out;
   const terms = mm.reTerms;
   const K = terms.length;
   const { n, p, p1, m, qRest, colPtr, rowPos, levelStart } = s;
@@ -73,7 +98,7 @@ export function accumulateCrossProducts(
   const z1 = t1.z;
   const { idx, val, pos } = scratch;
   const p1sq = p1 * p1;
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const wi = w[i];
     if (wi === 0) continue;
     const l = refs1[i];
@@ -126,11 +151,11 @@ export function accumulateCrossProducts(
       }
     }
   }
-  if (withFixedBlock) fixedBlock(mm, s, w, z, a22);
+  if (withFixedBlock) fixedBlock(mm, s, w, z, a22, i0, i1);
 }
 
 /** The later terms' entries of every row, when every term (the first included) has one column. */
-function scalarRows(mm: ModelMatrices, s: BlockStructure): ScalarRows | null {
+export function scalarRows(mm: ModelMatrices, s: BlockStructure): ScalarRows | null {
   const terms = mm.reTerms;
   if (!terms.every((t) => t.columnNames.length === 1)) return null;
   const K1 = terms.length - 1;
@@ -153,7 +178,7 @@ function scalarRows(mm: ModelMatrices, s: BlockStructure): ScalarRows | null {
  * general pass's per-row gathering: the same products added to the same entries in the same row
  * order (so the same bits), about four times faster — it is what PIRLS repeats every iteration.
  */
-function accumulateScalar(mm: ModelMatrices, s: BlockStructure, w: Float64Array, z: Float64Array, out: CrossProducts, r: ScalarRows): void {
+export function accumulateScalar(mm: ModelMatrices, s: BlockStructure, w: Float64Array, z: Float64Array, out: CrossProducts, r: ScalarRows, i0: number, i1: number): void {
   const { a11, a21, a22 } = out;
   const { n, p, m, qRest, colPtr, rowPos } = s;
   const K1 = mm.reTerms.length - 1;
@@ -162,10 +187,10 @@ function accumulateScalar(mm: ModelMatrices, s: BlockStructure, w: Float64Array,
   const z1 = mm.reTerms[0].z;
   const { idx, val } = r;
   if (K1 === 1) {
-    accumulateTwoScalar(mm, s, w, z, out, r);
+    accumulateTwoScalar(mm, s, w, z, out, r, i0, i1);
     return;
   }
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const wi = w[i];
     if (wi === 0) continue;
     const l = refs1[i];
@@ -192,8 +217,9 @@ function accumulateScalar(mm: ModelMatrices, s: BlockStructure, w: Float64Array,
 }
 
 /** [X, y]ᵀW[X, y] into A₂₂'s last p + 1 rows and columns: contiguous column dot products, each
- *  term (wᵢ·u_i)·v_i added in row order — the same operations, in the same order, as a row pass. */
-export function fixedBlock(mm: ModelMatrices, s: BlockStructure, w: Float64Array, z: Float64Array, a22: Float64Array): void {
+ *  term (wᵢ·u_i)·v_i added in row order — the same operations, in the same order, as a row pass.
+ *  Over rows [i0, i1) (all rows by default); the entries are overwritten, not added to. */
+export function fixedBlock(mm: ModelMatrices, s: BlockStructure, w: Float64Array, z: Float64Array, a22: Float64Array, i0 = 0, i1 = s.n): void {
   const { n, p, m, qRest } = s;
   const X = mm.X;
   // columns 0 … p−1 are X's, column p is z; four dot products at a time: each is still summed in
@@ -209,7 +235,7 @@ export function fixedBlock(mm: ModelMatrices, s: BlockStructure, w: Float64Array
       const v0 = col(cb), v1 = col(cb + 1), v2 = col(cb + 2), v3 = col(cb + 3);
       const o0 = off(cb), o1 = off(cb + 1), o2 = off(cb + 2), o3 = off(cb + 3);
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let i = 0; i < n; i++) {
+      for (let i = i0; i < i1; i++) {
         const wi = w[i];
         if (wi === 0) continue;
         const wu = wi * u[uo + i];
@@ -221,7 +247,7 @@ export function fixedBlock(mm: ModelMatrices, s: BlockStructure, w: Float64Array
       const v = col(cb);
       const vo = off(cb);
       let acc = 0;
-      for (let i = 0; i < n; i++) {
+      for (let i = i0; i < i1; i++) {
         const wi = w[i];
         if (wi === 0) continue;
         acc += wi * u[uo + i] * v[vo + i];
@@ -236,14 +262,14 @@ export function fixedBlock(mm: ModelMatrices, s: BlockStructure, w: Float64Array
  * entries read once for both of its updates (the later term's column of A₂₂ and the first term's
  * A₂₁). Every entry still receives the same products in row order, so the same bits.
  */
-function accumulateTwoScalar(mm: ModelMatrices, s: BlockStructure, w: Float64Array, z: Float64Array, out: CrossProducts, r: ScalarRows): void {
+export function accumulateTwoScalar(mm: ModelMatrices, s: BlockStructure, w: Float64Array, z: Float64Array, out: CrossProducts, r: ScalarRows, i0: number, i1: number): void {
   const { a11, a21, a22 } = out;
   const { n, p, m, qRest, colPtr, rowPos } = s;
   const X = mm.X;
   const refs1 = mm.reTerms[0].refs;
   const z1 = mm.reTerms[0].z;
   const { idx, val } = r;
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const wi = w[i];
     if (wi === 0) continue;
     const l = refs1[i];

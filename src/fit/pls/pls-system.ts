@@ -28,6 +28,7 @@
 import { lambdaTimes } from "../../model/covariance/index.js";
 import type { ModelMatrices } from "../../model/matrices.js";
 import { conditionalVarianceBlocks } from "./cond-var.js";
+import { parallelRows } from "./cross-products-threads.js";
 import {
   accumulateCrossProducts, allocateCrossProducts, allocateRowScratch, fixedBlock, type CrossProducts, type RowScratch,
 } from "./cross-products.js";
@@ -141,6 +142,7 @@ export class PlsSystem {
     this.factor = allocateFactor(this.structure);
     this.factor.trailing = trailingPattern(m, this.structure, blocks?.pattern.laterEdges);
     this.scratch = allocateRowScratch(m);
+    this.scratch.parallel = parallelRows(m, this.structure);
     this.u = new Float64Array(this.q);
     this.beta = new Float64Array(this.p);
     this.theta = Float64Array.from(m.theta0);
