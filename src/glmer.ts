@@ -47,8 +47,9 @@ export function glmer(formula: string, data: DataInput | DataTable, options: Glm
 export function glmer(formula: string, data: DataInput | DataTable | GlmerSqlQueryOptions, options?: GlmerOptions): MixedModel | Promise<MixedModel> {
   // { sql, engine, family }: the rows stay in the engine and the fit is asynchronous (src/sql/api.ts)
   if (isSqlQuery(data)) return glmerQuery(formula, data as GlmerSqlQueryOptions);
-  if (!options) throw new Error("glmer: options with a family are required");
-  checkGlmerCall(formula, data, options);
+  // checkGlmerCall refuses a missing options object with a ModelError
+  checkGlmerCall(formula, data, options as GlmerOptions);
+  options = options as GlmerOptions;
   const family = resolveFamilySpec(options.family);
   if (isLinearFamily(family.name, options.link)) {
     // lme4's glmer() hands a gaussian identity-link model to lmer() (with REML, its default)
