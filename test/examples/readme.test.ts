@@ -45,7 +45,14 @@ const COVERED_ELSEWHERE: [RegExp, string, string | null][] = [
   [/^npm run build:web$/, "builds and drives the page", "test/browser/page.test.ts"],
   [/^npm run diagram$/, "writes the offline diagram page", "test/grammar/diagram-offline.test.ts"],
   [/^node dist\/examples\/web\/serve\.js\b/, "serves the page (runs until stopped)", "test/browser/page.test.ts"],
+  // the three ways in to the SQL path name the user's own files and servers; the same commands run
+  // on generated Parquet files and a throwaway PostgreSQL cluster in the named test
+  [/^mixed-models fit (data\/\*\.parquet|--sql|--engine postgres)/, "fits from Parquet, --sql and PostgreSQL", "test/sql/cli.test.ts"],
 ];
+
+/** A ts block that opens with `// sketch, run by <test file>` shows code that needs the user's own
+ *  data or servers (a warehouse client); the named test runs the same calls on its own. */
+const SKETCH = /^\/\/ sketch, run by (\S+)/;
 
 /** A shell command line split into words (double and single quotes, no expansions). */
 function words(line: string): string[] {
@@ -73,6 +80,11 @@ describe("the ts blocks type-check and run", () => {
   const entry = relative(dir, join(root, "src/index.js")).replace(/\\/g, "/");
   const scripts = blocks.flatMap((b, i) => {
     if (b.lang !== "ts") return [];
+    const sketch = SKETCH.exec(b.code);
+    if (sketch) {
+      test(`README line ${b.line}: a sketch, run by ${sketch[1]}`, () => expect(statSync(join(root, sketch[1]!)).isFile()).toBe(true));
+      return [];
+    }
     const file = join(dir, `readme-line-${b.line}.ts`);
     writeFileSync(file, b.code.replace(/from "mixed-models"/g, `from "${entry}"`) + "\nexport {};\n");
     const next = blocks[i + 1];
