@@ -54,3 +54,14 @@ function walk(dir) {
   }
 }
 walk("dist/types");
+// Doc comments stay on the public surface (the entry and the fit object); the internal modules'
+// declarations lose theirs, which keeps the tarball under 400 KB (issue 15) as the library grows.
+const KEEP_DOCS = new Set(["dist/types/src/index.d.ts", "dist/types/src/lmer.d.ts", "dist/types/src/glmer.d.ts", "dist/types/src/result/model.d.ts"]);
+const stripDocs = (dir) => {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = `${dir}/${e.name}`;
+    if (e.isDirectory()) stripDocs(p);
+    else if (p.endsWith(".d.ts") && !KEEP_DOCS.has(p)) writeFileSync(p, readFileSync(p, "utf8").replace(/^\s*\/\*\*[\s\S]*?\*\/\n/gm, ""));
+  }
+};
+stripDocs("dist/types");

@@ -11,15 +11,16 @@ export class PostgresEngine implements SqlEngine {
   readonly temporaryTables = true;
   private constructor(private readonly client: import("pg").Client) {}
 
-  /** `connection`: a postgres:// URL or pg's client configuration. */
-  static async open(connection: string | import("pg").ClientConfig): Promise<PostgresEngine> {
+  /** `connection`: a postgres:// URL or pg's client configuration (typed loosely here so that the
+   *  package's declarations do not need pg's types). */
+  static async open(connection: string | Record<string, unknown>): Promise<PostgresEngine> {
     // a computed specifier: bundlers (the browser build) leave it alone
     const specifier = ["p", "g"].join("");
     const pg = (await (import(specifier) as Promise<typeof import("pg")>).catch((e: Error) => {
       throw new Error(`PostgreSQL needs the 'pg' package (npm install pg): ${e.message}`);
     })) as typeof import("pg") & { default?: typeof import("pg") };
     const Client = (pg.default ?? pg).Client;
-    const client = new Client(typeof connection === "string" ? { connectionString: connection } : connection);
+    const client = new Client(typeof connection === "string" ? { connectionString: connection } : (connection as import("pg").ClientConfig));
     await client.connect();
     return new PostgresEngine(client);
   }
