@@ -7,6 +7,7 @@
  * MixedModel an in-memory lmer() returns.
  */
 import { fitLmm } from "../fit/lmm/index.js";
+import { CompensatedSum, startFromVariances } from "../fit/lmm/start.js";
 import type { FittedModel } from "../fit/fitted.js";
 import type { ModelMatrices, ReMat } from "../model/matrices.js";
 import { covarianceOfPlan } from "../model/covariance/index.js";
@@ -147,7 +148,7 @@ export async function startThetaSql(engine: SqlEngine, f: SqlModelFrame, m: Mode
   const ss = await engine.query(`SELECT SUM((${y} - ${sqlNumber(mean)}) * (${y} - ${sqlNumber(mean)})) AS ss FROM ${f.frame} GROUP BY ${f.groups.get(f.plan.random[0].group)!.aliases.join(", ")}`);
   const sse = new CompensatedSum();
   for (const v of numbers(ss, "ss")) sse.add(v);
-  let ve = sse.value() / (n - 1);
+  const ve = sse.value() / (n - 1);
   // var(ave(y, f_k)): the n-vector holding each row's level mean, two passes as R's var()
   // (row by row up to 10M rows, as start.ts; beyond, each level's copies added as one product)
   const byRow = n <= 1e7;
@@ -170,29 +171,7 @@ export async function startThetaSql(engine: SqlEngine, f: SqlModelFrame, m: Mode
     }
     return s2.value() / (n - 1);
   });
-  for (const vk of v) ve -= vk;
-  if (!(ve > 0)) return theta;
-  for (let k = 0; k < terms.length; k++) {
-    const rel = v[k] / ve;
-    const at = terms[k].covariance.thetaOffset;
-    if (!(rel >= m.lower[at] ** 2)) return Float64Array.from(m.theta0);
-    theta[at] = Math.sqrt(rel);
-  }
-  return theta;
-}
-
-/** Neumaier-compensated sum (as start.ts's). */
-class CompensatedSum {
-  private s = 0;
-  private c = 0;
-  add(x: number): void {
-    const t = this.s + x;
-    this.c += Math.abs(this.s) >= Math.abs(x) ? this.s - t + x : x - t + this.s;
-    this.s = t;
-  }
-  value(): number {
-    return this.s + this.c;
-  }
+  return startFromVariances(m, v, ve);
 }
 
 /** Fit `formula` to the rows of `source` in `engine` (see the module comment). */

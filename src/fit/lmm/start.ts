@@ -21,13 +21,21 @@ export function lme4StartTheta(m: ModelMatrices): Float64Array {
   const y = m.y;
   const n = m.n;
   const v = terms.map((t) => varianceOfGroupMeans(y, n, t.refs, t.levels.length));
-  let ve = variance(y, n);
+  return startFromVariances(m, v, variance(y, n));
+}
+
+/** θ₀_k = √(v_k / v_e) with v_e = var(y) − Σ_k v_k, or the model's θ₀ when v_e ≤ 0 or a ratio is
+ *  NaN; shared by the in-memory start above and the SQL path's (src/sql/fit.ts), which computes the
+ *  variances in the engine. */
+export function startFromVariances(m: ModelMatrices, v: readonly number[], varianceOfY: number): Float64Array {
+  const theta = Float64Array.from(m.theta0);
+  let ve = varianceOfY;
   for (const vk of v) ve -= vk;
   if (!(ve > 0)) return theta;
-  for (let k = 0; k < terms.length; k++) {
+  for (let k = 0; k < m.reTerms.length; k++) {
     const rel = v[k] / ve;
     // all(v.rel >= lower^2): a bound is 0 here, so this only rejects NaN
-    const at = terms[k].covariance.thetaOffset;
+    const at = m.reTerms[k].covariance.thetaOffset;
     if (!(rel >= m.lower[at] ** 2)) return Float64Array.from(m.theta0);
     theta[at] = Math.sqrt(rel);
   }
@@ -35,7 +43,7 @@ export function lme4StartTheta(m: ModelMatrices): Float64Array {
 }
 
 /** Neumaier-compensated running sum, standing in for R's long-double accumulators. */
-class CompensatedSum {
+export class CompensatedSum {
   private s = 0;
   private c = 0;
   add(x: number): void {
