@@ -2,16 +2,11 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { run } from "../../src/cli/plan.js";
+import { captureOutput } from "../cli/capture.js";
 
 const file = (name: string) => join(__dirname, "../fixtures/data", name);
 
-function capture() {
-  let out = "";
-  let err = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  return { out: () => out, err: () => err };
-}
+const capture = captureOutput;
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -6,22 +6,11 @@ import { join } from "node:path";
 import { parseFitArgs, run } from "../../src/cli/fit.js";
 import { FIXTURES, readSummary, sameUpToLastDigit } from "./reference-model.js";
 import { readLme4Reference } from "../lme4-reference.js";
+import { captureOutput } from "../cli/capture.js";
 
 const sleepstudy = join(FIXTURES, "data", "sleepstudy.csv");
 
-function capture(): { out: () => string; err: () => string } {
-  let out = "", err = "";
-  vi.spyOn(process.stdout, "write").mockImplementation(((s: string, cb?: () => void) => {
-    out += s;
-    if (typeof cb === "function") cb();
-    return true;
-  }) as never);
-  vi.spyOn(process.stderr, "write").mockImplementation(((s: string) => {
-    err += s;
-    return true;
-  }) as never);
-  return { out: () => out, err: () => err };
-}
+const capture = captureOutput;
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -10,21 +10,12 @@ import { DuckDbEngine } from "../../src/sql/duckdb.js";
 import { PostgresEngine } from "../../src/sql/postgres.js";
 import { loadCsvTable } from "./load.js";
 import { startPgCluster, type PgCluster } from "./pg-cluster.js";
+import { captureOutput } from "../cli/capture.js";
 
 const file = (name: string) => join(__dirname, "../fixtures/data", name);
 const reference = (id: string) => require(join(__dirname, "../fixtures/reference", `${id}.json`));
 
-function capture() {
-  let out = "";
-  let err = "";
-  vi.spyOn(process.stdout, "write").mockImplementation(((s: string | Uint8Array, cb?: () => void) => {
-    out += String(s);
-    if (typeof cb === "function") cb();
-    return true;
-  }) as typeof process.stdout.write);
-  vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  return { out: () => out, err: () => err };
-}
+const capture = captureOutput;
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -8,16 +8,12 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { run as check } from "../../../src/cli/check.js";
 import { run as plan } from "../../../src/cli/plan.js";
 import { lmer, readCsv } from "../../../src/index.js";
+import { captureOutput } from "../../cli/capture.js";
 
 const BEYOND = join(import.meta.dirname, "..", "..", "fixtures", "beyond");
 const visitsCsv = join(BEYOND, "data", "visits.csv");
 
-function capture() {
-  let out = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  return () => out;
-}
+const capture = () => captureOutput().out;
 afterEach(() => vi.restoreAllMocks());
 
 describe("check and plan explain a structured term", () => {

@@ -8,23 +8,12 @@ import { fileURLToPath } from "node:url";
 import { run as runAnova } from "../../../src/cli/anova.js";
 import { run as runEmmeans } from "../../../src/cli/emmeans.js";
 import { takeOption } from "../../../src/cli/options.js";
+import { captureOutput } from "../../cli/capture.js";
 
 const data = (f: string) => fileURLToPath(new URL(`../../fixtures/beyond/data/${f}`, import.meta.url));
 const ref = (f: string) => JSON.parse(readFileSync(new URL(`../../fixtures/beyond/reference/${f}`, import.meta.url), "utf8"));
 
-function capture(): { out: () => string; err: () => string } {
-  let out = "", err = "";
-  vi.spyOn(process.stdout, "write").mockImplementation(((s: string, cb?: () => void) => {
-    out += s;
-    if (typeof cb === "function") cb();
-    return true;
-  }) as never);
-  vi.spyOn(process.stderr, "write").mockImplementation(((s: string) => {
-    err += s;
-    return true;
-  }) as never);
-  return { out: () => out, err: () => err };
-}
+const capture = captureOutput;
 afterEach(() => vi.restoreAllMocks());
 
 describe("mixed-models anova", () => {

@@ -6,21 +6,9 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseFitArgs, run } from "../../../src/cli/fit.js";
 import { BEYOND, ROOT, expectCoefRow, readJSON, type CoefRef } from "./helpers.js";
+import { captureOutput } from "../../cli/capture.js";
 
-function capture(): { out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  vi.spyOn(process.stdout, "write").mockImplementation(((s: string, cb?: () => void) => {
-    out += s;
-    if (typeof cb === "function") cb();
-    return true;
-  }) as never);
-  vi.spyOn(process.stderr, "write").mockImplementation(((s: string) => {
-    err += s;
-    return true;
-  }) as never);
-  return { out: () => out, err: () => err };
-}
+const capture = captureOutput;
 
 afterEach(() => vi.restoreAllMocks());
 
