@@ -39,12 +39,7 @@ export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMat
   const valueOf = frameValueOf(frame);
   const full = fillColumns(plan.fixed.columns, valueOf, n);
   const { X, kept, dropped } = dropRankDeficient(full, n, plan.fixed.columns);
-  if (dropped.length > 0) {
-    const k = dropped.length;
-    messages.push(
-      `fixed-effect model matrix is rank deficient so dropping ${k} ${k === 1 ? "column / coefficient" : "columns / coefficients"}`,
-    );
-  }
+  if (dropped.length > 0) messages.push(rankDeficientMessage(dropped.length));
 
   checkOverflow(plan, frame, y, X, kept, offset);
   const scaleMessage = checkScaleX(X, n, kept.length);
@@ -80,19 +75,11 @@ export function executePlan(plan: ConstructionPlan, frame: ModelFrame): ModelMat
     n,
     y,
     X,
-    p: kept.length,
-    xNames: kept.map((j) => plan.fixed.columns[j]!.name),
-    droppedX: dropped.map((j) => plan.fixed.columns[j]!.name),
     weights,
     offset,
     reTerms,
-    theta0: Float64Array.from(plan.theta.start),
-    lower: Float64Array.from(plan.theta.lower),
-    upper: Float64Array.from(plan.theta.upper),
-    thetaNames: [...plan.theta.names],
-    ngroups: { ...plan.ngroups },
+    ...planParts(plan, kept, dropped),
     messages,
-    plan,
     rows: Int32Array.from(frame.rows),
     frame,
   };
@@ -260,4 +247,26 @@ function checkMatrixSizes(plan: ConstructionPlan, n: number): void {
     const z = tooLarge(`the random-effects matrix of ${t.expanded} (${formatCount(n)} rows × ${formatCount(t.columns.length)} columns)`, n * t.columns.length);
     if (z) throw new ModelError(z);
   }
+}
+
+/** What ModelMatrices takes from the plan itself: the kept and dropped X columns' names, θ's start,
+ *  bounds and names, the levels per grouping factor. Shared with the SQL path (src/sql/fit.ts),
+ *  which executes the plan elsewhere. */
+export function planParts(plan: ConstructionPlan, kept: readonly number[], dropped: readonly number[]) {
+  return {
+    p: kept.length,
+    xNames: kept.map((j) => plan.fixed.columns[j]!.name),
+    droppedX: dropped.map((j) => plan.fixed.columns[j]!.name),
+    theta0: Float64Array.from(plan.theta.start),
+    lower: Float64Array.from(plan.theta.lower),
+    upper: Float64Array.from(plan.theta.upper),
+    thetaNames: [...plan.theta.names],
+    ngroups: { ...plan.ngroups },
+    plan,
+  };
+}
+
+/** lme4's message when k columns of X are dropped as rank deficient. */
+export function rankDeficientMessage(k: number): string {
+  return `fixed-effect model matrix is rank deficient so dropping ${k} ${k === 1 ? "column / coefficient" : "columns / coefficients"}`;
 }

@@ -11,6 +11,7 @@ import { CompensatedSum, startFromVariances } from "../fit/lmm/start.js";
 import type { FittedModel } from "../fit/fitted.js";
 import type { ModelMatrices, ReMat } from "../model/matrices.js";
 import { covarianceOfPlan } from "../model/covariance/index.js";
+import { planParts, rankDeficientMessage } from "../model/execute.js";
 import { MixedModel } from "../result/model.js";
 import { numbers, quoteString, type SqlColumns, type SqlEngine } from "./engine.js";
 import { columnSql, computeBlocks, levelIndex, responseSql } from "./blocks.js";
@@ -80,10 +81,7 @@ export function matricesWithoutRows(f: SqlModelFrame, kept: number[], dropped: n
     const by = Object.entries(plan.rows.missingBy).map(([v, k]) => `${v}: ${k}`).join(", ");
     messages.push(`${missingRows} row${missingRows === 1 ? "" : "s"} with missing values dropped (${by}); ${n} of ${plan.rows.total} used`);
   }
-  if (dropped.length > 0) {
-    const k = dropped.length;
-    messages.push(`fixed-effect model matrix is rank deficient so dropping ${k} ${k === 1 ? "column / coefficient" : "columns / coefficients"}`);
-  }
+  if (dropped.length > 0) messages.push(rankDeficientMessage(dropped.length));
   const empty = new Float64Array(0);
   const reTerms: ReMat[] = plan.random.map((t) => ({
     group: t.group,
@@ -98,19 +96,11 @@ export function matricesWithoutRows(f: SqlModelFrame, kept: number[], dropped: n
     n,
     y: empty,
     X: empty,
-    p: kept.length,
-    xNames: kept.map((j) => plan.fixed.columns[j].name),
-    droppedX: dropped.map((j) => plan.fixed.columns[j].name),
     weights: empty,
     offset: empty,
     reTerms,
-    theta0: Float64Array.from(plan.theta.start),
-    lower: Float64Array.from(plan.theta.lower),
-    upper: Float64Array.from(plan.theta.upper),
-    thetaNames: [...plan.theta.names],
-    ngroups: { ...plan.ngroups },
+    ...planParts(plan, kept, dropped),
     messages,
-    plan,
   };
 }
 
