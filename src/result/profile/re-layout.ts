@@ -7,7 +7,7 @@
  * and ℓ levels, level l column j is at termOffset + l·p + j.
  */
 import { lambdaBlock, lambdaTimes as blockTimes } from "../../model/covariance/index.js";
-import type { ModelMatrices, ReMat } from "../../model/matrices.js";
+import type { ModelMatrices } from "../../model/matrices.js";
 
 /** Start of each term's columns in b, and q = total number of random effects. */
 export function reOffsets(m: ModelMatrices): { offsets: number[]; q: number } {
@@ -26,45 +26,6 @@ export function lambdaTimes(m: ModelMatrices, theta: ArrayLike<number>, u: Array
   const b = out ?? new Float64Array(q);
   m.reTerms.forEach((t, k) => blockTimes(lambdaBlock(t.covariance, theta), 0, t.columnNames.length, t.levels.length, u, b, offsets[k]));
   return b;
-}
-
-/** Row i of Z as (column, value) pairs: one run of p entries per term. */
-export interface ZRows {
-  /** For row i, entries start at i·nnz; nnz = Σ p over terms. */
-  nnz: number;
-  cols: Int32Array;
-  vals: Float64Array;
-}
-
-export function zRows(m: ModelMatrices, reTerms: ReMat[] = m.reTerms): ZRows {
-  const { offsets } = reOffsets(m);
-  const nnz = reTerms.reduce((s, t) => s + t.columnNames.length, 0);
-  const n = reTerms.length > 0 ? reTerms[0].refs.length : m.n;
-  const cols = new Int32Array(n * nnz);
-  const vals = new Float64Array(n * nnz);
-  for (let i = 0; i < n; i++) {
-    let e = i * nnz;
-    reTerms.forEach((t, k) => {
-      const p = t.columnNames.length;
-      const ref = t.refs[i];
-      for (let j = 0; j < p; j++, e++) {
-        cols[e] = ref < 0 ? -1 : offsets[k] + ref * p + j;
-        vals[e] = ref < 0 ? 0 : t.z[i * p + j];
-      }
-    });
-  }
-  return { nnz, cols, vals };
-}
-
-/** (Z b)_i for every row. */
-export function zTimes(z: ZRows, b: ArrayLike<number>, n: number, out?: Float64Array): Float64Array {
-  const r = out ?? new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let v = 0;
-    for (let e = i * z.nnz; e < (i + 1) * z.nnz; e++) if (z.cols[e] >= 0) v += z.vals[e] * b[z.cols[e]];
-    r[i] = v;
-  }
-  return r;
 }
 
 /** lme4's profile names: `.sig01`, `.sig02`, … one per θ entry, then `.sigma` when the family
