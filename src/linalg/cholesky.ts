@@ -15,6 +15,8 @@ import { simdKernel, type SimdKernel } from "./simd-kernel.js";
 
 /** Largest panel: the packed panel (n × NB doubles) stays in L2 cache for n up to a few thousand. */
 const NB = 48;
+/** The largest panel width (a helper thread sizes its packed-panel buffer by it). */
+export const PANEL_WIDTH = NB;
 
 let packBuffer: Float64Array = new Float64Array(0);
 /** The WebAssembly SIMD update kernel (its memory holds packBuffer), or null: JavaScript kernel. */
@@ -34,7 +36,33 @@ export function setSimdKernel(on: boolean): boolean {
   kernel = null;
   return simdKernel(1, 1) !== null;
 }
-let rowBuffer = new Int32Array(0);
+let rowBuffer: Int32Array = new Int32Array(0);
+/** The helper thread of the current factorisation (choleskyInPlace's `splitter`), or null. */
+let helper: PanelSplitter | null = null;
+
+/**
+ * A second thread taking part of each large panel's trailing update (src/fit/pls/update-l-threads.ts).
+ * The update's column pairs are independent (each updated entry A[rows[i], rows[j]] loses one dot
+ * product of two packed rows), so handing column pairs [J, cnt) to the helper and keeping [0, J)
+ * here changes no entry's operations or their order: the factor has the same bits.
+ */
+export interface PanelSplitter {
+  /** Row buffer (length ≥ n) the helper reads the panel's nonzero rows from. */
+  readonly rows: Int32Array;
+  /** After the panel's columns of `a` hold their final values and rows[0 .. cnt) its nonzero rows
+   *  below: start the helper on column pairs [J, cnt) (J even) and return J; cnt keeps it all here. */
+  start(j0: number, jb: number, st: number, cnt: number, simd: boolean): number;
+  /** Wait for the helper; false when it failed (the factorisation is then not to be trusted). */
+  finish(): boolean;
+}
+
+/** The helper failed during the factorisation: the caller refactors on one thread. */
+export class HelperFailedError extends Error {
+  constructor() {
+    super("internal: the helper thread failed");
+    this.name = "HelperFailedError";
+  }
+}
 let flagBuffer = new Uint8Array(0);
 const diagBuffer = new Float64Array(NB * NB);
 
@@ -51,7 +79,7 @@ const diagBuffer = new Float64Array(NB * NB);
  * needs only the random-effects columns of L (solve.ts solveU).
  */
 export function choleskyInPlace(
-  a: Float64Array, n: number, offset = 0, ld = n, panels?: ArrayLike<number>, endColumn = n,
+  a: Float64Array, n: number, offset = 0, ld = n, panels?: ArrayLike<number>, endColumn = n, splitter: PanelSplitter | null = null,
 ): void {
   if (n <= NB && panels === undefined && endColumn >= n) {
     choleskyUnblocked(a, n, offset, ld, 0);
@@ -63,17 +91,48 @@ export function choleskyInPlace(
     kernel = useSimd && n >= SIMD_MIN_ORDER ? simdKernel((n + 8) * NB, 16 * Math.ceil(n / 4) + 32) : null;
     packBuffer = kernel ? kernel.pack : new Float64Array(n * NB);
   }
-  if (rowBuffer.length < n) {
+  if (flagBuffer.length < n) {
     rowBuffer = new Int32Array(n);
     flagBuffer = new Uint8Array(n);
   }
-  const nPanels = panels === undefined ? 1 : panels.length - 1;
-  for (let p = 0; p < nPanels; p++) {
-    const start = panels === undefined ? 0 : panels[p];
-    if (start >= endColumn) break;
-    const end = panels === undefined ? n : panels[p + 1];
-    for (let j0 = start; j0 < end && j0 < endColumn; j0 += NB) factorPanel(a, n, offset, ld, j0, Math.min(NB, end - j0));
+  helper = splitter;
+  const ownRows = rowBuffer;
+  if (splitter) rowBuffer = splitter.rows;
+  try {
+    const nPanels = panels === undefined ? 1 : panels.length - 1;
+    for (let p = 0; p < nPanels; p++) {
+      const start = panels === undefined ? 0 : panels[p];
+      if (start >= endColumn) break;
+      const end = panels === undefined ? n : panels[p + 1];
+      for (let j0 = start; j0 < end && j0 < endColumn; j0 += NB) factorPanel(a, n, offset, ld, j0, Math.min(NB, end - j0));
+    }
+  } finally {
+    helper = null;
+    rowBuffer = ownRows;
   }
+}
+
+/** The helper's side of a panel update (see PanelSplitter): column pairs [J, cnt), the panel's rows
+ *  [J, cnt) packed into its own buffer (`q` interleaved for the SIMD kernel, else `pt`). */
+export function helperPanelUpdate(
+  a: Float64Array, offset: number, ld: number, j0: number, jb: number, st: number, rows: Int32Array, cnt: number, J: number,
+  kern: SimdKernel | null, pt: Float64Array,
+): void {
+  if (kern) {
+    packInterleaved(a, offset, ld, j0, jb, st, rows, cnt, kern.interleaved, J);
+    updateTrailingSimd(a, offset, ld, st, rows, cnt, kern, J, cnt, J);
+  } else {
+    packRows(a, offset, ld, j0, jb, st, rows, cnt, pt, J);
+    updateTrailing(a, offset, ld, st, rows, cnt, pt, J, cnt, J);
+  }
+}
+
+/** The helper's side of a one-column panel: columns [J, cnt) of rankOneUpdate, its x read back
+ *  from the scaled column. */
+export function helperRankOne(a: Float64Array, offset: number, ld: number, j0: number, rows: Int32Array, cnt: number, J: number, x: Float64Array): void {
+  const cj = offset + j0 * ld;
+  for (let r = J; r < cnt; r++) x[r] = a[cj + rows[r]];
+  rankOneColumns(a, offset, ld, rows, cnt, x, J, cnt);
 }
 
 /** Factor columns j0..j0+jb (already updated by every earlier panel) and update the rest. */
@@ -88,6 +147,7 @@ function factorPanel(a: Float64Array, n: number, offset: number, ld: number, j0:
     rankOneUpdate(a, offset, ld, j0, rows, cnt);
     return;
   }
+  const par = helper;
   const pt = packBuffer;
   // packed rows have an even stride (a zero column pads an odd panel) for the two-lane kernel
   const st = jb + (jb & 1);
@@ -99,13 +159,17 @@ function factorPanel(a: Float64Array, n: number, offset: number, ld: number, j0:
     // solvePackedRows' blocks of four rows multiply by 1/d, its leftover rows divide by d
     kernel.solvePairs(st, jb, (cnt + 1) >> 1, (cnt >> 2) * 2);
     unpackInterleaved(a, offset, ld, j0, jb, st, rows, cnt, q);
-    updateTrailingSimd(a, offset, ld, st, rows, cnt, kernel);
+    const J = par ? par.start(j0, jb, st, cnt, true) : cnt;
+    updateTrailingSimd(a, offset, ld, st, rows, cnt, kernel, 0, J, 0);
+    if (J < cnt && !par!.finish()) throw new HelperFailedError();
     return;
   }
-  packRows(a, offset, ld, j0, jb, st, rows, cnt, pt);
+  packRows(a, offset, ld, j0, jb, st, rows, cnt, pt, 0);
   solvePackedRows(a, offset, ld, j0, jb, st, cnt, pt);
   unpackRows(a, offset, ld, j0, jb, st, rows, cnt, pt);
-  updateTrailing(a, offset, ld, st, rows, cnt, pt);
+  const J = par ? par.start(j0, jb, st, cnt, false) : cnt;
+  updateTrailing(a, offset, ld, st, rows, cnt, pt, 0, J, 0);
+  if (J < cnt && !par!.finish()) throw new HelperFailedError();
 }
 
 /** A one-column panel (common below a sparse order's final clique): scale its nonzero rows by the
@@ -119,7 +183,15 @@ function rankOneUpdate(a: Float64Array, offset: number, ld: number, j0: number, 
     a[cj + rows[r]] = v;
     x[r] = v;
   }
-  for (let jj = 0; jj < cnt; jj++) {
+  const par = helper;
+  const J = par ? par.start(j0, 1, 1, cnt, false) : cnt;
+  rankOneColumns(a, offset, ld, rows, cnt, x, 0, J);
+  if (J < cnt && !par!.finish()) throw new HelperFailedError();
+}
+
+/** A[rows[ii], rows[jj]] −= x_ii x_jj for jj in [jStart, jEnd), ii ≥ jj. Self-contained. */
+export function rankOneColumns(a: Float64Array, offset: number, ld: number, rows: Int32Array, cnt: number, x: Float64Array, jStart: number, jEnd: number): void {
+  for (let jj = jStart; jj < jEnd; jj++) {
     const v = x[jj];
     const c = offset + rows[jj] * ld;
     // four rows at a time: independent loads and stores in flight
@@ -166,15 +238,17 @@ function nonzeroRowsBelow(a: Float64Array, n: number, offset: number, ld: number
   return cnt;
 }
 
-/** Copy the panel's entries on `rows` into `pt`, row-major with stride st (≥ jb; zero-padded). */
-function packRows(
+/** Copy the panel's entries on rows[r0 .. cnt) into `pt` from its start, row-major with stride st
+ *  (≥ jb; zero-padded). */
+export function packRows(
   a: Float64Array, offset: number, ld: number, j0: number, jb: number, st: number, rows: Int32Array, cnt: number, pt: Float64Array,
+  r0: number,
 ): void {
   for (let k = 0; k < jb; k++) {
     const ck = offset + (j0 + k) * ld;
-    for (let r = 0; r < cnt; r++) pt[r * st + k] = a[ck + rows[r]];
+    for (let r = r0; r < cnt; r++) pt[(r - r0) * st + k] = a[ck + rows[r]];
   }
-  for (let k = jb; k < st; k++) for (let r = 0; r < cnt; r++) pt[r * st + k] = 0;
+  for (let k = jb; k < st; k++) for (let r = r0; r < cnt; r++) pt[(r - r0) * st + k] = 0;
 }
 
 function unpackRows(
@@ -186,24 +260,26 @@ function unpackRows(
   }
 }
 
-/** Pack as packRows does, but rows r and r+1 side by side: (row r, column k) at
- *  ⌊r/2⌋·2·st + 2k + (r mod 2). An odd last row's partner lane is left as it is (never used). */
-function packInterleaved(
+/** Pack as packRows does (rows[r0 .. cnt), r0 even), but rows r and r+1 side by side: (row r,
+ *  column k) at ⌊(r − r0)/2⌋·2·st + 2k + (r mod 2). An odd last row's partner lane is left as it
+ *  is (never used). */
+export function packInterleaved(
   a: Float64Array, offset: number, ld: number, j0: number, jb: number, st: number, rows: Int32Array, cnt: number, q: Float64Array,
+  r0 = 0,
 ): void {
   const st2 = 2 * st;
   for (let k = 0; k < jb; k++) {
     const ck = offset + (j0 + k) * ld;
     let o = 2 * k;
-    let r = 0;
+    let r = r0;
     for (; r + 1 < cnt; r += 2, o += st2) {
       q[o] = a[ck + rows[r]];
       q[o + 1] = a[ck + rows[r + 1]];
     }
     if (r < cnt) q[o] = a[ck + rows[r]];
   }
-  if (st > jb) for (let r = 0; r < cnt + 1; r += 2) {
-    const o = (r >> 1) * 2 * st + 2 * jb;
+  if (st > jb) for (let r = r0; r < cnt + 1; r += 2) {
+    const o = ((r - r0) >> 1) * 2 * st + 2 * jb;
     q[o] = 0;
     q[o + 1] = 0;
   }
@@ -270,18 +346,21 @@ function solvePackedRows(
   }
 }
 
-/** A[rows[i], rows[j]] −= ⟨P_i, P_j⟩ for j ≤ i < cnt (SYRK on the panel's nonzero rows), the
- *  dot products by the WebAssembly kernel eight rows × two columns at a time (each summed in k
- *  order, as updateTrailing sums it); the leftover rows and a last odd column here. */
-function updateTrailingSimd(
+/** A[rows[i], rows[j]] −= ⟨P_i, P_j⟩ for j ≤ i < cnt and j in [jStart, jEnd) (SYRK on the
+ *  panel's nonzero rows; jStart even, jEnd even or cnt), the dot products by the WebAssembly kernel
+ *  eight rows × two columns at a time (each summed in k order, as updateTrailing sums it); the
+ *  leftover rows and a last odd column here. The interleaved buffer holds rows from `base` (even)
+ *  on. Self-contained (a worker runs its source). */
+export function updateTrailingSimd(
   a: Float64Array, offset: number, ld: number, st: number, rows: Int32Array, cnt: number, kern: SimdKernel,
+  jStart: number, jEnd: number, base: number,
 ): void {
   const q = kern.interleaved;
   const out = kern.out;
-  let j = 0;
-  for (; j + 1 < cnt; j += 2) {
+  let j = jStart;
+  for (; j + 1 < jEnd; j += 2) {
     // whole blocks of eight rows, the last one running past cnt: rows ≥ cnt are computed, not used
-    kern.colPair(st, j, j + ((cnt - j + 7) & ~7));
+    kern.colPair(st, j - base, j - base + ((cnt - j + 7) & ~7));
     const c0 = offset + rows[j] * ld;
     const c1 = offset + rows[j + 1] * ld;
     // out[o + h] and out[o + 8 + h]: row i + h against columns j and j + 1
@@ -304,20 +383,24 @@ function updateTrailingSimd(
       }
     }
   }
-  if (j < cnt) {
+  if (j < jEnd) {
     // an odd last row: lane 0 of its pair
-    const pj = (j >> 1) * 2 * st;
+    const pj = ((j - base) >> 1) * 2 * st;
     let s = 0;
     for (let k = 0; k < st; k++) s += q[pj + 2 * k] * q[pj + 2 * k];
     a[offset + rows[j] * ld + rows[j]] -= s;
   }
 }
 
-/** A[rows[i], rows[j]] −= ⟨P_i, P_j⟩ for j ≤ i < cnt (SYRK on the panel's nonzero rows). */
-function updateTrailing(a: Float64Array, offset: number, ld: number, jb: number, rows: Int32Array, cnt: number, pt: Float64Array): void {
-  let j = 0;
-  for (; j + 1 < cnt; j += 2) {
-    const pj0 = j * jb;
+/** A[rows[i], rows[j]] −= ⟨P_i, P_j⟩ for j ≤ i < cnt and j in [jStart, jEnd) (SYRK on the panel's
+ *  nonzero rows; jStart even, jEnd even or cnt); `pt` holds rows from `base` on. Self-contained. */
+export function updateTrailing(
+  a: Float64Array, offset: number, ld: number, jb: number, rows: Int32Array, cnt: number, pt: Float64Array,
+  jStart: number, jEnd: number, base: number,
+): void {
+  let j = jStart;
+  for (; j + 1 < jEnd; j += 2) {
+    const pj0 = (j - base) * jb;
     const pj1 = pj0 + jb;
     const c0 = offset + rows[j] * ld;
     const c1 = offset + rows[j + 1] * ld;
@@ -332,7 +415,7 @@ function updateTrailing(a: Float64Array, offset: number, ld: number, jb: number,
     }
     let i = j + 2;
     for (; i + 3 < cnt; i += 4) {
-      const p0 = i * jb, p1 = p0 + jb, p2 = p1 + jb, p3 = p2 + jb;
+      const p0 = (i - base) * jb, p1 = p0 + jb, p2 = p1 + jb, p3 = p2 + jb;
       let s00 = 0, s10 = 0, s20 = 0, s30 = 0, s01 = 0, s11 = 0, s21 = 0, s31 = 0;
       for (let k = 0; k < jb; k++) {
         const y0 = pt[pj0 + k], y1 = pt[pj1 + k];
@@ -345,7 +428,7 @@ function updateTrailing(a: Float64Array, offset: number, ld: number, jb: number,
       a[c1 + i0] -= s01; a[c1 + i1] -= s11; a[c1 + i2] -= s21; a[c1 + i3] -= s31;
     }
     for (; i < cnt; i++) {
-      const p0 = i * jb;
+      const p0 = (i - base) * jb;
       let s0 = 0, s1 = 0;
       for (let k = 0; k < jb; k++) {
         const x = pt[p0 + k];
@@ -354,9 +437,9 @@ function updateTrailing(a: Float64Array, offset: number, ld: number, jb: number,
       a[c0 + rows[i]] -= s0; a[c1 + rows[i]] -= s1;
     }
   }
-  if (j < cnt) {
+  if (j < jEnd) {
     // last single column: only its diagonal entry remains
-    const pj = j * jb;
+    const pj = (j - base) * jb;
     let s = 0;
     for (let k = 0; k < jb; k++) s += pt[pj + k] * pt[pj + k];
     a[offset + rows[j] * ld + rows[j]] -= s;

@@ -48,29 +48,41 @@ export function simdKernel(packDoubles: number, outDoubles: number): SimdKernel 
   if (cached && cached.pack.length >= packDoubles && cached.out.length >= outDoubles) return cached;
   const mod = compiledModule();
   if (!mod) return null;
+  cached = instantiateKernel(mod, packDoubles, outDoubles);
+  return cached;
+}
+
+/** The compiled module (to instantiate in a worker thread, which has its own memory), or null. */
+export function simdModule(): WebAssembly.Module | null {
+  return compiledModule();
+}
+
+/** An instance of `mod` with its own memory sized as simdKernel describes. Self-contained: a worker
+ *  thread runs its source (src/fit/pls/worker-tasks.ts). */
+export function instantiateKernel(mod: WebAssembly.Module, packDoubles: number, outDoubles: number): SimdKernel {
+  const maxJb = 64; // MAX_JB
   const areaBytes = Math.ceil((packDoubles * 8) / 16) * 16;
   const outBytes = Math.ceil((outDoubles * 8) / 16) * 16;
-  const diagBytes = MAX_JB * MAX_JB * 8;
+  const diagBytes = maxJb * maxJb * 8;
   const outByte = 2 * areaBytes;
   const diagByte = outByte + outBytes;
   const invByte = diagByte + diagBytes;
-  const pages = Math.max(1, Math.ceil((invByte + MAX_JB * 8) / 65536));
+  const pages = Math.max(1, Math.ceil((invByte + maxJb * 8) / 65536));
   const memory = new WebAssembly.Memory({ initial: pages });
   const instance = new WebAssembly.Instance(mod, { env: { mem: memory } });
   type Fn6 = (a: number, b: number, c: number, d: number, e: number, f: number) => void;
   type Fn7 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
   const colpair = instance.exports.colpair as Fn6;
   const solvepairs = instance.exports.solvepairs as Fn7;
-  cached = {
+  return {
     pack: new Float64Array(memory.buffer, 0, areaBytes / 8),
     interleaved: new Float64Array(memory.buffer, areaBytes, areaBytes / 8),
     out: new Float64Array(memory.buffer, outByte, outBytes / 8),
-    diag: new Float64Array(memory.buffer, diagByte, MAX_JB * MAX_JB),
-    invDiag: new Float64Array(memory.buffer, invByte, MAX_JB),
+    diag: new Float64Array(memory.buffer, diagByte, maxJb * maxJb),
+    invDiag: new Float64Array(memory.buffer, invByte, maxJb),
     colPair: (st, j, iEnd) => colpair(0, areaBytes, st, j, iEnd, outByte),
     solvePairs: (st, jb, pairs, mulPairs) => solvepairs(areaBytes, diagByte, invByte, st, jb, pairs, mulPairs),
   };
-  return cached;
 }
 
 function compiledModule(): WebAssembly.Module | null {

@@ -1,0 +1,202 @@
+/**
+ * updateL (update-l.ts) on two threads, for a dense trailing block large enough to pay: InstEval's
+ * evaluation is ~25% the Schur complement L₂₂ − L₂₁L₂₁ᵀ, ~65% the blocked Cholesky of the result and
+ * ~10% forming Λ₂ᵀA₂₂Λ₂ + I (profile in the README, "Two threads").
+ *
+ *  - Forming and Schur update, column by column: the worker takes columns [split, cols), this thread
+ *    [0, split), split where the two halves' work (formTrailing's entries plus the Schur update's
+ *    multiply-adds, θ-independent and counted once) is equal. No entry is touched by both threads.
+ *  - The Cholesky (right-looking, src/linalg/cholesky.ts): each panel's diagonal factor, row solve
+ *    and packing stay here; its trailing update (almost all the flops) is split by column pairs,
+ *    the worker taking pairs [J, cnt) with J set so both halves of the triangle hold equal work.
+ *    Panels are done one after another (the next panel reads this one's update), so every panel
+ *    large enough to split costs one hand-off and one wait.
+ * In both, each entry of L₂₂ undergoes the same floating-point operations in the same order as on
+ * one thread, so the factor — and every fit — is bit for bit the one-thread result
+ * (test/fit/pls/update-l-threads.test.ts).
+ *
+ * Thresholds (measured on InstEval and synthetic crossed blocks, README "Two threads"): a hand-off
+ * costs a few tens of microseconds (two Atomics round trips when the worker is spinning, a futex
+ * wake-up otherwise), so a column phase is split only above MIN_COLUMN_WORK and a panel update only
+ * above MIN_PANEL_WORK multiply-adds; a system uses the worker at all only when its trailing block
+ * has order ≥ MIN_ORDER.
+ */
+import { choleskyInPlace, HelperFailedError, PANEL_WIDTH, type PanelSplitter } from "../../linalg/cholesky.js";
+import { simdModule } from "../../linalg/simd-kernel.js";
+import type { LambdaStore } from "./lambda.js";
+import type { BlockStructure } from "./structure.js";
+import { formTrailing, schurColumns, type Factor } from "./update-l.js";
+import { contextId, ensureContext, finishTask, ready, shared, sharedFloat64, splitsAlways, startTask, threadCount, workersAvailable, type WorkerHandle } from "./worker.js";
+import { TASK_COLUMNS, TASK_PANEL, taskWorker } from "./worker-tasks.js";
+
+/** Smallest trailing block (order m) for which a PLS system uses the worker. */
+export const MIN_ORDER = 256;
+/** Smallest forming + Schur phase (entries + multiply-adds) worth splitting. */
+export const MIN_COLUMN_WORK = 1e5;
+/** Smallest panel update (multiply-adds, cnt²·jb/2) worth splitting. */
+export const MIN_PANEL_WORK = 1e5;
+
+/** Whether a PLS system with this structure should split its factorisation (threads configured,
+ *  Node with shared memory, block large enough or splitting forced). */
+export function wantFactorThreads(s: BlockStructure): boolean {
+  return threadCount() >= 2 && workersAvailable() && (splitsAlways() || s.m >= MIN_ORDER);
+}
+
+/** What the worker holds of one system (context kind "factor"). */
+export interface FactorContext {
+  s: Pick<BlockStructure, "m" | "p1" | "qRest" | "l1" | "rowIdx" | "byRowStart" | "byRowPos" | "posEnd" | "rLen" | "rLamPtr">;
+  a22: Float64Array;
+  l21: Float64Array;
+  l21ByRow: Float64Array | null;
+  l22: Float64Array;
+  lam: { values: Float64Array; offsets: Int32Array };
+  pattern: { ptr: Int32Array; idx: Int32Array } | null;
+  rows: Int32Array;
+  module: WebAssembly.Module | null;
+  packDoubles: number;
+  outDoubles: number;
+  /** The worker's own scratch, made on its first task. */
+  state?: { lamRow: Float64Array; kern: unknown; pt: Float64Array; x: Float64Array };
+}
+
+export class FactorThreads {
+  private readonly id = contextId();
+  private readonly msg: FactorContext;
+  /** columnWork[c]: work of forming and Schur-updating columns [0, c). */
+  private readonly columnWork: Float64Array;
+  private readonly splitter: Splitter;
+
+  /** `a22` and the factor's l21, l21ByRow, l22 must be shared memory (PlsSystem allocates them so). */
+  constructor(s: BlockStructure, a22: Float64Array, f: Factor, lam: LambdaStore) {
+    this.columnWork = columnWork(s, f);
+    const packDoubles = (s.m + 8) * PANEL_WIDTH;
+    this.msg = {
+      s: {
+        m: s.m, p1: s.p1, qRest: s.qRest, l1: s.l1, rowIdx: shared(s.rowIdx), byRowStart: shared(s.byRowStart),
+        byRowPos: shared(s.byRowPos), posEnd: shared(s.posEnd), rLen: shared(s.rLen), rLamPtr: shared(s.rLamPtr),
+      },
+      a22, l21: f.l21, l21ByRow: f.l21ByRow, l22: f.l22,
+      lam: { values: sharedFloat64(lam.values.length), offsets: shared(lam.offsets) },
+      pattern: f.trailing ? { ptr: shared(f.trailing.ptr), idx: shared(f.trailing.idx) } : null,
+      rows: new Int32Array(new SharedArrayBuffer(Math.max(s.m, 1) * 4)),
+      module: simdModule(), packDoubles, outDoubles: 16 * Math.ceil(s.m / 4) + 32,
+    };
+    this.splitter = new Splitter(this.msg.rows);
+  }
+
+  /** Columns [0, cols) of Λ₂ᵀA₂₂Λ₂ + I − L₂₁L₂₁ᵀ into l22, split with the worker when that pays;
+   *  false when the worker failed (l22 is then incomplete). */
+  formColumns(s: BlockStructure, a22: Float64Array, lam: LambdaStore, f: Factor, cols: number): boolean {
+    const h = taskWorker();
+    const total = this.columnWork[cols];
+    const split = h && ready(h) && (splitsAlways() || total >= MIN_COLUMN_WORK) ? splitPoint(this.columnWork, cols) : cols;
+    this.splitter.h = h && ready(h) ? h : null;
+    let req = 0;
+    if (split < cols) {
+      this.msg.lam.values.set(lam.values);
+      ensureContext(h!, "factor", this.id, () => this.msg);
+      req = startTask(h!, TASK_COLUMNS, [split, cols]);
+    }
+    formTrailing(s, a22, lam, f.l22, f.lamRow, 0, split, f.trailing);
+    schurColumns(s, f, 0, split);
+    if (split < cols && !finishTask(h!, req)) return false;
+    if (this.splitter.h) ensureContext(this.splitter.h, "factor", this.id, () => this.msg);
+    return true;
+  }
+
+  /** The blocked Cholesky of l22's first `cols` columns, panel updates split with the worker when
+   *  they pay; false when the worker failed. */
+  factorTrailing(s: BlockStructure, f: Factor, cols: number): boolean {
+    try {
+      choleskyInPlace(f.l22, s.m, 0, s.m, s.panels, cols, this.splitter.h ? this.splitter : null);
+      return true;
+    } catch (e) {
+      if (e instanceof HelperFailedError) return false;
+      throw e;
+    }
+  }
+}
+
+/** The Cholesky's hand-off of a panel's update (cholesky.ts PanelSplitter). */
+class Splitter implements PanelSplitter {
+  h: WorkerHandle | null = null;
+  private req = 0;
+  constructor(readonly rows: Int32Array) {}
+
+  start(j0: number, jb: number, st: number, cnt: number, simd: boolean): number {
+    const work = (cnt * cnt * jb) / 2;
+    if (!this.h || (!splitsAlways() && work < MIN_PANEL_WORK) || cnt < 4) return cnt;
+    // this thread takes column pairs [0, J): J(2cnt − J)/2 = cnt²/4 halves the triangle's work
+    let J = Math.round(cnt * (1 - Math.SQRT1_2));
+    if (jb > 1) J &= ~1;
+    if (J <= 0 || J >= cnt) return cnt;
+    this.req = startTask(this.h, TASK_PANEL, [j0, jb, st, cnt, J, simd ? 1 : 0]);
+    return J;
+  }
+
+  finish(): boolean {
+    return finishTask(this.h!, this.req);
+  }
+}
+
+/** Prefix sums of each column's forming and Schur work (entries written, multiply-adds). */
+function columnWork(s: BlockStructure, f: Factor): Float64Array {
+  const { m, byRowStart, byRowPos, posEnd, p1, l1 } = s;
+  const out = new Float64Array(m + 1);
+  for (let c = 0; c < m; c++) {
+    let w = m - c;
+    if (f.l21ByRow) w += (m - c) * l1;
+    else for (let t = byRowStart[c]; t < byRowStart[c + 1]; t++) w += (posEnd[byRowPos[t]] - byRowPos[t]) * p1;
+    out[c + 1] = out[c] + w;
+  }
+  return out;
+}
+
+/** The column c ≤ cols with columnWork[c] closest above half of columnWork[cols]. */
+function splitPoint(work: Float64Array, cols: number): number {
+  const half = work[cols] / 2;
+  let lo = 0, hi = cols;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (work[mid] < half) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The worker's side of TASK_COLUMNS: columns [ctl[8], ctl[9]) formed and Schur-updated. Runs in
+ *  the worker (sent as source: self-contained, kernels through `k`). */
+export function columnsTask(
+  c: FactorContext, ctl: Int32Array,
+  k: { formTrailing: typeof formTrailing; subtractSchurComplement: (...a: never[]) => void; subtractSchurComplementDense: (...a: never[]) => void },
+): void {
+  c.state ??= { lamRow: new Float64Array(c.s.m), kern: null, pt: new Float64Array(0), x: new Float64Array(c.s.m) };
+  const c0 = ctl[8], c1 = ctl[9];
+  k.formTrailing(c.s as never, c.a22, c.lam as never, c.l22, c.state.lamRow, c0, c1, c.pattern);
+  if (c.l21ByRow) k.subtractSchurComplementDense(c.s as never, c.l21ByRow as never, c.l22 as never, c0 as never, c1 as never);
+  else k.subtractSchurComplement(c.s as never, c.l21 as never, c.l22 as never, c0 as never, c1 as never);
+}
+
+/** The worker's side of TASK_PANEL: column pairs [J, cnt) of a panel's trailing update (or columns
+ *  of a one-column panel's). Runs in the worker. */
+export function panelTask(
+  c: FactorContext, ctl: Int32Array,
+  k: { helperPanelUpdate: (...a: never[]) => void; helperRankOne: (...a: never[]) => void; instantiateKernel: (...a: never[]) => unknown },
+): void {
+  c.state ??= { lamRow: new Float64Array(c.s.m), kern: null, pt: new Float64Array(0), x: new Float64Array(c.s.m) };
+  const st = c.state;
+  const j0 = ctl[8], jb = ctl[9], stride = ctl[10], cnt = ctl[11], J = ctl[12], simd = ctl[13] === 1;
+  const m = c.s.m;
+  if (jb === 1) {
+    k.helperRankOne(c.l22 as never, 0 as never, m as never, j0 as never, c.rows as never, cnt as never, J as never, st.x as never);
+    return;
+  }
+  if (simd && st.kern === null && c.module) st.kern = k.instantiateKernel(c.module as never, c.packDoubles as never, c.outDoubles as never);
+  const kern = simd ? st.kern : null;
+  // without the SIMD kernel the JavaScript one (the same bits) on a row-major packed copy
+  if (!kern && st.pt.length === 0) st.pt = new Float64Array(c.packDoubles);
+  k.helperPanelUpdate(
+    c.l22 as never, 0 as never, m as never, j0 as never, jb as never, stride as never, c.rows as never, cnt as never, J as never,
+    kern as never, st.pt as never,
+  );
+}
