@@ -20,7 +20,7 @@ import {
   accumulateRows, scalarRows, type CrossProducts, type ParallelRows, type RowScratch,
 } from "./cross-products.js";
 import type { BlockStructure } from "./structure.js";
-import { contextId, ensureContext, finishTask, ready, shared, splitsAlways, startTask, threadCount, workersAvailable, type WorkerHandle } from "./worker.js";
+import { contextId, ensureContext, finishTask, ready, requestedThreads, shared, splitsAlways, startTask, workersAvailable, type WorkerHandle } from "./worker.js";
 import { TASK_ROWS, taskWorker } from "./worker-tasks.js";
 
 export { setThreads, threadCount, withThreads } from "./worker.js";
@@ -46,7 +46,8 @@ const MERGE_FACTOR = 4;
 
 /** The RowScratch.parallel of a new PLS system: a worker hand-off, or null for one thread. */
 export function parallelRows(mm: ModelMatrices, s: BlockStructure): ParallelRows | null {
-  if (threadCount() < 2 || !workersAvailable() || (!splitsAlways() && !worthThreads(mm, s))) return null;
+  // only when asked: unlike the factor's split this one changes the sums' last bits
+  if (requestedThreads() !== 2 || !workersAvailable() || (!splitsAlways() && !worthThreads(mm, s))) return null;
   return new WorkerRows(mm, s);
 }
 

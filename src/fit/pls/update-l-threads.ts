@@ -20,6 +20,14 @@
  * wake-up otherwise), so a column phase is split only above MIN_COLUMN_WORK and a panel update only
  * above MIN_PANEL_WORK multiply-adds; a system uses the worker at all only when its trailing block
  * has order ≥ MIN_ORDER.
+ *
+ * On a machine busy with other work the worker may get too little CPU to keep up, and waiting for
+ * it costs more than the split saves. Each evaluation therefore compares the time this thread
+ * waited for the worker with the time it spent on its own share of the split work: with equal
+ * shares, two threads beat one only while the wait is shorter than the share. When it is not
+ * (WAIT_RATIO), the next evaluations run on this thread alone (16, doubling while it persists, at
+ * most 1,024), then one tries the worker again. This changes no result (the bits are the same
+ * either way), only where the work runs.
  */
 import { choleskyInPlace, HelperFailedError, PANEL_WIDTH, type PanelSplitter } from "../../linalg/cholesky.js";
 import { simdModule } from "../../linalg/simd-kernel.js";
@@ -35,6 +43,16 @@ export const MIN_ORDER = 256;
 export const MIN_COLUMN_WORK = 1e5;
 /** Smallest panel update (multiply-adds, cnt²·jb/2) worth splitting. */
 export const MIN_PANEL_WORK = 1e5;
+/** Give up the worker for a while when the wait exceeds this fraction of this thread's share. */
+const WAIT_RATIO = 0.7;
+const FIRST_BACKOFF = 16;
+const MAX_BACKOFF = 1024;
+
+/** Time spent on this thread's shares and waiting for the worker's, in the current evaluation. */
+interface SplitClock {
+  own: number;
+  wait: number;
+}
 
 /** Whether a PLS system with this structure should split its factorisation (threads configured,
  *  Node with shared memory, block large enough or splitting forced). */
@@ -65,6 +83,10 @@ export class FactorThreads {
   /** columnWork[c]: work of forming and Schur-updating columns [0, c). */
   private readonly columnWork: Float64Array;
   private readonly splitter: Splitter;
+  private readonly clock: SplitClock = { own: 0, wait: 0 };
+  /** Evaluations left to run without the worker, and the next back-off length. */
+  private skip = 0;
+  private backoff = FIRST_BACKOFF;
 
   /** `a22` and the factor's l21, l21ByRow, l22 must be shared memory (PlsSystem allocates them so). */
   constructor(s: BlockStructure, a22: Float64Array, f: Factor, lam: LambdaStore) {
@@ -81,17 +103,21 @@ export class FactorThreads {
       rows: new Int32Array(new SharedArrayBuffer(Math.max(s.m, 1) * 4)),
       module: simdModule(), packDoubles, outDoubles: 16 * Math.ceil(s.m / 4) + 32,
     };
-    this.splitter = new Splitter(this.msg.rows);
+    this.splitter = new Splitter(this.msg.rows, this.clock);
   }
 
   /** Columns [0, cols) of Λ₂ᵀA₂₂Λ₂ + I − L₂₁L₂₁ᵀ into l22, split with the worker when that pays;
    *  false when the worker failed (l22 is then incomplete). */
   formColumns(s: BlockStructure, a22: Float64Array, lam: LambdaStore, f: Factor, cols: number): boolean {
-    const h = taskWorker();
-    const total = this.columnWork[cols];
-    const split = h && ready(h) && (splitsAlways() || total >= MIN_COLUMN_WORK) ? splitPoint(this.columnWork, cols) : cols;
-    this.splitter.h = h && ready(h) ? h : null;
+    let h = this.skip > 0 && !splitsAlways() ? null : taskWorker();
+    if (this.skip > 0) this.skip--;
+    if (h && !ready(h)) h = null;
+    this.splitter.h = h;
+    this.clock.own = 0;
+    this.clock.wait = 0;
+    const split = h && (splitsAlways() || this.columnWork[cols] >= MIN_COLUMN_WORK) ? splitPoint(this.columnWork, cols) : cols;
     let req = 0;
+    const t0 = performance.now();
     if (split < cols) {
       this.msg.lam.values.set(lam.values);
       ensureContext(h!, "factor", this.id, () => this.msg);
@@ -99,8 +125,13 @@ export class FactorThreads {
     }
     formTrailing(s, a22, lam, f.l22, f.lamRow, 0, split, f.trailing);
     schurColumns(s, f, 0, split);
-    if (split < cols && !finishTask(h!, req)) return false;
-    if (this.splitter.h) ensureContext(this.splitter.h, "factor", this.id, () => this.msg);
+    if (split < cols) {
+      const t1 = performance.now();
+      if (!finishTask(h!, req)) return false;
+      this.clock.own += t1 - t0;
+      this.clock.wait += performance.now() - t1;
+    }
+    if (h) ensureContext(h, "factor", this.id, () => this.msg);
     return true;
   }
 
@@ -109,10 +140,23 @@ export class FactorThreads {
   factorTrailing(s: BlockStructure, f: Factor, cols: number): boolean {
     try {
       choleskyInPlace(f.l22, s.m, 0, s.m, s.panels, cols, this.splitter.h ? this.splitter : null);
+      this.judge();
       return true;
     } catch (e) {
       if (e instanceof HelperFailedError) return false;
       throw e;
+    }
+  }
+
+  /** After an evaluation that used the worker: was waiting for it cheaper than doing its share? */
+  private judge(): void {
+    const { own, wait } = this.clock;
+    if (own === 0 || splitsAlways()) return;
+    if (wait > WAIT_RATIO * own) {
+      this.skip = this.backoff;
+      this.backoff = Math.min(2 * this.backoff, MAX_BACKOFF);
+    } else {
+      this.backoff = FIRST_BACKOFF;
     }
   }
 }
@@ -121,7 +165,8 @@ export class FactorThreads {
 class Splitter implements PanelSplitter {
   h: WorkerHandle | null = null;
   private req = 0;
-  constructor(readonly rows: Int32Array) {}
+  private t0 = 0;
+  constructor(readonly rows: Int32Array, private readonly clock: SplitClock) {}
 
   start(j0: number, jb: number, st: number, cnt: number, simd: boolean): number {
     const work = (cnt * cnt * jb) / 2;
@@ -130,12 +175,17 @@ class Splitter implements PanelSplitter {
     let J = Math.round(cnt * (1 - Math.SQRT1_2));
     if (jb > 1) J &= ~1;
     if (J <= 0 || J >= cnt) return cnt;
+    this.t0 = performance.now();
     this.req = startTask(this.h, TASK_PANEL, [j0, jb, st, cnt, J, simd ? 1 : 0]);
     return J;
   }
 
   finish(): boolean {
-    return finishTask(this.h!, this.req);
+    const t1 = performance.now();
+    const ok = finishTask(this.h!, this.req);
+    this.clock.own += t1 - this.t0;
+    this.clock.wait += performance.now() - t1;
+    return ok;
   }
 }
 

@@ -14,13 +14,15 @@ import { registerWorkerScript, worker, type WorkerHandle } from "./worker.js";
 export const TASK_ROWS = 1;
 export const TASK_COLUMNS = 2;
 export const TASK_PANEL = 3;
+/** Does nothing: times a bare hand-off (bench/insteval-eval.ts). */
+export const TASK_PING = 4;
 
 /** Runs in the worker: the task's context by kind, the task by code (kernels through `k`). */
 function runTask(contexts: Map<string, unknown>, task: number, ctl: Int32Array, k: Record<string, (...a: never[]) => void>): void {
   if (task === 1) k.rowsTask(contexts.get("rows") as never, ctl as never, k as never);
   else if (task === 2) k.columnsTask(contexts.get("factor") as never, ctl as never, k as never);
   else if (task === 3) k.panelTask(contexts.get("factor") as never, ctl as never, k as never);
-  else throw new Error(`unknown task ${task}`);
+  else if (task !== 4) throw new Error(`unknown task ${task}`);
 }
 
 let registered = false;

@@ -82,22 +82,31 @@ export function withThreads<T>(threads: 1 | 2 | undefined, fit: () => T): T {
   }
 }
 
-/** The configured number of threads: 1 or 2. */
-export function threadCount(): number {
-  if (forcedThreads !== null) return forcedThreads;
-  const proc = nodeProcess();
-  if (!proc) return 1;
-  const env = proc.env?.MIXED_MODELS_THREADS;
+/** The number of threads asked for (setThreads, withThreads, MIXED_MODELS_THREADS), or null. */
+export function requestedThreads(): 1 | 2 | null {
+  if (forcedThreads !== null) return forcedThreads as 1 | 2;
+  const env = nodeProcess()?.env?.MIXED_MODELS_THREADS;
   if (env !== undefined && env !== "") {
     const t = Number(env);
     if (t !== 1 && t !== 2) throw new RangeError(`MIXED_MODELS_THREADS must be 1 or 2, got "${env}"`);
     return t;
   }
-  return defaultThreads(proc);
+  return null;
 }
 
-/** 2 when the machine has more than one core (os.availableParallelism), else 1. Every split is
- *  still subject to its measured threshold, so small fits never touch the worker. */
+/** The number of threads the factorisation uses: the one asked for, else the default — 2 when
+ *  the machine has more than one core. The default is safe to have on: the factor's split gives
+ *  the one-thread bits (update-l-threads.ts), work below the measured thresholds stays on one
+ *  thread, and a worker that cannot keep up is set aside. (The rows pass, whose split is not bit
+ *  for bit, splits only when asked: cross-products-threads.ts.) */
+export function threadCount(): number {
+  const asked = requestedThreads();
+  if (asked !== null) return asked;
+  const proc = nodeProcess();
+  return proc ? defaultThreads(proc) : 1;
+}
+
+/** 2 when the machine has more than one core (os.availableParallelism), else 1. */
 function defaultThreads(proc: NodeProcess): number {
   const os = proc.getBuiltinModule!("node:os") as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined;
   const cores = os?.availableParallelism ? os.availableParallelism() : (os?.cpus?.().length ?? 1);
