@@ -119,7 +119,9 @@ describe("a fit on two threads (factor split, thresholds as shipped) is the one-
     setThreads(2);
     const before = workerStats().tasks;
     const two = fitLmm(make(), { REML: true });
-    expect(workerStats().tasks - before).toBeGreaterThan(two.evaluations);
+    // the worker took part (in every evaluation on an idle machine; on a loaded one the back-off
+    // may set it aside for some — which must not change a bit either)
+    expect(workerStats().tasks - before).toBeGreaterThan(0);
     expect(Object.is(two.objective, one.objective)).toBe(true);
     expectSameBits(Float64Array.from(one.theta), Float64Array.from(two.theta), "θ");
     expectSameBits(Float64Array.from(one.beta), Float64Array.from(two.beta), "β");
