@@ -37,8 +37,8 @@ export function setSimdKernel(on: boolean): boolean {
   return simdKernel(1, 1) !== null;
 }
 let rowBuffer: Int32Array = new Int32Array(0);
-/** The helper thread of the current factorisation (choleskyInPlace's `splitter`), or null. */
-let helper: PanelSplitter | null = null;
+/** Sub-panels of the current factorisation: (j0, jb) pairs (factorWithHelper). */
+let subPanels = new Int32Array(0);
 
 /**
  * A second thread taking part of each large panel's trailing update (src/fit/pls/update-l-threads.ts).
@@ -47,11 +47,14 @@ let helper: PanelSplitter | null = null;
  * here changes no entry's operations or their order: the factor has the same bits.
  */
 export interface PanelSplitter {
-  /** Row buffer (length ≥ n) the helper reads the panel's nonzero rows from. */
-  readonly rows: Int32Array;
-  /** After the panel's columns of `a` hold their final values and rows[0 .. cnt) its nonzero rows
-   *  below: start the helper on column pairs [J, cnt) (J even) and return J; cnt keeps it all here. */
-  start(j0: number, jb: number, st: number, cnt: number, simd: boolean): number;
+  /** Two row buffers (length ≥ n) the helper reads a panel's nonzero rows from: while it updates
+   *  with one, this thread prepares the next panel's rows in the other. */
+  readonly rows: readonly [Int32Array, Int32Array];
+  /** After the panel's columns of `a` hold their final values and rows[buffer][0 .. cnt) its
+   *  nonzero rows below: start the helper on column pairs [J, cnt) (J even unless jb = 1) and
+   *  return J; cnt keeps it all here. `extra`: the work (multiply-adds) this thread will also do
+   *  meanwhile (preparing the next panel), to balance the shares. */
+  start(j0: number, jb: number, st: number, cnt: number, simd: boolean, buffer: 0 | 1, extra: number): number;
   /** Wait for the helper; false when it failed (the factorisation is then not to be trusted). */
   finish(): boolean;
 }
@@ -95,20 +98,73 @@ export function choleskyInPlace(
     rowBuffer = new Int32Array(n);
     flagBuffer = new Uint8Array(n);
   }
-  helper = splitter;
-  const ownRows = rowBuffer;
-  if (splitter) rowBuffer = splitter.rows;
-  try {
-    const nPanels = panels === undefined ? 1 : panels.length - 1;
-    for (let p = 0; p < nPanels; p++) {
-      const start = panels === undefined ? 0 : panels[p];
-      if (start >= endColumn) break;
-      const end = panels === undefined ? n : panels[p + 1];
-      for (let j0 = start; j0 < end && j0 < endColumn; j0 += NB) factorPanel(a, n, offset, ld, j0, Math.min(NB, end - j0));
+  const nPanels = panels === undefined ? 1 : panels.length - 1;
+  let count = 0;
+  for (let p = 0; p < nPanels; p++) {
+    const start = panels === undefined ? 0 : panels[p];
+    if (start >= endColumn) break;
+    const end = panels === undefined ? n : panels[p + 1];
+    for (let j0 = start; j0 < end && j0 < endColumn; j0 += NB) {
+      const jb = Math.min(NB, end - j0);
+      if (splitter) {
+        if (subPanels.length < 2 * count + 2) {
+          const grown = new Int32Array(Math.max(64, 4 * count + 4));
+          grown.set(subPanels);
+          subPanels = grown;
+        }
+        subPanels[2 * count] = j0;
+        subPanels[2 * count + 1] = jb;
+        count++;
+      } else {
+        const cnt = preparePanel(a, n, offset, ld, j0, jb, rowBuffer);
+        if (cnt > 0) updatePanel(a, offset, ld, jb, rowBuffer, cnt, cnt);
+      }
     }
-  } finally {
-    helper = null;
-    rowBuffer = ownRows;
+  }
+  if (splitter && count > 0) factorWithHelper(a, n, offset, ld, count, splitter);
+}
+
+/**
+ * The panels with a helper thread: each panel's update split (PanelSplitter), and while the helper
+ * updates its columns this thread already prepares the next panel (factor, rows, solve) when that
+ * panel's columns are all in its own share — a look-ahead of one panel, as in right-looking
+ * factorisations of LAPACK-style libraries (e.g. Kurzak & Dongarra 2006, "Implementing linear
+ * algebra routines on multi-core processors with pipelining and a look ahead"): the serial part
+ * of a panel then runs alongside the helper's update instead of before it.
+ */
+function factorWithHelper(a: Float64Array, n: number, offset: number, ld: number, count: number, sp: PanelSplitter): void {
+  let buf: 0 | 1 = 0;
+  let cnt = preparePanel(a, n, offset, ld, subPanels[0], subPanels[1], sp.rows[0]);
+  for (let k = 0; k < count; k++) {
+    const jb = subPanels[2 * k + 1];
+    const rows = sp.rows[buf];
+    const other = sp.rows[1 - buf];
+    const hasNext = k + 1 < count;
+    const nj0 = hasNext ? subPanels[2 * k + 2] : 0;
+    const njb = hasNext ? subPanels[2 * k + 3] : 0;
+    let nextCnt = -1;
+    if (cnt > 0) {
+      // the next panel's preparation, in multiply-adds: its solve (jb²/2 per row, at about half the
+      // update kernel's speed) and packing
+      const extra = hasNext ? cnt * njb * (njb + 4) : 0;
+      const J = sp.start(subPanels[2 * k], jb, jb + (jb & 1), cnt, kernel !== null, buf, extra);
+      updatePanel(a, offset, ld, jb, rows, cnt, J);
+      if (J < cnt) {
+        // the next panel's columns are final once none of them is in the helper's share
+        if (hasNext && rows[J] >= nj0 + njb) {
+          try {
+            nextCnt = preparePanel(a, n, offset, ld, nj0, njb, other);
+          } catch (e) {
+            sp.finish();
+            throw e;
+          }
+        }
+        if (!sp.finish()) throw new HelperFailedError();
+      }
+    }
+    if (hasNext && nextCnt < 0) nextCnt = preparePanel(a, n, offset, ld, nj0, njb, other);
+    cnt = nextCnt;
+    buf = buf === 0 ? 1 : 0;
   }
 }
 
@@ -127,7 +183,7 @@ export function helperPanelUpdate(
   }
 }
 
-/** The helper's side of a one-column panel: columns [J, cnt) of rankOneUpdate, its x read back
+/** The helper's side of a one-column panel: columns [J, cnt) of its update, its x read back
  *  from the scaled column. */
 export function helperRankOne(a: Float64Array, offset: number, ld: number, j0: number, rows: Int32Array, cnt: number, J: number, x: Float64Array): void {
   const cj = offset + j0 * ld;
@@ -135,19 +191,19 @@ export function helperRankOne(a: Float64Array, offset: number, ld: number, j0: n
   rankOneColumns(a, offset, ld, rows, cnt, x, J, cnt);
 }
 
-/** Factor columns j0..j0+jb (already updated by every earlier panel) and update the rest. */
-function factorPanel(a: Float64Array, n: number, offset: number, ld: number, j0: number, jb: number): void {
+/** Factor columns j0..j0+jb (already updated by every earlier panel), find the rows below with a
+ *  nonzero in them (into `rows`) and solve those rows (L₂₁ = A₂₁L₁₁⁻ᵀ), leaving them packed for
+ *  the update; returns their count. */
+function preparePanel(a: Float64Array, n: number, offset: number, ld: number, j0: number, jb: number, rows: Int32Array): number {
   choleskyUnblocked(a, jb, offset + j0 + j0 * ld, ld, j0);
   const r0 = j0 + jb;
-  if (r0 >= n) return;
-  const rows = rowBuffer;
+  if (r0 >= n) return 0;
   const cnt = nonzeroRowsBelow(a, n, offset, ld, j0, jb, r0, rows);
-  if (cnt === 0) return;
+  if (cnt === 0) return 0;
   if (jb === 1) {
-    rankOneUpdate(a, offset, ld, j0, rows, cnt);
-    return;
+    scaleColumn(a, offset, ld, j0, rows, cnt);
+    return cnt;
   }
-  const par = helper;
   const pt = packBuffer;
   // packed rows have an even stride (a zero column pads an odd panel) for the two-lane kernel
   const st = jb + (jb & 1);
@@ -159,22 +215,26 @@ function factorPanel(a: Float64Array, n: number, offset: number, ld: number, j0:
     // solvePackedRows' blocks of four rows multiply by 1/d, its leftover rows divide by d
     kernel.solvePairs(st, jb, (cnt + 1) >> 1, (cnt >> 2) * 2);
     unpackInterleaved(a, offset, ld, j0, jb, st, rows, cnt, q);
-    const J = par ? par.start(j0, jb, st, cnt, true) : cnt;
-    updateTrailingSimd(a, offset, ld, st, rows, cnt, kernel, 0, J, 0);
-    if (J < cnt && !par!.finish()) throw new HelperFailedError();
-    return;
+    return cnt;
   }
   packRows(a, offset, ld, j0, jb, st, rows, cnt, pt, 0);
   solvePackedRows(a, offset, ld, j0, jb, st, cnt, pt);
   unpackRows(a, offset, ld, j0, jb, st, rows, cnt, pt);
-  const J = par ? par.start(j0, jb, st, cnt, false) : cnt;
-  updateTrailing(a, offset, ld, st, rows, cnt, pt, 0, J, 0);
-  if (J < cnt && !par!.finish()) throw new HelperFailedError();
+  return cnt;
 }
 
-/** A one-column panel (common below a sparse order's final clique): scale its nonzero rows by the
- *  pivot, then A[rows[i], rows[j]] −= x_i x_j directly, without packing. */
-function rankOneUpdate(a: Float64Array, offset: number, ld: number, j0: number, rows: Int32Array, cnt: number): void {
+/** The trailing update of a prepared panel (the outer product of its solved rows), column pairs
+ *  [0, jEnd) of it (jEnd = cnt: all). */
+function updatePanel(a: Float64Array, offset: number, ld: number, jb: number, rows: Int32Array, cnt: number, jEnd: number): void {
+  if (jb === 1) rankOneColumns(a, offset, ld, rows, cnt, packBuffer, 0, jEnd);
+  else if (kernel) updateTrailingSimd(a, offset, ld, jb + (jb & 1), rows, cnt, kernel, 0, jEnd, 0);
+  else updateTrailing(a, offset, ld, jb + (jb & 1), rows, cnt, packBuffer, 0, jEnd, 0);
+}
+
+/** A one-column panel (common below a sparse order's final clique): its nonzero rows scaled by the
+ *  pivot, kept in packBuffer as x for the update A[rows[i], rows[j]] −= x_i x_j (rankOneColumns),
+ *  done directly, without packing. */
+function scaleColumn(a: Float64Array, offset: number, ld: number, j0: number, rows: Int32Array, cnt: number): void {
   const x = packBuffer;
   const cj = offset + j0 * ld;
   const inv = 1 / a[cj + j0];
@@ -183,10 +243,6 @@ function rankOneUpdate(a: Float64Array, offset: number, ld: number, j0: number, 
     a[cj + rows[r]] = v;
     x[r] = v;
   }
-  const par = helper;
-  const J = par ? par.start(j0, 1, 1, cnt, false) : cnt;
-  rankOneColumns(a, offset, ld, rows, cnt, x, 0, J);
-  if (J < cnt && !par!.finish()) throw new HelperFailedError();
 }
 
 /** A[rows[ii], rows[jj]] −= x_ii x_jj for jj in [jStart, jEnd), ii ≥ jj. Self-contained. */

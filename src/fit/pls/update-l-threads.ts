@@ -69,7 +69,8 @@ export interface FactorContext {
   l22: Float64Array;
   lam: { values: Float64Array; offsets: Int32Array };
   pattern: { ptr: Int32Array; idx: Int32Array } | null;
-  rows: Int32Array;
+  rows0: Int32Array;
+  rows1: Int32Array;
   module: WebAssembly.Module | null;
   packDoubles: number;
   outDoubles: number;
@@ -100,10 +101,11 @@ export class FactorThreads {
       a22, l21: f.l21, l21ByRow: f.l21ByRow, l22: f.l22,
       lam: { values: sharedFloat64(lam.values.length), offsets: shared(lam.offsets) },
       pattern: f.trailing ? { ptr: shared(f.trailing.ptr), idx: shared(f.trailing.idx) } : null,
-      rows: new Int32Array(new SharedArrayBuffer(Math.max(s.m, 1) * 4)),
+      rows0: new Int32Array(new SharedArrayBuffer(Math.max(s.m, 1) * 4)),
+      rows1: new Int32Array(new SharedArrayBuffer(Math.max(s.m, 1) * 4)),
       module: simdModule(), packDoubles, outDoubles: 16 * Math.ceil(s.m / 4) + 32,
     };
-    this.splitter = new Splitter(this.msg.rows, this.clock);
+    this.splitter = new Splitter([this.msg.rows0, this.msg.rows1], this.clock);
   }
 
   /** Columns [0, cols) of Λ₂ᵀA₂₂Λ₂ + I − L₂₁L₂₁ᵀ into l22, split with the worker when that pays;
@@ -166,17 +168,19 @@ class Splitter implements PanelSplitter {
   h: WorkerHandle | null = null;
   private req = 0;
   private t0 = 0;
-  constructor(readonly rows: Int32Array, private readonly clock: SplitClock) {}
+  constructor(readonly rows: readonly [Int32Array, Int32Array], private readonly clock: SplitClock) {}
 
-  start(j0: number, jb: number, st: number, cnt: number, simd: boolean): number {
+  start(j0: number, jb: number, st: number, cnt: number, simd: boolean, buffer: 0 | 1, extra: number): number {
     const work = (cnt * cnt * jb) / 2;
     if (!this.h || (!splitsAlways() && work < MIN_PANEL_WORK) || cnt < 4) return cnt;
-    // this thread takes column pairs [0, J): J(2cnt − J)/2 = cnt²/4 halves the triangle's work
-    let J = Math.round(cnt * (1 - Math.SQRT1_2));
+    // this thread takes column pairs [0, J), a fraction f of the triangle's work, J(2cnt − J)/2 =
+    // f·cnt²/2, with f such that its share plus `extra` equals the helper's share
+    const f = Math.max(0.1, 0.5 - extra / (2 * work));
+    let J = Math.round(cnt * (1 - Math.sqrt(1 - f)));
     if (jb > 1) J &= ~1;
     if (J <= 0 || J >= cnt) return cnt;
     this.t0 = performance.now();
-    this.req = startTask(this.h, TASK_PANEL, [j0, jb, st, cnt, J, simd ? 1 : 0]);
+    this.req = startTask(this.h, TASK_PANEL, [j0, jb, st, cnt, J, simd ? 1 : 0, buffer]);
     return J;
   }
 
@@ -236,9 +240,10 @@ export function panelTask(
   c.state ??= { lamRow: new Float64Array(c.s.m), kern: null, pt: new Float64Array(0), x: new Float64Array(c.s.m) };
   const st = c.state;
   const j0 = ctl[8], jb = ctl[9], stride = ctl[10], cnt = ctl[11], J = ctl[12], simd = ctl[13] === 1;
+  const rows = ctl[14] === 0 ? c.rows0 : c.rows1;
   const m = c.s.m;
   if (jb === 1) {
-    k.helperRankOne(c.l22 as never, 0 as never, m as never, j0 as never, c.rows as never, cnt as never, J as never, st.x as never);
+    k.helperRankOne(c.l22 as never, 0 as never, m as never, j0 as never, rows as never, cnt as never, J as never, st.x as never);
     return;
   }
   if (simd && st.kern === null && c.module) st.kern = k.instantiateKernel(c.module as never, c.packDoubles as never, c.outDoubles as never);
@@ -246,7 +251,7 @@ export function panelTask(
   // without the SIMD kernel the JavaScript one (the same bits) on a row-major packed copy
   if (!kern && st.pt.length === 0) st.pt = new Float64Array(c.packDoubles);
   k.helperPanelUpdate(
-    c.l22 as never, 0 as never, m as never, j0 as never, jb as never, stride as never, c.rows as never, cnt as never, J as never,
+    c.l22 as never, 0 as never, m as never, j0 as never, jb as never, stride as never, rows as never, cnt as never, J as never,
     kern as never, st.pt as never,
   );
 }
