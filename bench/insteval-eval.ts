@@ -6,7 +6,8 @@
  * and the calling thread's waiting time, the round trip of an empty hand-off, and the factor's
  * log-determinant and r² (the same bits on one and two threads).
  *
- *   node dist/bench/insteval-eval.js [--threads 1|2] [--evals N]
+ *   node dist/bench/insteval-eval.js [--threads 1|2] [--evals N] [--no-backoff]
+ * (--no-backoff: keep splitting even when the worker cannot keep up, update-l-threads.ts)
  *   npm run bench:threads            (both thread counts, one after the other)
  */
 import { fileURLToPath } from "node:url";
@@ -15,6 +16,7 @@ import { compileModel, readCsv } from "../src/model/index.js";
 import { PlsSystem } from "../src/fit/pls/pls-system.js";
 import { finishTask, setThreads, shutdownWorker, startTask, workerStats } from "../src/fit/pls/worker.js";
 import { TASK_PING, taskWorker } from "../src/fit/pls/worker-tasks.js";
+import { setBackoff } from "../src/fit/pls/update-l-threads.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string): string => {
@@ -70,5 +72,6 @@ function run(threads: 1 | 2, evals: number): void {
 }
 
 const evals = Number(arg("--evals", "40"));
+if (args.includes("--no-backoff")) setBackoff(false);
 const which = arg("--threads", "both");
 for (const t of which === "both" ? [1, 2] as const : [Number(which) as 1 | 2]) run(t, evals);

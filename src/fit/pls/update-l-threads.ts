@@ -46,6 +46,12 @@ export const MIN_PANEL_WORK = 1e5;
 /** Give up the worker for a while when the wait exceeds this fraction of this thread's share. */
 const WAIT_RATIO = 0.7;
 const FIRST_BACKOFF = 16;
+let backoffOn = true;
+
+/** Switch the back-off off (false) to time the split as if the machine were idle (benchmarks). */
+export function setBackoff(on: boolean): void {
+  backoffOn = on;
+}
 const MAX_BACKOFF = 1024;
 
 /** Time spent on this thread's shares and waiting for the worker's, in the current evaluation. */
@@ -153,7 +159,7 @@ export class FactorThreads {
   /** After an evaluation that used the worker: was waiting for it cheaper than doing its share? */
   private judge(): void {
     const { own, wait } = this.clock;
-    if (own === 0 || splitsAlways()) return;
+    if (own === 0 || splitsAlways() || !backoffOn) return;
     if (wait > WAIT_RATIO * own) {
       this.skip = this.backoff;
       this.backoff = Math.min(2 * this.backoff, MAX_BACKOFF);

@@ -190,6 +190,11 @@ export function worker(): WorkerHandle | null {
   return h;
 }
 
+/** Whether a worker thread exists now (started and not shut down). */
+export function workerRunning(): boolean {
+  return handle !== null && !handle.broken;
+}
+
 /** Terminate the worker (if any); a later task starts a new one. */
 export function shutdownWorker(): void {
   if (!handle) return;

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { setSimdKernel } from "../../../src/linalg/cholesky.js";
 import { PlsSystem } from "../../../src/fit/pls/pls-system.js";
 import { fitLmm } from "../../../src/fit/lmm/fit-lmm.js";
-import { setThreads, shutdownWorker, workerStats } from "../../../src/fit/pls/worker.js";
+import { setThreads, shutdownWorker, workerRunning, workerStats } from "../../../src/fit/pls/worker.js";
 import type { Factor } from "../../../src/fit/pls/update-l.js";
 import type { ModelMatrices } from "../../../src/model/matrices.js";
 import { makeCovariance } from "../../../src/model/covariance/index.js";
@@ -126,5 +126,34 @@ describe("a fit on two threads (factor split, thresholds as shipped) is the one-
     expectSameBits(Float64Array.from(one.theta), Float64Array.from(two.theta), "θ");
     expectSameBits(Float64Array.from(one.beta), Float64Array.from(two.beta), "β");
     expect(two.evaluations).toBe(one.evaluations);
+  });
+});
+
+describe("when the factor uses the worker", () => {
+  const big = () => sorted(syntheticModel(11, 3000, [{ levels: 400, p: 1, correlated: true }, { levels: 300, p: 1, correlated: true }]));
+  const small = () => sorted(syntheticModel(11, 2000, [{ levels: 200, p: 1, correlated: true }, { levels: 100, p: 1, correlated: true }]));
+
+  it("threads: 1 forces one thread; 2 splits a trailing block from MIN_ORDER (256) on, not below", () => {
+    setThreads(1);
+    expect(factorOf(new PlsSystem(big())).threads).toBeNull();
+    setThreads(2);
+    expect(new PlsSystem(big()).structure.m).toBeGreaterThanOrEqual(256);
+    expect(factorOf(new PlsSystem(big())).threads).not.toBeNull();
+    expect(new PlsSystem(small()).structure.m).toBeLessThan(256);
+    expect(factorOf(new PlsSystem(small())).threads).toBeNull();
+    setThreads(null);
+  });
+
+  it("lmer shuts the worker down when the fit returns", async () => {
+    const { lmer } = await import("../../../src/index.js");
+    const m = big();
+    const rows = Array.from({ length: m.n }, (_, i) => ({ y: m.y[i], x1: m.X[i + m.n], g0: m.reTerms[0].refs[i], g1: m.reTerms[1].refs[i] }));
+    shutdownWorker();
+    let seen = false;
+    const fit = lmer("y ~ x1 + (1 | g0) + (1 | g1)", rows, { threads: 2, onProgress: () => { seen ||= workerRunning(); } });
+    expect(Number.isFinite(fit.logLik)).toBe(true);
+    expect(seen).toBe(true); // started for the fit …
+    expect(workerRunning()).toBe(false); // … and terminated when it returned
+    expect(workerStats()).toEqual({ tasks: 0, waitMs: 0 });
   });
 });
