@@ -74,14 +74,16 @@ export function instantiateKernel(mod: WebAssembly.Module, packDoubles: number, 
   type Fn7 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
   const colpair = instance.exports.colpair as Fn6;
   const solvepairs = instance.exports.solvepairs as Fn7;
+  // bound, not wrapped in arrow functions: a worker thread runs this function's source, and a
+  // bundler keeping function names would wrap a named arrow in a helper the worker lacks
   return {
     pack: new Float64Array(memory.buffer, 0, areaBytes / 8),
     interleaved: new Float64Array(memory.buffer, areaBytes, areaBytes / 8),
     out: new Float64Array(memory.buffer, outByte, outBytes / 8),
     diag: new Float64Array(memory.buffer, diagByte, maxJb * maxJb),
     invDiag: new Float64Array(memory.buffer, invByte, maxJb),
-    colPair: (st, j, iEnd) => colpair(0, areaBytes, st, j, iEnd, outByte),
-    solvePairs: (st, jb, pairs, mulPairs) => solvepairs(areaBytes, diagByte, invByte, st, jb, pairs, mulPairs),
+    colPair: colpair.bind(null, areaBytes, outByte, 0) as SimdKernel["colPair"],
+    solvePairs: solvepairs.bind(null, areaBytes, diagByte, invByte) as SimdKernel["solvePairs"],
   };
 }
 
@@ -147,8 +149,9 @@ function name(s: string): number[] {
   return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 
-// colpair's parameters (the first is unused: kept so both functions share one type)
-const P_PT_UNUSED = 0, P_Q = 1, P_ST = 2, P_J = 3, P_IEND = 4, P_OUT = 5;
+// colpair's parameters (one unused: kept so both functions share one type); the buffer addresses
+// first, so that instantiateKernel binds them (Function.prototype.bind) without a closure
+const P_Q = 0, P_OUT = 1, P_PT_UNUSED = 2, P_ST = 3, P_J = 4, P_IEND = 5;
 // i32 locals
 const L_I = 6, L_K = 7, L_STB = 8, L_Y0P = 9, L_Y1P = 10, L_KQ = 11, L_Q0 = 12;
 // v128 locals: accumulators acc[rp + 4c] at 16 + rp + 4c, then y0, y1, x
