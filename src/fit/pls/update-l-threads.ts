@@ -43,6 +43,12 @@ export const MIN_ORDER = 256;
 export const MIN_COLUMN_WORK = 1e5;
 /** Smallest panel update (multiply-adds, cnt²·jb/2) worth splitting. */
 export const MIN_PANEL_WORK = 1e5;
+const thresholds = { order: MIN_ORDER, column: MIN_COLUMN_WORK, panel: MIN_PANEL_WORK };
+
+/** Override the thresholds (bench/thread-thresholds.ts measures them); no argument restores them. */
+export function setSplitThresholds(t: Partial<typeof thresholds> = { order: MIN_ORDER, column: MIN_COLUMN_WORK, panel: MIN_PANEL_WORK }): void {
+  Object.assign(thresholds, t);
+}
 /** Give up the worker for a while when the wait exceeds this fraction of this thread's share. */
 const WAIT_RATIO = 0.7;
 const FIRST_BACKOFF = 16;
@@ -63,7 +69,7 @@ interface SplitClock {
 /** Whether a PLS system with this structure should split its factorisation (threads configured,
  *  Node with shared memory, block large enough or splitting forced). */
 export function wantFactorThreads(s: BlockStructure): boolean {
-  return threadCount() >= 2 && workersAvailable() && (splitsAlways() || s.m >= MIN_ORDER);
+  return threadCount() >= 2 && workersAvailable() && (splitsAlways() || s.m >= thresholds.order);
 }
 
 /** What the worker holds of one system (context kind "factor"). */
@@ -123,7 +129,7 @@ export class FactorThreads {
     this.splitter.h = h;
     this.clock.own = 0;
     this.clock.wait = 0;
-    const split = h && (splitsAlways() || this.columnWork[cols] >= MIN_COLUMN_WORK) ? splitPoint(this.columnWork, cols) : cols;
+    const split = h && (splitsAlways() || this.columnWork[cols] >= thresholds.column) ? splitPoint(this.columnWork, cols) : cols;
     let req = 0;
     const t0 = performance.now();
     if (split < cols) {
@@ -178,7 +184,7 @@ class Splitter implements PanelSplitter {
 
   start(j0: number, jb: number, st: number, cnt: number, simd: boolean, buffer: 0 | 1, extra: number): number {
     const work = (cnt * cnt * jb) / 2;
-    if (!this.h || (!splitsAlways() && work < MIN_PANEL_WORK) || cnt < 4) return cnt;
+    if (!this.h || (!splitsAlways() && work < thresholds.panel) || cnt < 4) return cnt;
     // this thread takes column pairs [0, J), a fraction f of the triangle's work, J(2cnt − J)/2 =
     // f·cnt²/2, with f such that its share plus `extra` equals the helper's share
     const f = Math.max(0.1, 0.5 - extra / (2 * work));
