@@ -7,6 +7,7 @@
  * MixedModel an in-memory lmer() returns.
  */
 import { fitLmm } from "../fit/lmm/index.js";
+import { withThreads } from "../fit/pls/worker.js";
 import { CompensatedSum, startFromVariances } from "../fit/lmm/start.js";
 import type { FittedModel } from "../fit/fitted.js";
 import type { ModelMatrices, ReMat } from "../model/matrices.js";
@@ -176,7 +177,8 @@ export async function lmerSql(engine: SqlEngine, formula: string, source: SqlSou
     const { blocks, kept, dropped, n } = await computeBlocks(timed, f);
     const m = matricesWithoutRows(f, kept, dropped, n);
     const startTheta = await startThetaSql(timed, f, m);
-    const fit = fitLmm(m, { REML: options.REML ?? true, onProgress: options.onProgress, blocks, startTheta });
+    // withThreads: the factor's worker (if the fit started one) is shut down when the fit returns
+    const fit = withThreads(undefined, () => fitLmm(m, { REML: options.REML ?? true, onProgress: options.onProgress, blocks, startTheta }));
     const rows = await rowSummaries(timed, f, fit, kept);
     fit.engineRows = { engine: engine.name, ...rows, engineSeconds: timed.seconds, queries: timed.queries };
     return new MixedModel(fit, {
