@@ -172,7 +172,14 @@ export function worker(): WorkerHandle | null {
   if (!wt) return null;
   const ctl = new Int32Array(new SharedArrayBuffer(CTL_LENGTH * 4));
   const { port1, port2 } = new wt.MessageChannel();
-  const w = new wt.Worker(workerSource(script), { eval: true, workerData: { ctl, port: port2 }, transferList: [port2] });
+  let w: InstanceType<WorkerThreadsModule["Worker"]>;
+  try {
+    w = new wt.Worker(workerSource(script), { eval: true, workerData: { ctl, port: port2 }, transferList: [port2] });
+  } catch {
+    // no thread to be had (resource limits, a sandbox): one thread, as in a browser
+    port1.close();
+    return null;
+  }
   w.unref();
   port1.unref?.();
   const h: WorkerHandle = {
