@@ -144,6 +144,7 @@ interface WorkerThreadsModule {
 }
 
 let handle: WorkerHandle | null = null;
+let cannotStart = false;
 let script: WorkerScript | null = null;
 let nextContextId = 1;
 
@@ -167,7 +168,7 @@ export function workersAvailable(): boolean {
 export function worker(): WorkerHandle | null {
   if (handle) return handle.broken ? null : handle;
   const proc = nodeProcess();
-  if (!proc || !script || !workersAvailable()) return null;
+  if (!proc || !script || cannotStart || !workersAvailable()) return null;
   const wt = proc.getBuiltinModule!("node:worker_threads") as WorkerThreadsModule | undefined;
   if (!wt) return null;
   const ctl = new Int32Array(new SharedArrayBuffer(CTL_LENGTH * 4));
@@ -176,8 +177,9 @@ export function worker(): WorkerHandle | null {
   try {
     w = new wt.Worker(workerSource(script), { eval: true, workerData: { ctl, port: port2 }, transferList: [port2] });
   } catch {
-    // no thread to be had (resource limits, a sandbox): one thread, as in a browser
+    // no thread to be had (resource limits, a sandbox): one thread from now on, as in a browser
     port1.close();
+    cannotStart = true;
     return null;
   }
   w.unref();
