@@ -40,7 +40,7 @@ function run(threads: 1 | 2, evals: number): void {
     const pings: number[] = [];
     for (let i = 0; i < 200; i++) {
       const t0 = performance.now();
-      finishTask(h, startTask(h, TASK_PING, []));
+      finishTask(h, startTask(h, TASK_PING));
       pings.push((performance.now() - t0) * 1000);
     }
     pings.sort((a, b) => a - b);

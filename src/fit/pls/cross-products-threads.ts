@@ -121,7 +121,7 @@ class WorkerRows implements ParallelRows {
     ensureContext(h, "rows", this.id, () => this.msg);
     this.msg.w.set(w);
     this.msg.z.set(z);
-    const req = startTask(h, TASK_ROWS, [withFixedBlock ? FLAG_FIXED : 0]);
+    const req = startTask(h, TASK_ROWS, withFixedBlock ? FLAG_FIXED : 0);
     this.pending = { h, req, mm, s, w, z, scratch };
     return this.split;
   }

@@ -135,7 +135,7 @@ export class FactorThreads {
     if (split < cols) {
       this.msg.lam.values.set(lam.values);
       ensureContext(h!, "factor", this.id, () => this.msg);
-      req = startTask(h!, TASK_COLUMNS, [split, cols]);
+      req = startTask(h!, TASK_COLUMNS, split, cols);
     }
     formTrailing(s, a22, lam, f.l22, f.lamRow, 0, split, f.trailing);
     schurColumns(s, f, 0, split);
@@ -192,7 +192,7 @@ class Splitter implements PanelSplitter {
     if (jb > 1) J &= ~1;
     if (J <= 0 || J >= cnt) return cnt;
     this.t0 = performance.now();
-    this.req = startTask(this.h, TASK_PANEL, [j0, jb, st, cnt, J, simd ? 1 : 0, buffer]);
+    this.req = startTask(this.h, TASK_PANEL, j0, jb, st, cnt, J, simd ? 1 : 0, buffer);
     return J;
   }
 

@@ -235,10 +235,12 @@ export function ensureContext(h: WorkerHandle, kind: string, id: number, msg: ()
   h.current.set(kind, id);
 }
 
-/** Hand the worker task `task` with integer parameters `params`; returns the request number. */
-export function startTask(h: WorkerHandle, task: number, params: ArrayLike<number>): number {
+/** Hand the worker task `task` with integer parameters p0 … p6 (ctl[PARAM + i]); returns the
+ *  request number. Positional, so a hand-off allocates nothing. */
+export function startTask(h: WorkerHandle, task: number, p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0): number {
   const ctl = h.ctl;
-  for (let i = 0; i < params.length; i++) ctl[PARAM + i] = params[i];
+  ctl[PARAM] = p0; ctl[PARAM + 1] = p1; ctl[PARAM + 2] = p2; ctl[PARAM + 3] = p3;
+  ctl[PARAM + 4] = p4; ctl[PARAM + 5] = p5; ctl[PARAM + 6] = p6;
   Atomics.store(ctl, TASK, task);
   const req = Atomics.add(ctl, REQ, 1) + 1;
   Atomics.notify(ctl, REQ);
