@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { setSimdKernel } from "../../../src/linalg/cholesky.js";
 import { PlsSystem } from "../../../src/fit/pls/pls-system.js";
 import { fitLmm } from "../../../src/fit/lmm/fit-lmm.js";
-import { setThreads, shutdownWorker, workerRunning, workerStats } from "../../../src/fit/pls/worker.js";
+import { setThreads, shutdownWorker, threadCount, workerRunning, workerStats } from "../../../src/fit/pls/worker.js";
 import type { Factor } from "../../../src/fit/pls/update-l.js";
 import type { ModelMatrices } from "../../../src/model/matrices.js";
 import { makeCovariance } from "../../../src/model/covariance/index.js";
@@ -132,6 +132,21 @@ describe("a fit on two threads (factor split, thresholds as shipped) is the one-
 describe("when the factor uses the worker", () => {
   const big = () => sorted(syntheticModel(11, 3000, [{ levels: 400, p: 1, correlated: true }, { levels: 300, p: 1, correlated: true }]));
   const small = () => sorted(syntheticModel(11, 2000, [{ levels: 200, p: 1, correlated: true }, { levels: 100, p: 1, correlated: true }]));
+
+  it("by default: two threads for the factor on a multi-core machine, the rows pass on one", async () => {
+    const { availableParallelism } = await import("node:os");
+    const env = process.env.MIXED_MODELS_THREADS;
+    delete process.env.MIXED_MODELS_THREADS;
+    try {
+      setThreads(null);
+      expect(threadCount()).toBe(availableParallelism() > 1 ? 2 : 1);
+      const sys = new PlsSystem(big());
+      expect(factorOf(sys).threads === null).toBe(availableParallelism() < 2);
+      expect((sys as unknown as { scratch: { parallel: unknown } }).scratch.parallel ?? null).toBeNull();
+    } finally {
+      if (env !== undefined) process.env.MIXED_MODELS_THREADS = env;
+    }
+  });
 
   it("threads: 1 forces one thread; 2 splits a trailing block from MIN_ORDER (256) on, not below", () => {
     setThreads(1);
