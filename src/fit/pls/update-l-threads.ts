@@ -15,11 +15,12 @@
  * one thread, so the factor — and every fit — is bit for bit the one-thread result
  * (test/fit/pls/update-l-threads.test.ts).
  *
- * Thresholds (measured on InstEval and synthetic crossed blocks, README "Two threads"): a hand-off
- * costs a few tens of microseconds (two Atomics round trips when the worker is spinning, a futex
- * wake-up otherwise), so a column phase is split only above MIN_COLUMN_WORK and a panel update only
+ * Thresholds: a hand-off costs two Atomics round trips when the worker is spinning, a futex
+ * wake-up otherwise, so a column phase is split only above MIN_COLUMN_WORK and a panel update only
  * above MIN_PANEL_WORK multiply-adds; a system uses the worker at all only when its trailing block
- * has order ≥ MIN_ORDER.
+ * has order ≥ MIN_ORDER. These are a cost model, NOT yet a measured crossover: the shared 2-core
+ * machine stayed at load 7–10 while this was written (an empty hand-off 115–250 µs, two threads
+ * slower than one at every size); bench/thread-thresholds.ts sweeps them for an idle machine.
  *
  * On a machine busy with other work the worker may get too little CPU to keep up, and waiting for
  * it costs more than the split saves. Each evaluation therefore compares the time this thread
