@@ -53,6 +53,8 @@ export function setSplitThresholds(t: Partial<typeof thresholds> = { order: MIN_
 /** Give up the worker for a while when the wait exceeds this fraction of this thread's share. */
 const WAIT_RATIO = 0.7;
 const FIRST_BACKOFF = 16;
+/** Evaluations with the worker not judged: its first tasks allocate and instantiate its kernel. */
+const WARM_UP = 2;
 let backoffOn = true;
 
 /** Switch the back-off off (false) to time the split as if the machine were idle (benchmarks). */
@@ -101,6 +103,8 @@ export class FactorThreads {
   /** Evaluations left to run without the worker, and the next back-off length. */
   private skip = 0;
   private backoff = FIRST_BACKOFF;
+  /** Evaluations that used the worker so far (the first ones set up its buffers: not judged). */
+  private used = 0;
 
   /** `a22` and the factor's l21, l21ByRow, l22 must be shared memory (PlsSystem allocates them so). */
   constructor(s: BlockStructure, a22: Float64Array, f: Factor, lam: LambdaStore) {
@@ -166,7 +170,7 @@ export class FactorThreads {
   /** After an evaluation that used the worker: was waiting for it cheaper than doing its share? */
   private judge(): void {
     const { own, wait } = this.clock;
-    if (own === 0 || splitsAlways() || !backoffOn) return;
+    if (own === 0 || splitsAlways() || !backoffOn || this.used++ < WARM_UP) return;
     if (wait > WAIT_RATIO * own) {
       this.skip = this.backoff;
       this.backoff = Math.min(2 * this.backoff, MAX_BACKOFF);
