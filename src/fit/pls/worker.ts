@@ -123,7 +123,7 @@ const CTL_LENGTH = 32;
 /** How long the caller waits for the worker before declaring it broken. */
 const WAIT_MS = 60_000;
 /** Spin iterations (each an Atomics.load) before blocking; roughly 20–50 µs. */
-const SPIN = 20_000;
+const SPIN = 2_000;
 
 export interface WorkerHandle {
   ctl: Int32Array;
@@ -292,7 +292,7 @@ function workerLoop(
   Atomics.notify(ctl, 4);
   for (;;) {
     let req = Atomics.load(ctl, 0);
-    for (let i = 0; req === seen && i < 200_000; i++) req = Atomics.load(ctl, 0);
+    for (let i = 0; req === seen && i < 2_000; i++) req = Atomics.load(ctl, 0);
     while (req === seen) {
       Atomics.wait(ctl, 0, seen);
       req = Atomics.load(ctl, 0);
