@@ -96,12 +96,32 @@ export interface FittedModel {
   messages: string[];
   /** Seconds the fit took, excluding reading data. */
   fitSeconds: number;
+  /** Which linear algebra evaluated the LMM criterion (absent for GLMMs). */
+  solver?: SolverReport;
   /**
    * Set when the rows stayed in a SQL engine (src/sql/): `eta`, `mu` and the matrices' row arrays
    * are then empty, and what the summary and toJSON need from the rows was computed there.
    */
   engineRows?: EngineRows;
 }
+
+/** The exact path (the blocked Cholesky factor) or the Krylov path (src/fit/krylov/: PCG and
+ *  stochastic Lanczos quadrature), with the Krylov path's accuracy controls and work done. */
+export type SolverReport =
+  | { path: "cholesky" }
+  | {
+    path: "krylov";
+    /** Fixed Rademacher probes, Lanczos steps at most per probe and its stopping change, CG's
+     *  relative residual. */
+    probes: number;
+    lanczosMaxSteps: number;
+    lanczosTol: number;
+    cgTol: number;
+    /** Totals over the fit's criterion evaluations. */
+    cgIterations: number;
+    lanczosSteps: number;
+    krylovEvaluations: number;
+  };
 
 export interface EngineRows {
   /** The engine's name (`duckdb`, `postgres`). */
