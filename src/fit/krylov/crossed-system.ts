@@ -77,7 +77,8 @@ export class CrossedKrylovSystem {
   private logP = 0;
   private c = 0;
   private scratch = new Float64Array(0);
-  private t = new Float64Array(64);
+  /** Scratch panels of applySchur (8ℓ₂). */
+  private readonly panel: Float64Array;
   last: Evaluation | null = null;
   /** Totals over the fit, for the report. */
   stats = { evaluations: 0, cgIterations: 0, lanczosSteps: 0 };
@@ -99,6 +100,7 @@ export class CrossedKrylovSystem {
     this.probes = rademacherProbes(this.controls.probes, this.data.l2, this.controls.seed);
     this.dInvSqrt = new Float64Array(this.data.l2);
     this.v = new Float64Array(this.data.l2);
+    this.panel = new Float64Array(8 * this.data.l2);
   }
 
   /** The criterion at θ = (λ₁, λ₂). Throws NotPositiveDefiniteError when C is not PD. */
@@ -220,7 +222,6 @@ export class CrossedKrylovSystem {
     return (x, y, b) => {
       const l2 = this.data.l2;
       if (this.scratch.length < l2 * b) this.scratch = new Float64Array(l2 * b);
-      if (this.t.length < b) this.t = new Float64Array(b);
       const xs = this.scratch.subarray(0, l2 * b);
       const { v, dInvSqrt, betaPrime } = this;
       const s = new Float64Array(b);
@@ -228,7 +229,7 @@ export class CrossedKrylovSystem {
       for (let i = 0; i < l2; i++) for (let c = 0; c < b; c++) s[c] += v[i] * x[i * b + c];
       for (let c = 0; c < b; c++) s[c] *= betaPrime;
       for (let i = 0; i < l2; i++) for (let c = 0; c < b; c++) xs[i * b + c] = (x[i * b + c] + s[c] * v[i]) * dInvSqrt[i];
-      applySchur(this.data, this.st, xs, y, b, this.t);
+      applySchur(this.data, this.st, xs, y, b, this.panel);
       // y = (I + β'vvᵀ) Δ^-½ y
       s.fill(0);
       for (let i = 0; i < l2; i++) {
@@ -252,7 +253,7 @@ export class CrossedKrylovSystem {
       w[i] = this.v[i] * this.dInvSqrt[i];
     }
     const sw = new Float64Array(l2);
-    applySchur(this.data, this.st, w, sw, 1, this.t);
+    applySchur(this.data, this.st, w, sw, 1, this.panel);
     return tr + dotRaw(w, sw) / (1 - this.c);
   }
 
