@@ -20,7 +20,7 @@ import { fitJSONWithInference } from "../result/inference/json.js";
 export { describeError } from "./args.js";
 
 const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [--family f] [--link l] [--nagq k]
-                         [--weights column] [--ddf satterthwaite|kenward-roger|wald] [--json] [--progress]
+                         [--weights column] [--ddf satterthwaite|kenward-roger|wald] [--solver s] [--json] [--progress]
 
   Fits a linear mixed model (lme4's lmer) or, with --family, a generalized linear mixed model
   (lme4's glmer), and prints lme4's summary.
@@ -35,6 +35,9 @@ const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [-
   --ddf m         t tests of the fixed effects with denominator df by m: satterthwaite (lmerTest),
                   kenward-roger (pbkrtest; REML fits), or wald (z tests); the summary then shows
                   df and p-values as lmerTest's, and --json adds "coefficients"
+  --solver s      linear models: cholesky (exact), krylov (conjugate gradients and stochastic
+                  Lanczos quadrature, for two crossed (1 | g) terms) or auto (default: krylov when
+                  the exact path's dense block would be large); the summary and --json say which ran
   --json          print the fit as JSON instead of the summary (linear models: with "r2")
   --progress      report the optimiser's progress on stderr, also when it is not a terminal
                   (then one line a second: "fitting: evaluations 40, objective 1751.94")
@@ -59,6 +62,8 @@ export interface FitArgs {
   ddf: DdfMethod | null;
   /** --progress: report the fit's progress on stderr even off a terminal (one line a second). */
   progress: boolean;
+  /** --solver: the LMM's linear algebra (null: auto). */
+  solver: "auto" | "cholesky" | "krylov" | null;
 }
 
 /** The arguments, or a usage error message (a UsageError is thrown for misplaced positional arguments). */
@@ -73,6 +78,7 @@ export function parseFitArgs(args: string[], command = "fit"): FitArgs | string 
   let json = false;
   let ddf: DdfMethod | null = null;
   let progress = false;
+  let solver: FitArgs["solver"] = null;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
@@ -114,15 +120,20 @@ export function parseFitArgs(args: string[], command = "fit"): FitArgs | string 
       } catch (e) {
         return (e as Error).message;
       }
+    } else if (flag === "--solver") {
+      const s = value();
+      if (s !== "auto" && s !== "cholesky" && s !== "krylov") return "--solver needs one of auto, cholesky, krylov";
+      solver = s;
     } else if (a.startsWith("--")) return `unknown option '${a}'`;
     else positional.push(a);
   }
   const { data, formula } = dataAndFormula(command, positional);
   const linear = isLinearFamily(family, link);
   if (!linear && REML !== null) return "--reml/--ml apply to linear mixed models only (generalized models are fitted by maximum likelihood)";
+  if (!linear && solver !== null) return "--solver applies to linear mixed models only";
   if (linear && nAGQ !== 1) return "--nagq applies to generalized linear mixed models only";
   if (!linear && ddf !== null && ddf !== "Wald") return "--ddf satterthwaite/kenward-roger apply to linear mixed models (generalized models have Wald z tests: --ddf wald)";
-  return { data, formula, REML, family, nbTheta, link, nAGQ, weights, json, ddf, progress };
+  return { data, formula, REML, family, nbTheta, link, nAGQ, weights, json, ddf, progress, solver };
 }
 
 /** For a command that fits before it reports (anova, emmeans): its data, formula and fit options
@@ -145,7 +156,7 @@ export function fitFromArgs(a: FitArgs, data: DataTable, onProgress?: FitProgres
   const dataName = dataFile.replace(/\.[^.]*$/, "");
   const linear = isLinearFamily(a.family, a.link);
   const extras = { ...(onProgress ? { onProgress } : {}), ...(a.weights !== null ? { weights: a.weights } : {}) };
-  if (linear) return lmer(a.formula, data, { REML: a.REML ?? true, dataName, dataFile, ...extras });
+  if (linear) return lmer(a.formula, data, { REML: a.REML ?? true, dataName, dataFile, ...extras, ...(a.solver ? { solver: a.solver } : {}) });
   return glmer(a.formula, data, {
     family: a.nbTheta !== null ? { name: a.family, theta: a.nbTheta } : a.family,
     nAGQ: a.nAGQ,

@@ -42,6 +42,10 @@ export interface ModelJSON {
   nb_theta?: JSONNumber;
   fit_seconds: number;
   evaluations: number;
+  /** Linear models: which linear algebra evaluated the criterion ("cholesky" exact, "krylov"). */
+  solver?: "cholesky" | "krylov";
+  /** The Krylov path's accuracy controls and work (SolverReport), when it ran. */
+  krylov?: Record<string, number>;
   messages: string[];
   converged: boolean;
 }
@@ -98,7 +102,15 @@ export function modelToJSON(m: MixedModel): ModelJSON {
     ...(m.nbTheta !== null ? { nb_theta: jsonNumber(m.nbTheta) } : {}),
     fit_seconds: m.fitSeconds,
     evaluations: m.evaluations,
+    ...(m.fit.solver ? { solver: m.fit.solver.path } : {}),
+    ...(m.fit.solver?.path === "krylov" ? { krylov: krylovJson(m.fit.solver) } : {}),
     messages: m.messages,
     converged: m.converged,
   };
+}
+
+function krylovJson(s: { path: "krylov" } & Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(s)) if (typeof v === "number") out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = v;
+  return out;
 }

@@ -5,7 +5,7 @@
  */
 import { isSingular, SINGULAR_MESSAGE } from "../fit/convergence/singular.js";
 import { familyLabel, familyOfFit } from "../fit/family/index.js";
-import { parameterCount, reportedOptimizer, type FamilyName, type FittedModel } from "../fit/fitted.js";
+import { parameterCount, reportedOptimizer, type FamilyName, type FittedModel, type SolverReport } from "../fit/fitted.js";
 import type { ModelMatrices } from "../model/matrices.js";
 import { ranefTables, type RanefTable } from "./ranef.js";
 import { computeResiduals, type ResidualType } from "./residuals.js";
@@ -226,6 +226,11 @@ export class MixedModel {
   get evaluations(): number {
     return this.fit.evaluations;
   }
+  /** Which linear algebra evaluated the criterion: "cholesky" (exact) or "krylov" (src/fit/krylov/);
+   *  null for GLMMs. */
+  get solver(): "cholesky" | "krylov" | null {
+    return this.fit.solver?.path ?? null;
+  }
   get fitSeconds(): number {
     return this.fit.fitSeconds;
   }
@@ -265,6 +270,7 @@ export class MixedModel {
       optimizer: reportedOptimizer(this.fit.optsum) ?? "unknown",
       // lme4 prints its convergence checks here; construction notes (dropped rows or columns)
       // are not among them (the dropped-columns note has its own "fit warnings:" line)
+      ...(this.fit.solver?.path === "krylov" ? { krylov: krylovLine(this.fit.solver) } : {}),
       messages: this.messages.filter(
         (m) => !/rank deficient|dropping/.test(m) && !this.matrices.messages.some((c) => c.replace(/\n+$/, "") === m),
       ),
@@ -302,4 +308,10 @@ export class MixedModel {
   toJSON(): ModelJSON {
     return modelToJSON(this);
   }
+}
+
+/** The summary's line for a Krylov fit: the path and its accuracy controls. */
+function krylovLine(s: Extract<SolverReport, { path: "krylov" }>): string {
+  return `Solver: krylov (preconditioned CG, tol ${s.cgTol}; stochastic Lanczos quadrature, ${s.probes} fixed probes, ` +
+    `at most ${s.lanczosMaxSteps} steps)`;
 }

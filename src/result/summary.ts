@@ -64,6 +64,9 @@ export interface SummaryInput {
   /** Wald z tests for a linear mixed model (ddf "Wald"): the z value and Pr(>|z|) columns lme4
    *  prints for a GLMM. */
   zTests?: boolean;
+  /** Set when the Krylov path evaluated the criterion (src/fit/krylov/): a line under the title
+   *  says so and with which accuracy controls (the exact path, lme4's, prints nothing extra). */
+  krylov?: string;
 }
 
 /** The columns lmerTest adds (its get_coefmat). */
@@ -346,7 +349,7 @@ export function formatPrint(s: SummaryInput): string {
 }
 
 export function formatSummary(s: SummaryInput): string {
-  let out = printTitle(s) + printFamily(s) + printCall(s) + "\n" + printAICTable(s) + "\n";
+  let out = printTitle(s) + printFamily(s) + printCall(s) + (s.krylov ? `${s.krylov}\n` : "") + "\n" + printAICTable(s) + "\n";
   out += printResiduals(s);
   out += "Random effects:\n" + formatVC(s.blocks, s.sigma, s.useScale, SUMMARY_DIGITS);
   out += printGroups(s);
