@@ -34,7 +34,7 @@ export interface LmerOptions {
    *  stochastic Lanczos quadrature, for two crossed scalar terms), "auto" (default: Krylov when the
    *  exact path's dense block would be large; README "Huge crossed factors"). */
   solver?: "auto" | "cholesky" | "krylov";
-  /** The Krylov path's accuracy controls: probes (8), seed, lanczosSteps (60), lanczosTol (1e-8),
+  /** The Krylov path's accuracy controls: probes (4), seed, lanczosSteps (60), lanczosTol (1e-8),
    *  cgTol (1e-10), cgMaxIter (1000); src/fit/krylov/crossed-system.ts. */
   krylov?: Partial<KrylovControls>;
 }

@@ -241,3 +241,19 @@ export function subtractOffDiagonal4(cd: CrossedData, st: SchurState, x: Float64
     }
   }
 }
+
+/** xᵀSx for one vector by the gather half only: xᵀ(I + γD)x − αγ Σⱼ (Nx)ⱼ² / eⱼ (one pass over N,
+ *  no scatter). With `nx` given (Nx, θ-free when x is), no pass at all. */
+export function schurQuadratic(cd: CrossedData, st: SchurState, x: Float64Array, nx?: Float64Array): number {
+  const { rowPtr, col, val, l1, l2, d } = cd;
+  let s = 0;
+  for (let c = 0; c < l2; c++) s += x[c] * x[c] * (1 + st.gamma * d[c]);
+  let off = 0;
+  for (let j = 0; j < l1; j++) {
+    let t = 0;
+    if (nx) t = nx[j];
+    else for (let q = rowPtr[j]; q < rowPtr[j + 1]; q++) t += val[q] * x[col[q]];
+    off += t * t * st.eInv[j];
+  }
+  return s - st.alpha * st.gamma * off;
+}

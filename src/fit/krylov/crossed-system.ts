@@ -25,7 +25,7 @@ import type { ModelMatrices } from "../../model/matrices.js";
 import { shiftResponse } from "../pls/response-shift.js";
 import { lmmDeviance } from "../lmm/profiled-deviance.js";
 import { NotPositiveDefiniteError } from "../../linalg/errors.js";
-import { allocateSchurState, applyN, applyNt, applySchur, crossedData, setSchurTheta, type CrossedData, type SchurState } from "./crossed-operator.js";
+import { allocateSchurState, applyN, applyNt, applySchur, crossedData, schurQuadratic, setSchurTheta, type CrossedData, type SchurState } from "./crossed-operator.js";
 import { blockCg, LanczosJob, rademacherProbes, runJobs, type BlockOperator } from "./krylov.js";
 
 /** The accuracy controls of the Krylov path (README "Huge crossed factors"). */
@@ -44,7 +44,7 @@ export interface KrylovControls {
 }
 
 export const DEFAULT_KRYLOV_CONTROLS: KrylovControls = {
-  probes: 8, seed: 20250612, lanczosSteps: 60, lanczosTol: 1e-8, cgTol: 1e-10, cgMaxIter: 1000,
+  probes: 4, seed: 20250612, lanczosSteps: 60, lanczosTol: 1e-8, cgTol: 1e-10, cgMaxIter: 1000,
 };
 
 /** What one evaluation computed (kept for the results at the optimum). */
@@ -78,6 +78,8 @@ export class CrossedKrylovSystem {
   private logP = 0;
   private c = 0;
   private scratch = new Float64Array(0);
+  /** N·d (θ-free), for dᵀSd in setPreconditioner. */
+  private readonly nd: Float64Array;
   /** Scratch panels of applySchur (8ℓ₂). */
   private readonly panel: Float64Array;
   last: Evaluation | null = null;
@@ -102,6 +104,8 @@ export class CrossedKrylovSystem {
     this.dInvSqrt = new Float64Array(this.data.l2);
     this.v = new Float64Array(this.data.l2);
     this.panel = new Float64Array(8 * this.data.l2);
+    this.nd = new Float64Array(this.data.l1);
+    applyN(this.data, this.data.d, this.nd, 1);
   }
 
   /** The criterion at θ = (λ₁, λ₂). Throws NotPositiveDefiniteError when C is not PD. */
@@ -169,7 +173,7 @@ export class CrossedKrylovSystem {
 
   /**
    * P = Δ − κddᵀ with Δ = diag(S) + κ d⊙d (P keeps S's diagonal) and κ chosen so that P and S have
-   * the same Rayleigh quotient on d (one product S·d): dᵀPd = dᵀSd gives
+   * the same Rayleigh quotient on d (dᵀSd from the θ-free N·d, no pass over N): dᵀPd = dᵀSd gives
    * κ = (dᵀdiag(S)d − dᵀSd) / ((dᵀd)² − Σd⁴). Then v = Δ^-½u, u = √κ d, and c = vᵀv < 1 keeps P
    * SPD (capped at 0.999 should the estimate exceed it).
    */
@@ -177,16 +181,13 @@ export class CrossedKrylovSystem {
     const cd = this.data;
     const { l2, d } = cd;
     const diag = this.st.diag;
-    const sd = new Float64Array(l2);
-    applySchur(cd, this.st, d, sd, 1, this.panel);
+    const dSd = schurQuadratic(cd, this.st, d, this.nd);
     let dDiagD = 0;
-    let dSd = 0;
     let dd = 0;
     let d4 = 0;
     for (let i = 0; i < l2; i++) {
       const di = d[i];
       dDiagD += di * di * diag[i];
-      dSd += di * sd[i];
       dd += di * di;
       d4 += di * di * di * di;
     }
@@ -262,7 +263,8 @@ export class CrossedKrylovSystem {
     };
   }
 
-  /** tr(S̃) = tr(SP⁻¹) = Σ S_kk/Δ_k + wᵀSw/(1 − c), P⁻¹ = Δ⁻¹ + wwᵀ/(1 − c), w = Δ^-½v. */
+  /** tr(S̃) = tr(SP⁻¹) = Σ S_kk/Δ_k + wᵀSw/(1 − c), P⁻¹ = Δ⁻¹ + wwᵀ/(1 − c), w = Δ^-½v (wᵀSw by
+   *  one gather pass over N). */
   private traceSTilde(): number {
     const l2 = this.data.l2;
     let tr = 0;
@@ -271,9 +273,7 @@ export class CrossedKrylovSystem {
       tr += this.st.diag[i] * this.dInvSqrt[i] * this.dInvSqrt[i];
       w[i] = this.v[i] * this.dInvSqrt[i];
     }
-    const sw = new Float64Array(l2);
-    applySchur(this.data, this.st, w, sw, 1, this.panel);
-    return tr + dotRaw(w, sw) / (1 - this.c);
+    return tr + schurQuadratic(this.data, this.st, w) / (1 - this.c);
   }
 
   /**
