@@ -34,7 +34,11 @@ export interface CrossedData {
   f1: Float64Array;
   f2: Float64Array;
   c0: Float64Array;
-  /** Σ over g2 levels' rows of N's squares: not stored; per-column Σⱼ N_jk² / eⱼ is per θ. */
+  /** When every entry of N is a small whole number (unweighted counts of pairs, the common case),
+   *  N with each entry repeated as often as its count and all values 1, for the product kernel
+   *  (subtractOffDiagonal4): it then reads no values, 4 bytes a nonzero instead of 12 (measured
+   *  ~20% faster per pass). Null otherwise or when repeating would grow N by more than 5%. */
+  unit: { rowPtr: Int32Array; col: Int32Array } | null;
   /** Total weight Σ a (= Σ d for unit z): the independence model's scale (preconditioner). */
   total: number;
 }
@@ -117,7 +121,28 @@ export function crossedData(m: ModelMatrices, w: Float64Array, z: Float64Array):
   for (let c = 0; c < k; c++) for (let c2 = c + 1; c2 < k; c2++) c0[c2 + c * k] = c0[c + c2 * k];
   let total = 0;
   for (let j = 0; j < l1; j++) total += a[j];
-  return { l1, l2, k, a, d, rowPtr, col: col.slice(0, nnz), val: val.slice(0, nnz), f1, f2, c0, total };
+  const merged = { rowPtr, col: col.slice(0, nnz), val: val.slice(0, nnz) };
+  return { l1, l2, k, a, d, ...merged, unit: unitPattern(merged.rowPtr, merged.col, merged.val), f1, f2, c0, total };
+}
+
+/** CrossedData.unit, or null. */
+function unitPattern(rowPtr: Int32Array, col: Int32Array, val: Float64Array): CrossedData["unit"] {
+  let total = 0;
+  for (let q = 0; q < val.length; q++) {
+    const v = val[q];
+    if (!(v >= 1 && v <= 4 && Number.isInteger(v))) return null;
+    total += v;
+  }
+  if (total > 1.05 * val.length) return null;
+  const l1 = rowPtr.length - 1;
+  const uPtr = new Int32Array(l1 + 1);
+  const uCol = new Int32Array(total);
+  let o = 0;
+  for (let j = 0; j < l1; j++) {
+    for (let q = rowPtr[j]; q < rowPtr[j + 1]; q++) for (let r = 0; r < val[q]; r++) uCol[o++] = col[q];
+    uPtr[j + 1] = o;
+  }
+  return { rowPtr: uPtr, col: uCol };
 }
 
 /** The θ-dependent scalars of S: α, γ, eⱼ⁻¹ and S's diagonal. */
@@ -208,6 +233,10 @@ export function applyN(cd: CrossedData, x: Float64Array, out: Float64Array, b: n
  *  which V8 compiles to straight-line code (a loop over a variable block width does not unroll,
  *  and measured ~2.5× slower per vector). */
 export function subtractOffDiagonal4(cd: CrossedData, st: SchurState, x: Float64Array, out: Float64Array): void {
+  if (cd.unit) {
+    subtractOffDiagonal4Unit(cd.unit.rowPtr, cd.unit.col, cd.l1, st, x, out);
+    return;
+  }
   const { rowPtr, col, val, l1 } = cd;
   const ag = st.alpha * st.gamma;
   const eInv = st.eInv;
@@ -256,4 +285,37 @@ export function schurQuadratic(cd: CrossedData, st: SchurState, x: Float64Array,
     off += t * t * st.eInv[j];
   }
   return s - st.alpha * st.gamma * off;
+}
+
+/** subtractOffDiagonal4 on the repeated-entry pattern with all values 1 (CrossedData.unit). */
+function subtractOffDiagonal4Unit(rowPtr: Int32Array, col: Int32Array, l1: number, st: SchurState, x: Float64Array, out: Float64Array): void {
+  const ag = st.alpha * st.gamma;
+  const eInv = st.eInv;
+  for (let j = 0; j < l1; j++) {
+    const q0 = rowPtr[j];
+    const q1 = rowPtr[j + 1];
+    let t0 = 0;
+    let t1 = 0;
+    let t2 = 0;
+    let t3 = 0;
+    for (let q = q0; q < q1; q++) {
+      const o = col[q] * 4;
+      t0 += x[o];
+      t1 += x[o + 1];
+      t2 += x[o + 2];
+      t3 += x[o + 3];
+    }
+    const s = ag * eInv[j];
+    t0 *= s;
+    t1 *= s;
+    t2 *= s;
+    t3 *= s;
+    for (let q = q0; q < q1; q++) {
+      const o = col[q] * 4;
+      out[o] -= t0;
+      out[o + 1] -= t1;
+      out[o + 2] -= t2;
+      out[o + 3] -= t3;
+    }
+  }
 }

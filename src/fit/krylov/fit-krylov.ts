@@ -28,7 +28,7 @@ export type SolverChoice = "auto" | "cholesky" | "krylov";
 /** Trailing-block order above which "auto" takes the Krylov path (when it supports the model):
  *  where one Krylov evaluation became cheaper than one dense factorisation on the bench data
  *  (README "Huge crossed factors"). */
-export const KRYLOV_CROSSOVER = 3000;
+export const KRYLOV_CROSSOVER = 2000;
 
 /** The order of the exact path's dense trailing block (structure.ts: q_rest + p + 1). */
 export function trailingOrder(m: ModelMatrices): number {
