@@ -35,7 +35,7 @@ export interface LmerOptions {
    *  exact path's dense block would be large; README "Huge crossed factors"). */
   solver?: "auto" | "cholesky" | "krylov";
   /** The Krylov path's accuracy controls: probes (4), seed, lanczosSteps (60), lanczosTol (1e-8),
-   *  cgTol (1e-10), cgMaxIter (1000); src/fit/krylov/crossed-system.ts. */
+   *  diagonalProbes (16, for the conditional SDs), cgTol (1e-10), cgMaxIter (1000); src/fit/krylov/crossed-system.ts. */
   krylov?: Partial<KrylovControls>;
 }
 

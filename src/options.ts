@@ -28,13 +28,13 @@ const isNAGQ: Check = (v) =>
 
 const isThreads: Check = (v) => (v === 1 || v === 2 ? null : "must be 1 or 2");
 const isSolver: Check = (v) => (v === "auto" || v === "cholesky" || v === "krylov" ? null : 'must be "auto", "cholesky" or "krylov"');
-const KRYLOV_CONTROLS = ["probes", "seed", "lanczosSteps", "lanczosTol", "cgTol", "cgMaxIter"];
+const KRYLOV_CONTROLS = ["probes", "seed", "lanczosSteps", "lanczosTol", "diagonalProbes", "cgTol", "cgMaxIter"];
 const isKrylov: Check = (v) => {
   if (typeof v !== "object" || v === null || Array.isArray(v)) return `must be an object with any of ${KRYLOV_CONTROLS.join(", ")}`;
   for (const [k, x] of Object.entries(v)) {
     if (!KRYLOV_CONTROLS.includes(k)) return `has an unknown control '${k}' (the controls are ${KRYLOV_CONTROLS.join(", ")})`;
     if (typeof x !== "number" || !(x > 0) || !Number.isFinite(x)) return `control '${k}' must be a positive number`;
-    if ((k === "probes" || k === "lanczosSteps" || k === "cgMaxIter") && !Number.isInteger(x)) return `control '${k}' must be a whole number`;
+    if ((k === "probes" || k === "lanczosSteps" || k === "diagonalProbes" || k === "cgMaxIter") && !Number.isInteger(x)) return `control '${k}' must be a whole number`;
   }
   return null;
 };

@@ -38,13 +38,15 @@ export interface KrylovControls {
    *  criterion, per probe) below which it stops. */
   lanczosSteps: number;
   lanczosTol: number;
+  /** Probes of the conditional variances' estimate (conditionalDiagonal), once per fit. */
+  diagonalProbes: number;
   /** CG: relative residual ‖r‖/‖b‖ at which a solve stops, and its iteration cap. */
   cgTol: number;
   cgMaxIter: number;
 }
 
 export const DEFAULT_KRYLOV_CONTROLS: KrylovControls = {
-  probes: 4, seed: 20250612, lanczosSteps: 60, lanczosTol: 1e-8, cgTol: 1e-10, cgMaxIter: 1000,
+  probes: 4, seed: 20250612, lanczosSteps: 60, lanczosTol: 1e-8, diagonalProbes: 16, cgTol: 1e-10, cgMaxIter: 1000,
 };
 
 /** What one evaluation computed (kept for the results at the optimum). */
@@ -325,8 +327,9 @@ export class CrossedKrylovSystem {
     const cd = this.data;
     const { l1, l2, rowPtr, col, val } = cd;
     const op = this.preconditionedOperator();
-    const K = this.probes.length;
-    const { x: ys } = blockCg(op, l2, this.probes.map((z) => this.lInv(z)), this.controls.cgTol, this.controls.cgMaxIter);
+    const probes = rademacherProbes(this.controls.diagonalProbes, l2, this.controls.seed + 1);
+    const K = probes.length;
+    const { x: ys } = blockCg(op, l2, probes.map((z) => this.lInv(z)), this.controls.cgTol, this.controls.cgMaxIter);
     const w = new Float64Array(l2);
     for (let i = 0; i < l2; i++) w[i] = this.v[i] * this.dInvSqrt[i];
     const oneMinusC = 1 - this.c;
@@ -336,14 +339,14 @@ export class CrossedKrylovSystem {
     };
     const rz = ys.map((y, q) => {
       const sz = this.lInvT(y);
-      const pz = pInv(this.probes[q]);
+      const pz = pInv(probes[q]);
       for (let i = 0; i < l2; i++) sz[i] -= pz[i];
       return sz;
     });
     const a2 = new Float64Array(l2);
     for (let i = 0; i < l2; i++) {
       let s = 0;
-      for (let q = 0; q < K; q++) s += this.probes[q][i] * rz[q][i];
+      for (let q = 0; q < K; q++) s += probes[q][i] * rz[q][i];
       a2[i] = this.dInvSqrt[i] * this.dInvSqrt[i] + w[i] * w[i] / oneMinusC + s / K;
     }
     const a1 = new Float64Array(l1);
@@ -362,7 +365,7 @@ export class CrossedKrylovSystem {
         let nz = 0;
         let nr = 0;
         for (let q = rowPtr[j]; q < rowPtr[j + 1]; q++) {
-          nz += val[q] * this.probes[pr][col[q]];
+          nz += val[q] * probes[pr][col[q]];
           nr += val[q] * rz[pr][col[q]];
         }
         corr += nz * nr;
