@@ -12,9 +12,9 @@
  *
  * so log|A| = Σⱼ log eⱼ + log|S| and A⁻¹ is applied by block elimination through S. S is never
  * formed: S·x costs two passes over N's nonzeros (applySchur), batched over several vectors so
- * that the pattern is read once for all of them (Sigrist et al. 2025 §3 work on the full system;
- * eliminating the diagonal block first is the classical Schur-complement reduction, e.g. Saad 2003
- * §14.2).
+ * that the pattern is read once for all of them (Sigrist et al. 2025 work on the full system;
+ * eliminating the diagonal block first is the classical Schur-complement reduction, Saad 2003,
+ * "Iterative Methods for Sparse Linear Systems" ch. 14).
  */
 import type { ModelMatrices } from "../../model/matrices.js";
 
