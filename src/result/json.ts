@@ -17,6 +17,9 @@ export interface ModelJSON {
   link: string;
   REML: boolean;
   nAGQ: number;
+  /** GLMMs fitted by the Laplace approximation (nAGQ = 1): "expected" (lme4's) or "observed"
+   *  (glmmTMB's, glmer's laplace option / --laplace observed). */
+  laplace?: "expected" | "observed";
   nobs: number;
   ngroups: Record<string, number>;
   fixef: Record<string, JSONNumber>;
@@ -73,6 +76,7 @@ export function modelToJSON(m: MixedModel): ModelJSON {
     link: m.link,
     REML: m.REML,
     nAGQ: m.nAGQ,
+    ...(m.laplace !== null ? { laplace: m.laplace } : {}),
     nobs: m.nobs,
     ngroups: m.ngroups,
     fixef: mapValues(m.fixef, jsonNumber),

@@ -17,7 +17,7 @@ afterEach(() => vi.restoreAllMocks());
 describe("parseFitArgs", () => {
   it("reads data, formula and options", () => {
     expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--family", "poisson", "--nagq", "5", "--json"])).toEqual({
-      data: "d.csv", formula: "y ~ x + (1 | g)", REML: null, family: "poisson", nbTheta: null, link: null, nAGQ: 5, weights: null, json: true, ddf: null, progress: false,
+      data: "d.csv", formula: "y ~ x + (1 | g)", REML: null, family: "poisson", nbTheta: null, link: null, nAGQ: 5, laplace: null, weights: null, json: true, ddf: null, progress: false,
     });
     expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--family", "negative.binomial"])).toMatchObject({ family: "negative.binomial", nbTheta: null });
     expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--family=negative.binomial(2.5)"])).toMatchObject({ family: "negative.binomial", nbTheta: 2.5 });

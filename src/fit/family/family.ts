@@ -13,6 +13,9 @@ export interface FamilyDefinition {
   theta?: number;
   /** The canonical link, used when none is given (R's default link for the family). */
   canonicalLink: LinkName;
+  /** Set when that default link is not in fact canonical: the negative binomial's log link (its
+   *  canonical link, log(μ/(μ + θ)), is not one R's make.link knows). */
+  defaultLinkNotCanonical?: true;
   /** The links R's constructor lists for this family (its okLinks), in R's order; any other link
    *  make.link() knows is accepted too when named, as R does. */
   allowedLinks: readonly LinkName[];
@@ -66,7 +69,7 @@ export function withLink(def: FamilyDefinition, link: Link): Family {
   return {
     ...def,
     link,
-    canonical: link.name === def.canonicalLink,
+    canonical: link.name === def.canonicalLink && !def.defaultLinkNotCanonical,
     observedWeight(y, mu, eta, wt) {
       const d1 = muEta(eta);
       const v = variance(mu);

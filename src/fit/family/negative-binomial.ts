@@ -35,6 +35,7 @@ export function negativeBinomial(theta: number): FamilyDefinition {
     label: negativeBinomialLabel(theta),
     theta,
     canonicalLink: "log",
+    defaultLinkNotCanonical: true,
     allowedLinks: ["log", "identity", "sqrt"],
     estimatesScale: false,
     variance: (mu) => mu + (mu * mu) / theta,
