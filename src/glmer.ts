@@ -27,7 +27,9 @@ export interface GlmerOptions {
   nAGQ?: number;
   /** Which Laplace approximation: "expected" (default: lme4's glmer and glmer.nb, log-determinant
    *  from the PIRLS weights) or "observed" (glmmTMB's: from the Hessian of the conditional
-   *  log-likelihood). They differ only for non-canonical links (negative binomial, probit, …). */
+   *  log-likelihood). They differ only for non-canonical links (negative binomial, probit, …). For
+   *  families with a dispersion (Gamma, inverse.gaussian) only the log-determinant changes: lme4's
+   *  deviance, which takes the dispersion from the deviance, stays, so that is not glmmTMB's fit. */
   laplace?: LaplaceKind;
   /** Prior weights (binomial: trial counts when the response is a proportion). */
   weights?: number[] | Float64Array | string;
