@@ -53,6 +53,7 @@ export {
   type PairsOptions,
   type PAdjust,
 } from "./result/inference/emmeans.js";
+export type { GridAt } from "./result/inference/ref-grid.js";
 export { ptukey, qtukey } from "./result/inference/ptukey.js";
 
 // Errors: every error thrown on purpose is a MixedModelsError; each stage has its subclass.
