@@ -76,7 +76,6 @@ export function modelToJSON(m: MixedModel): ModelJSON {
     link: m.link,
     REML: m.REML,
     nAGQ: m.nAGQ,
-    ...(m.laplace !== null ? { laplace: m.laplace } : {}),
     nobs: m.nobs,
     ngroups: m.ngroups,
     fixef: mapValues(m.fixef, jsonNumber),
@@ -100,6 +99,8 @@ export function modelToJSON(m: MixedModel): ModelJSON {
       condsd: mapValues(t.condSD, numbers),
     })),
     ...(m.nbTheta !== null ? { nb_theta: jsonNumber(m.nbTheta) } : {}),
+    // ours, after the reference's keys (lme4 has one Laplace approximation)
+    ...(m.laplace !== null ? { laplace: m.laplace } : {}),
     fit_seconds: m.fitSeconds,
     evaluations: m.evaluations,
     messages: m.messages,
