@@ -12,6 +12,10 @@
  * profiled likelihood and the log-likelihood is never below glmer.nb's. Each fit at fixed θ starts
  * afresh (lme4's refit starts from the previous fit), which makes the profiled deviance a
  * deterministic function of θ.
+ *
+ * With laplace "observed" (glmmTMB's Laplace approximation, deviance.ts) the same search finds
+ * glmmTMB's joint maximum over (θ, β, θ_NB) — profiling θ_NB is maximising over it — and the
+ * standard errors are then glmmTMB's, from the Hessian over θ_NB as well (tmb-vcov.ts).
  */
 import { thetaMl } from "../family/index.js";
 import type { FittedModel } from "../fitted.js";
