@@ -9,8 +9,9 @@
  *   since R_ZXᵀC_L = XᵀWZΛ M⁻¹ΛᵀZᵀW½. So p solves with M for F = M⁻¹Gᵀ (r_i = x_i − Fᵀm_i), one
  *   per row for m_iᵀt_i (the blocked factor's solveM), and no n × n or q × n matrix: the cost is n
  *   solves, as lme4's C_L is (VerbAgg's binomial GLMM, 7,584 rows × 340 random effects: 0.7 s).
- *   For a GLMM, L, R_ZX and R_X are the fit's, built with the PIRLS weights at the optimum, while W½ stays the prior weights — lme4's formula as it is ("the hat
- *   matrix may not make sense for GLMMs", it warns), so binomial rows with many trials exceed 1.
+ *   For a GLMM, L, R_ZX and R_X are the fit's, built with the PIRLS weights at the optimum,
+ *   while W½ stays the prior weights — lme4's formula as it is ("the hat matrix may not make
+ *   sense for GLMMs", it warns), so binomial rows with many trials exceed 1.
  * - cooks.distance(m) (lme4 R/methods.R cooks.distance.merMod): (r_i/(1 − h_i))² h_i/(σ² p) with
  *   r the Pearson residuals, p the rank of X; infinite values become NaN.
  */
