@@ -26,6 +26,9 @@ const isFamily: Check = (v) =>
 const isNAGQ: Check = (v) =>
   typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 100 ? null : "must be an integer from 0 to 100";
 
+const isLaplace: Check = (v) =>
+  v === "expected" || v === "observed" ? null : 'must be "expected" (lme4\'s Laplace, the default) or "observed" (glmmTMB\'s)';
+
 const isThreads: Check = (v) => (v === 1 || v === 2 ? null : "must be 1 or 2");
 const isSolver: Check = (v) => (v === "auto" || v === "cholesky" || v === "krylov" ? null : 'must be "auto", "cholesky" or "krylov"');
 const KRYLOV_CONTROLS = ["probes", "seed", "lanczosSteps", "lanczosTol", "diagonalProbes", "cgTol", "cgMaxIter"];
@@ -57,7 +60,7 @@ const LMER_OPTIONS: Record<string, Check> = {
 };
 
 const GLMER_OPTIONS: Record<string, Check> = {
-  family: isFamily, link: isString, nAGQ: isNAGQ, weights: isWeights, offset: isOffset, onProgress: isFunction,
+  family: isFamily, link: isString, nAGQ: isNAGQ, laplace: isLaplace, weights: isWeights, offset: isOffset, onProgress: isFunction,
   dataName: isString, dataFile: isString, threads: isThreads,
 };
 

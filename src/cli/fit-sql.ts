@@ -64,6 +64,7 @@ export async function fitWithEngine(a: FitArgs, choice: EngineChoice, sql: strin
     return await glmerSql(engine, a.formula, source, {
       family: a.family as FamilyName,
       nAGQ: a.nAGQ,
+      ...(a.laplace !== null ? { laplace: a.laplace } : {}),
       ...(a.link !== null ? { link: a.link } : {}),
       ...common,
     });

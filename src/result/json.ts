@@ -17,6 +17,9 @@ export interface ModelJSON {
   link: string;
   REML: boolean;
   nAGQ: number;
+  /** GLMMs fitted by the Laplace approximation (nAGQ = 1): "expected" (lme4's) or "observed"
+   *  (glmmTMB's, glmer's laplace option / --laplace observed). */
+  laplace?: "expected" | "observed";
   nobs: number;
   ngroups: Record<string, number>;
   fixef: Record<string, JSONNumber>;
@@ -100,6 +103,8 @@ export function modelToJSON(m: MixedModel): ModelJSON {
       condsd: mapValues(t.condSD, numbers),
     })),
     ...(m.nbTheta !== null ? { nb_theta: jsonNumber(m.nbTheta) } : {}),
+    // ours, after the reference's keys (lme4 has one Laplace approximation)
+    ...(m.laplace !== null ? { laplace: m.laplace } : {}),
     fit_seconds: m.fitSeconds,
     evaluations: m.evaluations,
     ...(m.fit.solver ? { solver: m.fit.solver.path } : {}),

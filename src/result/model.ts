@@ -3,6 +3,7 @@
  * Every accessor follows the lme4 method of the same name (R/methods.R, R/lmer.R); the comments
  * say which definition is used where lme4 has a choice.
  */
+import type { LaplaceKind } from "../fit/fitted.js";
 import { isSingular, SINGULAR_MESSAGE } from "../fit/convergence/singular.js";
 import { familyLabel, familyOfFit } from "../fit/family/index.js";
 import { parameterCount, reportedOptimizer, type FamilyName, type FittedModel, type SolverReport } from "../fit/fitted.js";
@@ -62,6 +63,12 @@ export class MixedModel {
   }
   get nAGQ(): number {
     return this.fit.nAGQ;
+  }
+  /** The Laplace approximation's information: "expected" (lme4's) or "observed" (glmmTMB's, with
+   *  glmer's laplace option); null for a linear mixed model and for quadrature (nAGQ ≠ 1). */
+  get laplace(): LaplaceKind | null {
+    if (this.fit.isLmm || this.fit.nAGQ !== 1) return null;
+    return this.fit.laplace ?? "expected";
   }
   get isGLMM(): boolean {
     return !this.fit.isLmm;
@@ -244,6 +251,7 @@ export class MixedModel {
       isGLMM: this.isGLMM,
       REML: this.REML,
       nAGQ: this.nAGQ,
+      laplace: this.laplace,
       // lmer() keeps the formula after expandDoubleVerts, glmer() the call's own (lme4 1.1.31:
       // lmer's mkMerMod gets mc$formula <- lmod$formula, glmer's the unmodified call).
       formula: this.isGLMM ? rDeparsedFormula(this.formula) : lmeDeparsedFormula(this.formula),

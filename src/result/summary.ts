@@ -26,6 +26,8 @@ export interface SummaryInput {
   isGLMM: boolean;
   REML: boolean;
   nAGQ: number;
+  /** The Laplace approximation's information, for GLMMs with nAGQ = 1 (MixedModel.laplace). */
+  laplace?: "expected" | "observed" | null;
   /** The formula as lme4 deparses it (`||` expanded). */
   formula: string;
   /** The data set's name for the "Data:" line, or null to leave the line out. */
@@ -78,14 +80,16 @@ export interface CoefTests {
 }
 
 /** lme4's methTitle(). */
-export function methodTitle(s: Pick<SummaryInput, "isGLMM" | "REML" | "nAGQ">): string {
+export function methodTitle(s: Pick<SummaryInput, "isGLMM" | "REML" | "nAGQ" | "laplace">): string {
   const kind = s.isGLMM ? "Generalized linear" : "Linear";
   const how = s.REML
     ? "REML"
     : `maximum likelihood ${
         s.isGLMM
           ? s.nAGQ === 1
-            ? "(Laplace Approximation)"
+            ? s.laplace === "observed"
+              ? "(Laplace Approximation, observed information as glmmTMB)"
+              : "(Laplace Approximation)"
             : `(Adaptive Gauss-Hermite Quadrature, nAGQ = ${s.nAGQ})`
           : ""
       }`;

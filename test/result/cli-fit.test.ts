@@ -17,7 +17,7 @@ afterEach(() => vi.restoreAllMocks());
 describe("parseFitArgs", () => {
   it("reads data, formula and options", () => {
     expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--family", "poisson", "--nagq", "5", "--json"])).toEqual({
-      data: "d.csv", formula: "y ~ x + (1 | g)", REML: null, family: "poisson", nbTheta: null, link: null, nAGQ: 5, weights: null, json: true, ddf: null, progress: false, solver: null,
+      data: "d.csv", formula: "y ~ x + (1 | g)", REML: null, family: "poisson", nbTheta: null, link: null, nAGQ: 5, laplace: null, weights: null, json: true, ddf: null, progress: false, solver: null,
     });
     expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--solver", "krylov"])).toMatchObject({ solver: "krylov" });
     expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--family", "negative.binomial"])).toMatchObject({ family: "negative.binomial", nbTheta: null });
