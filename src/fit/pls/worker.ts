@@ -8,9 +8,10 @@
  * Protocol (all in one SharedArrayBuffer-backed Int32Array, `ctl`):
  *   - the calling thread writes the task's code and integer parameters, bumps the request counter
  *     and notifies; the worker runs the task and stores the request number in the done counter;
- *   - both sides spin on the counter for a few tens of microseconds before blocking in Atomics.wait,
- *     because within one evaluation the tasks follow each other closely (one per Cholesky panel)
- *     and a futex wake-up costs about as much as a small panel's work;
+ *   - both sides spin on the counter briefly (the worker ≤ 30 µs, the caller a few µs) before
+ *     blocking in Atomics.wait: within one evaluation the tasks follow each other closely (one per
+ *     Cholesky panel), and a futex wake-up costs about as much as a small panel's work; a longer
+ *     spin steals the other thread's core on a busy machine;
  *   - a task's arrays (SharedArrayBuffer-backed typed arrays, copied once per PLS system) arrive as
  *     a context message on a MessagePort the worker drains synchronously (receiveMessageOnPort)
  *     before each task, so the public calls stay synchronous (lmer() returns a fit).
@@ -122,7 +123,7 @@ export const PARAM = 8;
 const CTL_LENGTH = 32;
 /** How long the caller waits for the worker before declaring it broken. */
 const WAIT_MS = 60_000;
-/** Spin iterations (each an Atomics.load) before blocking; roughly 20–50 µs. */
+/** Spin iterations (each an Atomics.load) before blocking: a few microseconds. */
 const SPIN = 2_000;
 
 export interface WorkerHandle {
@@ -291,8 +292,12 @@ function workerLoop(
   Atomics.store(ctl, 4, 1);
   Atomics.notify(ctl, 4);
   for (;;) {
+    // spin at most ~30 µs (the next panel's hand-off usually comes sooner), then block: a longer
+    // spin steals the calling thread's core when the machine is busy (measured: 200,000 loads
+    // doubled InstEval's evaluation at load 4)
     let req = Atomics.load(ctl, 0);
-    for (let i = 0; req === seen && i < 2_000; i++) req = Atomics.load(ctl, 0);
+    const t0 = performance.now();
+    while (req === seen && performance.now() - t0 < 0.03) for (let i = 0; req === seen && i < 64; i++) req = Atomics.load(ctl, 0);
     while (req === seen) {
       Atomics.wait(ctl, 0, seen);
       req = Atomics.load(ctl, 0);
