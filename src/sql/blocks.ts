@@ -175,6 +175,23 @@ export function levelIndex(r: SqlColumns, f: SqlModelFrame, t: RandomTermPlan, t
   const g = f.groups.get(t.group)!;
   const cols = g.aliases.map((_, j) => r.columns[r.names.indexOf(`${tag}${j}`)]);
   const out = new Int32Array(r.rowCount);
+  if (cols.length === 1 && g.keys) {
+    // the levels' numbers ascending: a binary search per row
+    const keys = g.keys;
+    const c = cols[0] as Float64Array;
+    for (let i = 0; i < r.rowCount; i++) {
+      let lo = 0;
+      let hi = keys.length - 1;
+      const x = c[i];
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (keys[mid] < x) lo = mid + 1;
+        else hi = mid;
+      }
+      out[i] = lookup(keys[lo] === x ? lo : undefined, t.group, x);
+    }
+    return out;
+  }
   if (cols.length === 1 && g.numeric[0]) {
     const byNumber = new Map<number, number>();
     g.levels.forEach((l, k) => byNumber.set(Number(l), k));

@@ -17,6 +17,8 @@ import { numbers, quoteString, type SqlColumns, type SqlEngine } from "./engine.
 import { columnSql, computeBlocks, levelIndex, responseSql } from "./blocks.js";
 import { sqlNumber, ZERO } from "./expr.js";
 import { sqlModelFrame, type SqlModelFrame, type SqlSource } from "./frame.js";
+import { computeCountGrouped, countGroupedApplies, PIVOT_MAX_COLUMNS } from "./count-blocks.js";
+import { ModelError } from "../model/errors.js";
 
 export interface SqlFitOptions {
   /** REML (default) or ML. */
@@ -31,6 +33,9 @@ export interface SqlFitOptions {
   materialize?: boolean;
   /** Called with every query's SQL and seconds. */
   onQuery?: (sql: string, seconds: number) => void;
+  /** How the PLS system is formed: "auto" (default: count-grouped when the first term is scalar,
+   *  the later terms narrow, and it is cheaper — count-blocks.ts), or forced either way. */
+  route?: "auto" | "direct" | "count-grouped";
 }
 
 /** The engine wrapped to count queries and the seconds spent in them. */
@@ -52,6 +57,21 @@ export class TimedEngine implements SqlEngine {
       await inner.appendRows!(table, columns, rowCount);
       this.seconds += (performance.now() - t0) / 1000;
       this.queries++;
+    };
+  }
+  get stream(): SqlEngine["stream"] {
+    const inner = this.inner;
+    if (!inner.stream) return undefined;
+    return async (sql, onChunk) => {
+      const t0 = performance.now();
+      try {
+        await inner.stream!(sql, onChunk);
+      } finally {
+        const s = (performance.now() - t0) / 1000;
+        this.seconds += s;
+        this.queries++;
+        this.onQuery?.(sql, s);
+      }
     };
   }
   async query(sql: string): Promise<SqlColumns> {
@@ -173,12 +193,30 @@ export async function lmerSql(engine: SqlEngine, formula: string, source: SqlSou
     materialize: options.materialize ?? false,
   });
   try {
-    const { blocks, kept, dropped, n } = await computeBlocks(timed, f);
-    const m = matricesWithoutRows(f, kept, dropped, n);
-    const startTheta = await startThetaSql(timed, f, m);
-    const fit = fitLmm(m, { REML: options.REML ?? true, onProgress: options.onProgress, blocks, startTheta });
+    const route = options.route ?? "auto";
+    if (route === "count-grouped" && !countGroupedApplies(f)) {
+      throw new ModelError(`the count-grouped route needs a scalar first random-effects term and at most ${PIVOT_MAX_COLUMNS} later random-effects columns`);
+    }
+    const cg = route !== "direct" && countGroupedApplies(f) ? await computeCountGrouped(timed, f, route === "count-grouped") : null;
+    const fitOptions = { REML: options.REML ?? true, onProgress: options.onProgress };
+    let fit: FittedModel;
+    let kept: number[];
+    if (cg) {
+      kept = cg.kept;
+      const m = matricesWithoutRows(f, cg.kept, cg.dropped, cg.n);
+      const startTheta = await startThetaSql(timed, f, m);
+      fit = fitLmm(m, { ...fitOptions, countGrouped: cg.data, startTheta });
+    } else {
+      const direct = await computeBlocks(timed, f);
+      kept = direct.kept;
+      const m = matricesWithoutRows(f, direct.kept, direct.dropped, direct.n);
+      const startTheta = await startThetaSql(timed, f, m);
+      fit = fitLmm(m, { ...fitOptions, blocks: direct.blocks, startTheta });
+    }
     const rows = await rowSummaries(timed, f, fit, kept);
-    fit.engineRows = { engine: engine.name, ...rows, engineSeconds: timed.seconds, queries: timed.queries };
+    fit.engineRows = {
+      engine: engine.name, ...rows, engineSeconds: timed.seconds, queries: timed.queries, route: cg ? "count-grouped" : "direct",
+    };
     return new MixedModel(fit, {
       formula,
       dataName: options.dataName,
@@ -227,7 +265,7 @@ export async function rowSummaries(
     tables.push(table);
     if (engine.appendRows) {
       const cols: (Float64Array | string[])[] = [
-        ...g.aliases.map((_, j) => (g.numeric[j] ? Float64Array.from(g.parts, (p) => Number(p[j])) : g.parts.map((p) => p[j]))),
+        ...g.aliases.map((_, j) => (g.keys ? g.keys : g.numeric[j] ? Float64Array.from(g.parts, (p) => Number(p[j])) : g.parts.map((p) => p[j]))),
         ...bCols.map((_, c) => Float64Array.from({ length: t.levels.length }, (__, l) => fit.ranef[k][l * pk + c])),
       ];
       await engine.appendRows(table, cols, t.levels.length);
@@ -245,18 +283,98 @@ export async function rowSummaries(
     const y = responseSql(f);
     const w = f.weights ? `SQRT(${f.weights})` : null;
     const r = `((${y}) - (${eta}))${w ? ` * ${w}` : ""} / ${sqlNumber(fit.sigma)}`;
-    const probs = [0, 0.25, 0.5, 0.75, 1];
-    const frameRef = f.frame;
-    const q = await engine.query(
-      `SELECT ${probs.map((p, j) => `PERCENTILE_CONT(${p}) WITHIN GROUP (ORDER BY r) AS q${j}`).join(", ")} ` +
-        `FROM (SELECT ${r} AS r FROM ${frameRef} ${joins.join(" ")}) AS resid`,
-    );
-    const residualQuantiles = probs.map((_, j) => numbers(q, `q${j}`)[0]);
+    const residualQuantiles = await quantiles(engine, `SELECT ${r} AS r FROM ${f.frame} ${joins.join(" ")}`, fit.matrices.n);
     const fittedHead = await firstFitted(engine, f, fit, x);
     return { residualQuantiles, fittedHead };
   } finally {
     await dropTables(engine, tables);
   }
+}
+
+/** Up to this many rows the engine's PERCENTILE_CONT sorts the residuals; beyond, two passes that
+ *  hold only counts and a few bins' values (exactQuantiles). */
+export const SORT_QUANTILES_MAX_ROWS = 100_000;
+
+/** R's type-7 quantiles 0, ¼, ½, ¾, 1 of the column `r` of `rowsSql` (n rows). */
+export async function quantiles(engine: SqlEngine, rowsSql: string, n: number): Promise<number[]> {
+  const probs = [0, 0.25, 0.5, 0.75, 1];
+  if (n <= SORT_QUANTILES_MAX_ROWS) {
+    const q = await engine.query(
+      `SELECT ${probs.map((p, j) => `PERCENTILE_CONT(${p}) WITHIN GROUP (ORDER BY r) AS q${j}`).join(", ")} FROM (${rowsSql}) AS resid`,
+    );
+    return probs.map((_, j) => numbers(q, `q${j}`)[0]);
+  }
+  return exactQuantiles(engine, rowsSql, n, probs);
+}
+
+/**
+ * Exact type-7 quantiles without sorting n values: pass 1 counts the values in bins of width 1/s
+ * (FLOOR(r·s), with the bin's MIN and MAX); the order statistics x₍ₖ₎ the quantiles need are located
+ * by the cumulative counts, and an order statistic that is its bin's first or last value is that
+ * bin's MIN or MAX. Pass 2 fetches the values of the few bins left (about n/s·density each) and
+ * sorts them here. s is a power of two (exact bins) chosen so that a bin near the centre of scaled
+ * residuals (density ≤ 0.4) holds some 10⁵ values.
+ */
+export async function exactQuantiles(engine: SqlEngine, rowsSql: string, n: number, probs: number[]): Promise<number[]> {
+  const s = 2 ** Math.max(0, Math.ceil(Math.log2((0.4 * n) / 1e5)));
+  const bin = `FLOOR(r * ${sqlNumber(s)})`;
+  const h = await engine.query(
+    `SELECT ${bin} AS b, CAST(COUNT(*) AS DOUBLE PRECISION) AS c, MIN(r) AS lo, MAX(r) AS hi FROM (${rowsSql}) AS resid GROUP BY ${bin}`,
+  );
+  const b = numbers(h, "b");
+  const order = Array.from(b.keys()).sort((i, j) => b[i] - b[j]);
+  const c = numbers(h, "c");
+  const lo = numbers(h, "lo");
+  const hi = numbers(h, "hi");
+  const start: number[] = []; // rank of each bin's first value (bins ascending)
+  let total = 0;
+  for (const i of order) {
+    start.push(total);
+    total += c[i];
+  }
+  // the bin (position in `order`) holding order statistic k (0-based)
+  const binOf = (k: number) => {
+    let a = 0;
+    let z = order.length - 1;
+    while (a < z) {
+      const mid = (a + z + 1) >>> 1;
+      if (start[mid] <= k) a = mid;
+      else z = mid - 1;
+    }
+    return a;
+  };
+  const known = new Map<number, number>();
+  const wanted = new Set<number>();
+  const stats = new Set<number>();
+  for (const p of probs) {
+    const hIdx = (total - 1) * p;
+    stats.add(Math.floor(hIdx));
+    if (hIdx > Math.floor(hIdx)) stats.add(Math.floor(hIdx) + 1);
+  }
+  for (const k of stats) {
+    const at = binOf(k);
+    const i = order[at];
+    if (k === start[at]) known.set(k, lo[i]);
+    else if (k === start[at] + c[i] - 1 || lo[i] === hi[i]) known.set(k, hi[i]);
+    else wanted.add(at);
+  }
+  if (wanted.size > 0) {
+    const bins = [...wanted].map((at) => sqlNumber(b[order[at]]));
+    const v = await engine.query(`SELECT ${bin} AS b, r FROM (${rowsSql}) AS resid WHERE ${bin} IN (${bins.join(", ")})`);
+    const vb = numbers(v, "b");
+    const vr = numbers(v, "r");
+    for (const at of wanted) {
+      const key = b[order[at]];
+      const vals = Float64Array.from(vr.filter((_, i) => vb[i] === key)).sort();
+      for (const k of stats) if (binOf(k) === at) known.set(k, vals[k - start[at]]);
+    }
+  }
+  return probs.map((p) => {
+    const hIdx = (total - 1) * p;
+    const k = Math.floor(hIdx);
+    const x = known.get(k)!;
+    return hIdx > k ? x + (hIdx - k) * (known.get(k + 1)! - x) : x;
+  });
 }
 
 /** μ = η for the frame's first ten rows (in the source's order, as the engine scans it). */
