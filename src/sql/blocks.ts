@@ -56,6 +56,36 @@ export function responseSql(f: SqlModelFrame): string {
   return f.offset ? `(${v.alias} - (${f.offset}))` : v.alias;
 }
 
+/**
+ * Per level, what lme4's start θ reads (fit.ts startThetaSql): the rows, Σy and the population
+ * variance of the raw response (no weights, no offset), so that no pass of its own is needed.
+ */
+export function rawLevelSums(f: SqlModelFrame): string {
+  const y = f.variables.get(f.plan.response.variable)!.alias;
+  return `CAST(COUNT(*) AS DOUBLE PRECISION) AS n_raw, SUM(${y}) AS y_raw, VAR_POP(${y}) AS v_raw`;
+}
+
+/** Per level of one term: rows, Σy and var_pop(y) of the raw response, by level index. */
+export interface RawLevelSums {
+  cnt: Float64Array;
+  total: Float64Array;
+  v: Float64Array;
+}
+
+/** RawLevelSums from a level query's result (rows in any order). */
+export function rawSumsOf(r: SqlColumns, idx: Int32Array, levels: number, into?: RawLevelSums): RawLevelSums {
+  const out = into ?? { cnt: new Float64Array(levels), total: new Float64Array(levels), v: new Float64Array(levels) };
+  const c = numbers(r, "n_raw");
+  const t = numbers(r, "y_raw");
+  const v = numbers(r, "v_raw");
+  for (let i = 0; i < r.rowCount; i++) {
+    out.cnt[idx[i]] = c[i];
+    out.total[idx[i]] = t[i];
+    out.v[idx[i]] = v[i];
+  }
+  return out;
+}
+
 /** The SQL of every block query, for `plan --sql` and for running. */
 export interface BlockQueries {
   global: string;
@@ -143,7 +173,7 @@ export function blockQueries(f: SqlModelFrame, xColumns: ColumnPlan[]): BlockQue
     for (let j = 0; j < p; j++) s1.push(`${sum(c.w(`${z1[a]} * ${c.x[j]}`))} AS zx_${a}_${j}`);
     s1.push(`${sum(c.w(`${z1[a]} * ${c.y}`))} AS zy_${a}`);
   }
-  const level1 = `SELECT ${keysAs(0, "a")}, ${s1.join(", ")} FROM ${f.frame} GROUP BY ${keys(0)}`;
+  const level1 = `SELECT ${keysAs(0, "a")}, ${s1.join(", ")}, ${rawLevelSums(f)} FROM ${f.frame} GROUP BY ${keys(0)}`;
   const pairs1: string[] = [];
   const levelK: string[] = [];
   for (let k = 1; k < K; k++) {
@@ -157,7 +187,7 @@ export function blockQueries(f: SqlModelFrame, xColumns: ColumnPlan[]): BlockQue
       for (let j = 0; j < p; j++) t.push(`${sum(c.w(`${zk[a]} * ${c.x[j]}`))} AS zx_${a}_${j}`);
       t.push(`${sum(c.w(`${zk[a]} * ${c.y}`))} AS zy_${a}`);
     }
-    levelK.push(`SELECT ${keysAs(k, "a")}, ${t.join(", ")} FROM ${f.frame} GROUP BY ${keys(k)}`);
+    levelK.push(`SELECT ${keysAs(k, "a")}, ${t.join(", ")}, ${rawLevelSums(f)} FROM ${f.frame} GROUP BY ${keys(k)}`);
   }
   const pairsKK: { k: number; k2: number; sql: string }[] = [];
   for (let k = 1; k < K; k++) {
@@ -222,6 +252,8 @@ function lookup(k: number | undefined, group: string, key: unknown): number {
 /** Everything fitLmm needs from the engine: the blocks, the kept X columns, n, Σ log w. */
 export interface SqlBlocks {
   blocks: PrecomputedBlocks;
+  /** Per term, the raw per-level sums lme4's start θ reads. */
+  raw: RawLevelSums[];
   kept: number[];
   dropped: number[];
   n: number;
@@ -288,6 +320,7 @@ export async function computeBlocks(engine: SqlEngine, f: SqlModelFrame, onQuery
   const edges: number[] = [];
   for (const { k, k2, a, b } of kkIdx) for (let i = 0; i < a.length; i++) edges.push(nodeOffset[k] + a[i], nodeOffset[k2] + b[i]);
   const pattern = { metPtr, metIdx, laterEdges: Int32Array.from(edges) };
+  const raw = [rawSumsOf(level1, idx1, l1), ...levelK.map((r, kk) => rawSumsOf(r, levelIndex(r, f, plan.random[kk + 1], "a"), plan.random[kk + 1].levels.length))];
   const n = numbers(g0, "n")[0];
   const sumLogWeights = f.weights ? numbers(g0, "ldw")[0] : 0;
 
@@ -373,7 +406,7 @@ export async function computeBlocks(engine: SqlEngine, f: SqlModelFrame, onQuery
     });
     lower(m - 1, m - 1, numbers(g0, "yy")[0]);
   };
-  return { blocks: { pattern, fill: fillBlocks, sumLogWeights }, kept, dropped, n };
+  return { blocks: { pattern, fill: fillBlocks, sumLogWeights }, raw, kept, dropped, n };
 }
 
 function search(a: Int32Array, lo: number, hi: number, target: number): number {

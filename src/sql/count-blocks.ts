@@ -16,12 +16,22 @@ import { GRADIENT_OPTIMIZER_MIN_THETA } from "../fit/lmm/fit-lmm.js";
 import { CountGroupedBuilder, type CountGroupedData } from "../fit/pls/count-grouped.js";
 import type { RandomTermPlan } from "../model/plan.js";
 import { forEachChunk, numbers, quoteString, type SqlEngine } from "./engine.js";
-import { blockQueries, columnSql, globalQuery, keptColumns, levelIndex, responseSql } from "./blocks.js";
+import { blockQueries, columnSql, globalQuery, keptColumns, levelIndex, rawLevelSums, rawSumsOf, responseSql, type RawLevelSums } from "./blocks.js";
 import { sqlNumber, ZERO } from "./expr.js";
 import type { FrameGroup, SqlModelFrame } from "./frame.js";
 
 /** Widest trailing random-effects block the pivot query is written for (one SUM per column). */
 export const PIVOT_MAX_COLUMNS = 128;
+
+/**
+ * The automatic choice takes the count-grouped route only from this many first-term levels on.
+ * Below, an evaluation costs microseconds either way, and the direct route does the in-memory
+ * fit's arithmetic (the same blocks, the same Schur complement), so its optimiser path is the
+ * in-memory one to the last bit; the count-grouped criterion differs from it in the last
+ * 12–13 digits (the subtractions happen in another order), which on a flat criterion can move
+ * BOBYQA's end point by ~1e-6 in θ (pastes: 3.4e-6).
+ */
+export const COUNT_GROUPED_MIN_LEVELS = 10_000;
 
 /** Whether the model's shape allows the count-grouped route at all. */
 export function countGroupedApplies(f: SqlModelFrame): boolean {
@@ -40,6 +50,7 @@ export function countGroupedCost(distinct: number, m: number, directSumNnz2: num
 
 export interface CountGroupedBlocks {
   data: CountGroupedData;
+  raw: RawLevelSums[];
   kept: number[];
   dropped: number[];
   n: number;
@@ -90,11 +101,13 @@ export async function computeCountGrouped(engine: SqlEngine, f: SqlModelFrame, f
   const x = kept.map((j) => columnSql(all[j], f));
   const q = blockQueries(f, kept.map((j) => all[j]));
   // later terms' diagonal blocks and their X, y rows
+  const raw: RawLevelSums[] = [];
   for (let k = 1; k < K; k++) {
     const r = await engine.query(q.levelK[k - 1]);
     const t = terms[k];
     const pk = t.columns.length;
     const idx = levelIndex(r, f, t, "a");
+    raw[k] = rawSumsOf(r, idx, t.levels.length);
     for (let a = 0; a < pk; a++) {
       for (let b = a; b < pk; b++) {
         const v = numbers(r, `zz_${a}_${b}`);
@@ -144,7 +157,9 @@ export async function computeCountGrouped(engine: SqlEngine, f: SqlModelFrame, f
     }
   }
   x.forEach((s, j) => cols.push(`SUM(${w(`${z1} * ${s}`)}) AS c${qRest + j}`));
-  cols.push(`SUM(${w(`${z1} * ${y}`)}) AS c${m - 1}`);
+  cols.push(`SUM(${w(`${z1} * ${y}`)}) AS c${m - 1}`, rawLevelSums(f));
+  const l1 = terms[0].levels.length;
+  raw[0] = { cnt: new Float64Array(l1), total: new Float64Array(l1), v: new Float64Array(l1) };
   const keys = f.groups.get(terms[0].group)!.aliases.join(", ");
   const builder = new CountGroupedBuilder(terms[0].levels.length, m);
   const row = new Float64Array(m);
@@ -152,6 +167,7 @@ export async function computeCountGrouped(engine: SqlEngine, f: SqlModelFrame, f
   let directNnz2 = 0;
   await forEachChunk(engine, `SELECT ${cols.join(", ")} FROM ${f.frame} GROUP BY ${keys}`, (r) => {
     const idx = levelIndex(r, f, terms[0] as RandomTermPlan, "a");
+    rawSumsOf(r, idx, l1, raw[0]);
     const cnt = numbers(r, "cnt");
     const cs = Array.from({ length: m }, (_, i) => numbers(r, `c${i}`));
     for (let i = 0; i < r.rowCount; i++) {
@@ -176,7 +192,7 @@ export async function computeCountGrouped(engine: SqlEngine, f: SqlModelFrame, f
   if (!force && cost.count > cost.direct) return null;
   const n = numbers(g0, "n")[0];
   const sumLogWeights = f.weights ? numbers(g0, "ldw")[0] : 0;
-  return { data: builder.data(a22, sumLogWeights), kept, dropped, n };
+  return { data: builder.data(a22, sumLogWeights), raw, kept, dropped, n };
 }
 
 /** The ends of the later terms' level blocks in the natural trailing order. */

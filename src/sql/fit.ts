@@ -14,10 +14,10 @@ import { covarianceOfPlan } from "../model/covariance/index.js";
 import { planParts, rankDeficientMessage } from "../model/execute.js";
 import { MixedModel } from "../result/model.js";
 import { numbers, quoteString, type SqlColumns, type SqlEngine } from "./engine.js";
-import { columnSql, computeBlocks, levelIndex, responseSql } from "./blocks.js";
+import { columnSql, computeBlocks, levelIndex, responseSql, type RawLevelSums } from "./blocks.js";
 import { sqlNumber, ZERO } from "./expr.js";
 import { sqlModelFrame, type SqlModelFrame, type SqlSource } from "./frame.js";
-import { computeCountGrouped, countGroupedApplies, PIVOT_MAX_COLUMNS } from "./count-blocks.js";
+import { computeCountGrouped, COUNT_GROUPED_MIN_LEVELS, countGroupedApplies, PIVOT_MAX_COLUMNS } from "./count-blocks.js";
 import { ModelError } from "../model/errors.js";
 
 export interface SqlFitOptions {
@@ -129,23 +129,28 @@ export function matricesWithoutRows(f: SqlModelFrame, kept: number[], dropped: n
  * intercepts on distinct factors, θ₀_k = √(v_k / v_e) with v_k = var(ave(y, f_k)) =
  * Σ_j n_j (ȳ_j − ȳ)² / (n − 1) and v_e = var(y) − Σ v_k; otherwise the plan's θ₀.
  */
-export async function startThetaSql(engine: SqlEngine, f: SqlModelFrame, m: ModelMatrices): Promise<Float64Array> {
+export async function startThetaSql(engine: SqlEngine, f: SqlModelFrame, m: ModelMatrices, raw?: RawLevelSums[]): Promise<Float64Array> {
   const theta = Float64Array.from(m.theta0);
   const terms = m.reTerms;
   if (m.n < 2) return theta;
   if (!terms.every((t) => t.columnNames.length === 1 && t.columnNames[0] === "(Intercept)")) return theta;
   if (new Set(terms.map((t) => t.group)).size !== terms.length || theta.length !== terms.length) return theta;
   // The optimiser's path starts here, so these follow start.ts's arithmetic closely: the engine
-  // sums within levels (short sums), the levels' partial sums are added here with compensation as
-  // start.ts adds rows (R's long-double accumulators).
+  // sums within levels (short sums, from the block queries: blocks.ts rawLevelSums), the levels'
+  // partial sums are added here with compensation as start.ts adds rows (R's long-double
+  // accumulators).
   const y = f.variables.get(f.plan.response.variable)!.alias; // the raw response: lme4 ignores offset and weights here
   const n = m.n;
   // one query at a time: a connection streams one result at a time
-  const perLevel: { cnt: Float64Array; total: Float64Array }[] = [];
-  for (const t of f.plan.random) {
+  const perLevel: RawLevelSums[] = [];
+  for (const [k, t] of f.plan.random.entries()) {
+    if (raw?.[k]) {
+      perLevel.push(raw[k]);
+      continue;
+    }
     const keys = f.groups.get(t.group)!.aliases.join(", ");
     const r = await engine.query(`SELECT CAST(COUNT(*) AS DOUBLE PRECISION) AS cnt, SUM(${y}) AS total FROM ${f.frame} GROUP BY ${keys}`);
-    perLevel.push({ cnt: numbers(r, "cnt"), total: numbers(r, "total") });
+    perLevel.push({ cnt: numbers(r, "cnt"), total: numbers(r, "total"), v: new Float64Array(0) });
   }
   // mean(y): Σy over n, then the correction pass Σ(y − m)/n
   const first = perLevel[0];
@@ -155,9 +160,18 @@ export async function startThetaSql(engine: SqlEngine, f: SqlModelFrame, m: Mode
   const corr = new CompensatedSum();
   for (let j = 0; j < first.cnt.length; j++) corr.add(first.total[j] - first.cnt[j] * mean);
   mean += corr.value() / n;
-  const ss = await engine.query(`SELECT SUM((${y} - ${sqlNumber(mean)}) * (${y} - ${sqlNumber(mean)})) AS ss FROM ${f.frame} GROUP BY ${f.groups.get(f.plan.random[0].group)!.aliases.join(", ")}`);
   const sse = new CompensatedSum();
-  for (const v of numbers(ss, "ss")) sse.add(v);
+  if (n <= SS_PASS_MAX_ROWS || first.v.length === 0) {
+    const ss = await engine.query(`SELECT SUM((${y} - ${sqlNumber(mean)}) * (${y} - ${sqlNumber(mean)})) AS ss FROM ${f.frame} GROUP BY ${f.groups.get(f.plan.random[0].group)!.aliases.join(", ")}`);
+    for (const v of numbers(ss, "ss")) sse.add(v);
+  } else {
+    // Σ(y − ȳ)² = Σⱼ nⱼ var_pop(y)ⱼ + Σⱼ nⱼ(ȳⱼ − ȳ)², exact, from the level sums (no pass)
+    for (let j = 0; j < first.cnt.length; j++) {
+      const d = first.total[j] / first.cnt[j] - mean;
+      sse.add(first.cnt[j] * first.v[j]);
+      sse.add(first.cnt[j] * d * d);
+    }
+  }
   const ve = sse.value() / (n - 1);
   // var(ave(y, f_k)): the n-vector holding each row's level mean, two passes as R's var()
   // (row by row up to 10M rows, as start.ts; beyond, each level's copies added as one product)
@@ -184,6 +198,10 @@ export async function startThetaSql(engine: SqlEngine, f: SqlModelFrame, m: Mode
   return startFromVariances(m, v, ve);
 }
 
+/** Up to this many rows start θ's Σ(y − ȳ)² is one more pass, as start.ts's two-pass var(y) (the
+ *  reference cases keep their bits); beyond, it comes from the level queries' var_pop (no pass). */
+export const SS_PASS_MAX_ROWS = 1_000_000;
+
 /** Fit `formula` to the rows of `source` in `engine` (see the module comment). */
 export async function lmerSql(engine: SqlEngine, formula: string, source: SqlSource, options: SqlFitOptions = {}): Promise<MixedModel> {
   const timed = new TimedEngine(engine, options.onQuery);
@@ -197,20 +215,22 @@ export async function lmerSql(engine: SqlEngine, formula: string, source: SqlSou
     if (route === "count-grouped" && !countGroupedApplies(f)) {
       throw new ModelError(`the count-grouped route needs a scalar first random-effects term and at most ${PIVOT_MAX_COLUMNS} later random-effects columns`);
     }
-    const cg = route !== "direct" && countGroupedApplies(f) ? await computeCountGrouped(timed, f, route === "count-grouped") : null;
+    const wantCount = route === "count-grouped" ||
+      (route === "auto" && countGroupedApplies(f) && f.plan.random[0].levels.length >= COUNT_GROUPED_MIN_LEVELS);
+    const cg = wantCount ? await computeCountGrouped(timed, f, route === "count-grouped") : null;
     const fitOptions = { REML: options.REML ?? true, onProgress: options.onProgress };
     let fit: FittedModel;
     let kept: number[];
     if (cg) {
       kept = cg.kept;
       const m = matricesWithoutRows(f, cg.kept, cg.dropped, cg.n);
-      const startTheta = await startThetaSql(timed, f, m);
+      const startTheta = await startThetaSql(timed, f, m, cg.raw);
       fit = fitLmm(m, { ...fitOptions, countGrouped: cg.data, startTheta });
     } else {
       const direct = await computeBlocks(timed, f);
       kept = direct.kept;
       const m = matricesWithoutRows(f, direct.kept, direct.dropped, direct.n);
-      const startTheta = await startThetaSql(timed, f, m);
+      const startTheta = await startThetaSql(timed, f, m, direct.raw);
       fit = fitLmm(m, { ...fitOptions, blocks: direct.blocks, startTheta });
     }
     const rows = await rowSummaries(timed, f, fit, kept);
