@@ -16,7 +16,7 @@ import { GRADIENT_OPTIMIZER_MIN_THETA } from "../fit/lmm/fit-lmm.js";
 import { CountGroupedBuilder, type CountGroupedData } from "../fit/pls/count-grouped.js";
 import type { RandomTermPlan } from "../model/plan.js";
 import { forEachChunk, numbers, quoteString, type SqlEngine } from "./engine.js";
-import { blockQueries, columnSql, globalQuery, keptColumns, levelIndex, rawLevelSums, rawSumsOf, responseSql, type RawLevelSums } from "./blocks.js";
+import { blockQueries, columnSql, globalQuery, keptColumns, MERGE_GLOBAL_MIN_ROWS, reduceGlobal, levelIndex, rawLevelSums, rawSumsOf, responseSql, type RawLevelSums } from "./blocks.js";
 import { sqlNumber, ZERO } from "./expr.js";
 import type { FrameGroup, SqlModelFrame } from "./frame.js";
 
@@ -72,8 +72,13 @@ export async function computeCountGrouped(engine: SqlEngine, f: SqlModelFrame, f
   const plan = f.plan;
   const all = plan.fixed.columns;
   const w = f.weights ? (s: string) => `${f.weights} * ${s}` : (s: string) => s;
-  // global pass and lme4's rank check, as blocks.ts
-  const g0 = await engine.query(globalQuery(f, all));
+  const terms = plan.random;
+  const K = terms.length;
+  // the second term's level query carries the global sums (few levels: the cheapest to carry
+  // them), then lme4's rank check as blocks.ts; a rank-deficient X runs it again on the kept columns
+  const merged = f.n > MERGE_GLOBAL_MIN_ROWS;
+  const first = merged ? await engine.query(blockQueries(f, all, "levelK").levelK[0]) : null;
+  const g0 = first ? reduceGlobal(first, f, all) : await engine.query(globalQuery(f, all));
   const p0 = all.length;
   const ux = new Float64Array(p0 * p0);
   for (let i = 0; i < p0; i++) {
@@ -86,8 +91,6 @@ export async function computeCountGrouped(engine: SqlEngine, f: SqlModelFrame, f
   const kept = keptColumns(ux, p0);
   const dropped = all.map((_, j) => j).filter((j) => !kept.includes(j));
   const p = kept.length;
-  const terms = plan.random;
-  const K = terms.length;
   // natural trailing order: later terms' levels × columns, then X, then y
   const start = new Int32Array(K + 1);
   for (let k = 1; k < K; k++) start[k + 1] = start[k] + terms[k].levels.length * terms[k].columns.length;
@@ -103,7 +106,7 @@ export async function computeCountGrouped(engine: SqlEngine, f: SqlModelFrame, f
   // later terms' diagonal blocks and their X, y rows
   const raw: RawLevelSums[] = [];
   for (let k = 1; k < K; k++) {
-    const r = await engine.query(q.levelK[k - 1]);
+    const r = k === 1 && first && dropped.length === 0 ? first : await engine.query(q.levelK[k - 1]);
     const t = terms[k];
     const pk = t.columns.length;
     const idx = levelIndex(r, f, t, "a");

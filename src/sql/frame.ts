@@ -62,6 +62,8 @@ export interface SqlModelFrame {
   frame: string;
   /** The SELECT that defines the frame (printed by `plan --sql`). */
   frameSql: string;
+  /** The na.omit (and zero-weight) filter over the source's rows, or null when every row is used. */
+  filter: string | null;
   variables: Map<string, FrameColumn>;
   groups: Map<string, FrameGroup>;
   /** Alias of the prior weights and the offset in the frame, or null. */
@@ -273,6 +275,7 @@ export async function sqlModelFrame(engine: SqlEngine, formula: string, source: 
     terms,
     frame,
     frameSql,
+    filter: n === total ? null : where,
     variables,
     groups: groupsOut,
     weights: options.weights !== undefined ? variables.get(options.weights)!.alias : null,
