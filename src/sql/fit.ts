@@ -379,8 +379,13 @@ export async function exactQuantiles(engine: SqlEngine, rowsSql: string, n: numb
     else wanted.add(at);
   }
   if (wanted.size > 0) {
-    const bins = [...wanted].map((at) => sqlNumber(b[order[at]]));
-    const v = await engine.query(`SELECT ${bin} AS b, r FROM (${rowsSql}) AS resid WHERE ${bin} IN (${bins.join(", ")})`);
+    // the bins to fetch as a small table joined on the bin: a WHERE on r would be evaluated
+    // before the projection and r computed twice (filter and SELECT)
+    const bins = [...wanted].map((at) => `SELECT ${sqlNumber(b[order[at]])} AS wb`);
+    const v = await engine.query(
+      `SELECT resid.b AS b, resid.r AS r FROM (SELECT ${bin} AS b, r FROM (${rowsSql}) AS inner_rows) AS resid ` +
+        `JOIN (${bins.join(" UNION ALL ")}) AS wanted ON resid.b = wanted.wb`,
+    );
     const vb = numbers(v, "b");
     const vr = numbers(v, "r");
     for (const at of wanted) {

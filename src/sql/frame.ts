@@ -230,7 +230,7 @@ export async function sqlModelFrame(engine: SqlEngine, formula: string, source: 
     if (v.kind === "numeric") frameVars.set(name, { kind: "numeric", values: new Float64Array(0) });
     else if (v.kind === "matrix") frameVars.set(name, { kind: "matrix", ncol: v.columns.length, values: new Float64Array(0), colnames: null });
     else {
-      const { levels, byLabel } = await distinctLevels(engine, frame, [fc.alias], [v.numeric]);
+      const { levels, byLabel } = await distinctLevels(engine, frame, [fc.alias], [v.numeric], true);
       if (byLabel) numericLevels.set(name, byLabel[0]);
       frameVars.set(name, { kind: "factor", codes: new Int32Array(0), levels });
     }
@@ -303,7 +303,7 @@ async function sourceColumns(engine: SqlEngine, source: SqlSource): Promise<Map<
  * code-point order, numbers in numeric order printed as R prints them, combinations as R's
  * interaction(…, drop = TRUE) orders them (first factor slowest, each by its own level order).
  */
-async function distinctLevels(engine: SqlEngine, frame: string, aliases: string[], numeric: boolean[]) {
+async function distinctLevels(engine: SqlEngine, frame: string, aliases: string[], numeric: boolean[], wantByLabel = false) {
   const r = await engine.query(`SELECT DISTINCT ${aliases.join(", ")} FROM ${frame}`);
   const cols = aliases.map((a) => r.columns[r.names.indexOf(a)]);
   const byLabel: Map<string, number>[] = aliases.map(() => new Map());
@@ -312,8 +312,10 @@ async function distinctLevels(engine: SqlEngine, frame: string, aliases: string[
     if (numeric[j]) {
       const xs = distinctSorted(c as Float64Array);
       if (aliases.length === 1) keys = Float64Array.from(xs);
-      for (const x of xs) byLabel[j].set(formatRNumber(x), x);
-      return xs.map(formatRNumber);
+      const labels = xs.map(formatRNumber);
+      // label → number, for factor(x) in the fixed part (a grouping factor reads `keys` instead)
+      if (wantByLabel) labels.forEach((l, k) => byLabel[j].set(l, xs[k]));
+      return labels;
     }
     return [...new Set(c as string[])].sort(compareCodePoints) as string[];
   });
