@@ -4,19 +4,12 @@
  * deviance.
  */
 import type { LmmSystem } from "./profiled-deviance.js";
+import type { FittedModel } from "../fitted.js";
 import { objective } from "./profiled-deviance.js";
 import { linearPredictor } from "../linear-predictor.js";
 
-export interface LmmResults {
-  beta: Float64Array;
-  sigma: number;
-  vcov: Float64Array;
-  ranef: Float64Array[];
-  condSD: Float64Array[];
-  eta: Float64Array;
-  mu: Float64Array;
-  deviance: number;
-}
+/** The part of a FittedModel read off the PLS system (its doc comments say what each holds). */
+export type LmmResults = Pick<FittedModel, "beta" | "sigma" | "vcov" | "ranef" | "condSD" | "eta" | "mu" | "deviance">;
 
 /** Results at the system's current θ (after setTheta(θ).updateL()). */
 export function lmmResults(sys: LmmSystem, REML: boolean): LmmResults {
