@@ -22,6 +22,15 @@ function loadDuckDb(): Promise<DuckModule> {
   return duckModule;
 }
 
+/** A streamed result that ended before the rows counted for it: DuckDB ends a stream early when a
+ *  value fails to convert (a CSV column typed from a sample), without raising. */
+export class ShortResultError extends Error {
+  constructor(got: number, counted: number) {
+    super(`the result ended after ${got} of the ${counted} rows counted (a value failed to convert?)`);
+    this.name = "ShortResultError";
+  }
+}
+
 export class DuckDbEngine implements SqlEngine {
   readonly name = "duckdb";
   readonly temporaryTables = true;
@@ -132,7 +141,7 @@ export class DuckDbEngine implements SqlEngine {
       }
       o += len;
     }
-    if (o !== rowCount) throw new Error(`internal: ${o} rows where ${rowCount} were counted`);
+    if (o !== rowCount) throw new ShortResultError(o, rowCount);
     return out;
   }
 

@@ -8,8 +8,9 @@
 import type { Column, DataTable } from "../model/data.js";
 import { compareCodePoints } from "../model/data.js";
 import { quoteIdent, quoteString } from "./engine.js";
-import { DuckDbEngine } from "./duckdb.js";
+import { DuckDbEngine, ShortResultError } from "./duckdb.js";
 import { fileSource } from "./source.js";
+import type { SqlSource } from "./frame.js";
 
 let enumCounter = 0;
 
@@ -17,58 +18,63 @@ export async function readData(path: string, engine?: DuckDbEngine): Promise<Dat
   const own = !engine;
   const duck = engine ?? (await DuckDbEngine.open());
   try {
-    // the file parsed once into a temporary table with the sampled types; a conversion error means
-    // a column sampled as numeric holds text somewhere: parse again typed on every row
-    const table = `mixed_models_read_${process.pid}_${++enumCounter}`;
-    let src = await fileSource(duck, path, true);
+    // DuckDB's sampled types first; a conversion error means a column sampled as numeric holds
+    // text somewhere: read again typed on every row (source.ts fileRelation)
     try {
-      await duck.run(`CREATE TEMPORARY TABLE ${table} AS SELECT * FROM ${src.relation}`);
+      return await readWith(duck, await fileSource(duck, path, true));
     } catch (e) {
-      if (!/conver|cast/i.test(String((e as Error).message))) throw e;
-      src = await fileSource(duck, path);
-      await duck.run(`DROP TABLE IF EXISTS ${table}`);
-      await duck.run(`CREATE TEMPORARY TABLE ${table} AS SELECT * FROM ${src.relation}`);
-    }
-    try {
-      return await columnsOf(duck, table, src.rename);
-    } finally {
-      await duck.run(`DROP TABLE IF EXISTS ${table}`);
+      if (!(e instanceof ShortResultError) && !/conver|cast/i.test(String((e as Error).message))) throw e;
+      return await readWith(duck, await fileSource(duck, path));
     }
   } finally {
     if (own) await duck.close();
   }
 }
 
-/** The table's columns, copied out column by column into arrays of the right length (the file is
- *  never held twice in this process): numbers as doubles, a text column as level codes computed
- *  in the engine (enum_code over an ENUM of its distinct values in code-point order). */
-async function columnsOf(duck: DuckDbEngine, table: string, rename: Map<string, string> | undefined): Promise<DataTable> {
-  const head = await duck.query(`SELECT * FROM ${table} LIMIT 0`);
+/**
+ * Two parses of the file and nothing held twice: (1) per text column its distinct values and
+ * their counts (so the levels, and n from the counts), (2) every column in one scan, numbers as
+ * doubles and each text column as its level code computed in the engine (enum_code over an ENUM
+ * of the levels in code-point order), streamed chunk by chunk into arrays of length n.
+ */
+async function readWith(duck: DuckDbEngine, src: SqlSource): Promise<DataTable> {
+  const head = await duck.query(`SELECT * FROM ${src.relation} AS src LIMIT 0`);
   const rNames = new Map<string, string>();
-  for (const [rName, sqlName] of rename ?? []) rNames.set(sqlName, rName);
+  for (const [rName, sqlName] of src.rename ?? []) rNames.set(sqlName, rName);
   const numeric = head.columns.map((c) => c instanceof Float64Array);
-  const n = (await duck.query(`SELECT CAST(COUNT(*) AS DOUBLE) AS n FROM ${table}`)).columns[0][0] as number;
   const names = head.names.map((nm) => rNames.get(nm) ?? nm);
-  const columns = new Map<string, Column>();
-  for (let j = 0; j < names.length; j++) {
-    const col = quoteIdent(head.names[j]);
-    if (numeric[j]) {
-      const [v] = await duck.doubleColumns(`SELECT COALESCE(CAST(${col} AS DOUBLE), CAST('NaN' AS DOUBLE)) FROM ${table}`, n);
-      columns.set(names[j], { kind: "numeric", values: v });
-      continue;
+  const levels: (string[] | null)[] = [];
+  const types: string[] = [];
+  let n = -1;
+  try {
+    const selects: string[] = [];
+    for (let j = 0; j < names.length; j++) {
+      const col = quoteIdent(head.names[j]);
+      if (numeric[j]) {
+        levels.push(null);
+        selects.push(`COALESCE(CAST(${col} AS DOUBLE), CAST('NaN' AS DOUBLE))`);
+        continue;
+      }
+      const d = await duck.query(`SELECT CAST(${col} AS VARCHAR) AS v, CAST(COUNT(*) AS DOUBLE) AS k FROM ${src.relation} AS src GROUP BY ${col}`);
+      const vs = d.columns[0] as (string | null)[];
+      const ks = d.columns[1] as Float64Array;
+      n = ks.reduce((s, k) => s + k, 0);
+      const ls = (vs.filter((v) => v !== null) as string[]).sort(compareCodePoints);
+      levels.push(ls);
+      const type = `mixed_models_levels_${process.pid}_${++enumCounter}`;
+      await duck.run(`CREATE TYPE ${type} AS ENUM (${ls.map(quoteString).join(", ")})`);
+      types.push(type);
+      selects.push(`COALESCE(CAST(enum_code(CAST(CAST(${col} AS VARCHAR) AS ${type})) AS DOUBLE), CAST(-1 AS DOUBLE))`);
     }
-    const d = await duck.query(`SELECT DISTINCT CAST(${col} AS VARCHAR) AS v FROM ${table} WHERE ${col} IS NOT NULL`);
-    const levels = (d.columns[0] as string[]).slice().sort(compareCodePoints);
-    const type = `mixed_models_levels_${process.pid}_${++enumCounter}`;
-    await duck.run(`CREATE TYPE ${type} AS ENUM (${levels.map(quoteString).join(", ")})`);
-    try {
-      const [v] = await duck.doubleColumns(
-        `SELECT COALESCE(CAST(enum_code(CAST(CAST(${col} AS VARCHAR) AS ${type})) AS DOUBLE), CAST(-1 AS DOUBLE)) FROM ${table}`, n,
-      );
-      columns.set(names[j], { kind: "factor", levels, codes: Int32Array.from(v) });
-    } finally {
-      await duck.run(`DROP TYPE IF EXISTS ${type}`);
-    }
+    if (n < 0) n = (await duck.query(`SELECT CAST(COUNT(*) AS DOUBLE) AS n FROM ${src.relation} AS src`)).columns[0][0] as number;
+    const values = await duck.doubleColumns(`SELECT ${selects.join(", ")} FROM ${src.relation} AS src`, n);
+    const columns = new Map<string, Column>();
+    names.forEach((name, j) => {
+      columns.set(name, numeric[j] ? { kind: "numeric", values: values[j] } : { kind: "factor", levels: levels[j]!, codes: Int32Array.from(values[j]) });
+      values[j] = new Float64Array(0); // a factor's doubles freed as soon as its codes are made
+    });
+    return { n, names, columns };
+  } finally {
+    for (const t of types) await duck.run(`DROP TYPE IF EXISTS ${t}`);
   }
-  return { n, names, columns };
 }
