@@ -146,7 +146,8 @@ export async function runScale(args: string[]): Promise<void> {
       measured.push(row);
       console.log(scaleTable([row]).split("\n")[2]);
       console.error(line);
+      // recorded row by row: a long run cut short keeps what it measured
+      if (!args.includes("--no-record")) recordScale([row]);
     }
   }
-  if (!args.includes("--no-record") && measured.length > 0) recordScale(measured);
 }
