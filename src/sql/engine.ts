@@ -5,8 +5,9 @@
  * `query` with its own client (README: "Fit data where it lives").
  *
  * Every query the model stage sends uses only SELECT, WITH, WHERE, GROUP BY, ORDER BY, LIMIT,
- * COUNT, SUM, AVG, MIN, MAX, CASE, CAST(… AS DOUBLE PRECISION | VARCHAR), arithmetic and LN, EXP,
- * SQRT, POWER, ABS: what every one of those engines has.
+ * JOIN, UNION ALL, COUNT, SUM, AVG, MIN, MAX, VAR_POP, CASE, CAST(… AS DOUBLE PRECISION | VARCHAR),
+ * arithmetic and LN, EXP, SQRT, POWER, ABS, FLOOR (and PERCENTILE_CONT for small frames): what
+ * every one of those engines has.
  */
 
 /** A query's result by column: numbers (doubles; SQL NULL is NaN) or texts (NULL is null). */

@@ -15,6 +15,8 @@ import { numbers } from "../../src/sql/engine.js";
 import { exactQuantiles, lmerSql, matricesWithoutRows } from "../../src/sql/fit.js";
 import { sqlModelFrame, type SqlSource } from "../../src/sql/frame.js";
 import { fileSource } from "../../src/sql/source.js";
+import { PostgresEngine } from "../../src/sql/postgres.js";
+import { startPgCluster } from "./pg-cluster.js";
 
 const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
 
@@ -106,4 +108,23 @@ describe("exact quantiles in two passes", () => {
       await duck.close();
     }
   });
+});
+
+describe("exact quantiles in two passes on PostgreSQL", () => {
+  it("equal its PERCENTILE_CONT's", async () => {
+    const cluster = await startPgCluster();
+    if (!cluster) throw new Error("no PostgreSQL server installed (apt-get install postgresql): the PostgreSQL tests cannot run");
+    const pg = await PostgresEngine.open(cluster.url);
+    try {
+      // generate_series is PostgreSQL's range(); values with ties on a coarse grid
+      const rows = "SELECT POWER(CAST((i * 7919) % 2000 AS DOUBLE PRECISION) / 400.0, 1.5) - 3 AS r FROM generate_series(0, 120000) AS t(i)";
+      const probs = [0, 0.25, 0.5, 0.75, 1];
+      const ref = await pg.query(`SELECT ${probs.map((p, j) => `PERCENTILE_CONT(${p}) WITHIN GROUP (ORDER BY r) AS q${j}`).join(", ")} FROM (${rows}) s`);
+      const got = await exactQuantiles(pg, rows, 120001, probs);
+      probs.forEach((_, j) => expect(got[j]).toBe(numbers(ref, `q${j}`)[0]));
+    } finally {
+      await pg.close();
+      cluster.stop();
+    }
+  }, 120_000);
 });
