@@ -13,8 +13,16 @@ export interface BenchResult {
   nobs: number;
   /** Median seconds of the whole lmer()/glmer() call. */
   call_seconds: number;
-  lme4_seconds: number;
+  /** null: lme4 did not finish within the cap (bench/crossed-lme4.R: 30 minutes). */
+  lme4_seconds: number | null;
+  /** When lme4's time was measured once by hand (bench/crossed-lme4.R) rather than taken from a
+   *  reference fixture's median: the date. */
+  lme4_measured?: string;
   evaluations: number;
+  /** CPU seconds of our run (user + system), where recorded (bench/crossed-large.ts). */
+  cpu_seconds?: number;
+  /** The linear algebra that ran, where not the exact path's (bench/crossed-large.ts). */
+  solver?: string;
   /** lme4's count of objective evaluations, where the reference records it. */
   lme4_evaluations?: number;
 }
@@ -43,10 +51,17 @@ export function benchTable(b: BenchResults): string {
   ];
   const ratios: number[] = [];
   for (const r of rows) {
+    const evals = r.lme4_evaluations !== undefined ? `${r.evaluations} (${r.lme4_evaluations})` : String(r.evaluations);
+    const id = r.solver && r.solver !== "cholesky" ? `${r.id} (${r.solver})` : r.id;
+    const ours = seconds(r.call_seconds) + (r.cpu_seconds !== undefined ? ` (CPU ${seconds(r.cpu_seconds)})` : "");
+    if (r.lme4_seconds === null) {
+      lines.push(`| ${id} | ${r.nobs.toLocaleString("en-US")} | ${ours} | not finished in 30 min${r.lme4_measured ? ` (${r.lme4_measured})` : ""} | — | ${evals} |`);
+      continue;
+    }
     const ratio = r.call_seconds / r.lme4_seconds;
     ratios.push(ratio);
-    const evals = r.lme4_evaluations !== undefined ? `${r.evaluations} (${r.lme4_evaluations})` : String(r.evaluations);
-    lines.push(`| ${r.id} | ${r.nobs.toLocaleString("en-US")} | ${seconds(r.call_seconds)} | ${seconds(r.lme4_seconds)} | ${ratio.toFixed(2)} | ${evals} |`);
+    const lme4 = seconds(r.lme4_seconds) + (r.lme4_measured ? ` (once, ${r.lme4_measured})` : "");
+    lines.push(`| ${id} | ${r.nobs.toLocaleString("en-US")} | ${ours} | ${lme4} | ${ratio.toFixed(2)} | ${evals} |`);
   }
   const g = Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length);
   lines.push("", `Geometric mean ratio ${g.toFixed(2)}, worst ${Math.max(...ratios).toFixed(2)}.`);

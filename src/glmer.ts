@@ -8,9 +8,11 @@ import type { DataInput, DataTable } from "./model/index.js";
 import { isLinearFamily, resolveFamilySpec, type FamilySpec } from "./fit/family/index.js";
 import { fitGlmm } from "./fit/glmm/fit.js";
 import { fitGlmmNb } from "./fit/glmm/nb.js";
+import type { LaplaceKind } from "./fit/fitted.js";
 import { MixedModel } from "./result/model.js";
 import { lmer } from "./lmer.js";
 import { checkGlmerCall } from "./options.js";
+import { ModelError } from "./model/errors.js";
 import { glmerQuery, isSqlQuery, type GlmerSqlQueryOptions } from "./sql/api.js";
 
 export interface GlmerOptions {
@@ -23,6 +25,12 @@ export interface GlmerOptions {
   link?: string;
   /** 1 (default): Laplace approximation; > 1: adaptive Gauss–Hermite quadrature with nAGQ points. */
   nAGQ?: number;
+  /** Which Laplace approximation: "expected" (default: lme4's glmer and glmer.nb, log-determinant
+   *  from the PIRLS weights) or "observed" (glmmTMB's: from the Hessian of the conditional
+   *  log-likelihood). They differ only for non-canonical links (negative binomial, probit, …). For
+   *  families with a dispersion (Gamma, inverse.gaussian) only the log-determinant changes: lme4's
+   *  deviance, which takes the dispersion from the deviance, stays, so that is not glmmTMB's fit. */
+  laplace?: LaplaceKind;
   /** Prior weights (binomial: trial counts when the response is a proportion). */
   weights?: number[] | Float64Array | string;
   /** An offset added to the linear predictor, one per data row. */
@@ -52,6 +60,12 @@ export function glmer(formula: string, data: DataInput | DataTable | GlmerSqlQue
   options = options as GlmerOptions;
   const family = resolveFamilySpec(options.family);
   if (isLinearFamily(family.name, options.link)) {
+    if (options.laplace === "observed") {
+      throw new ModelError(
+        'glmer(): laplace "observed" applies to generalized linear mixed models; a gaussian identity-link model is fitted by lmer(), whose likelihood is exact',
+        "laplace",
+      );
+    }
     // lme4's glmer() hands a gaussian identity-link model to lmer() (with REML, its default)
     const { weights, offset, onProgress, dataName, dataFile, threads } = options;
     return lmer(formula, data, { weights, offset, onProgress, dataName, dataFile, threads });
@@ -63,6 +77,7 @@ export function glmer(formula: string, data: DataInput | DataTable | GlmerSqlQue
   });
   const fitOptions = {
     nAGQ: options.nAGQ ?? 1,
+    ...(options.laplace !== undefined ? { laplace: options.laplace } : {}),
     ...(options.link !== undefined ? { link: options.link } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };

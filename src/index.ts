@@ -53,6 +53,9 @@ export {
   type PairsOptions,
   type PAdjust,
 } from "./result/inference/emmeans.js";
+export type { GridAt } from "./result/inference/ref-grid.js";
+// lme4's hatvalues() and cooks.distance() (augment's .hat and .cooksd)
+export { hatValues, cooksDistance } from "./result/inference/influence.js";
 export { ptukey, qtukey } from "./result/inference/ptukey.js";
 
 // Errors: every error thrown on purpose is a MixedModelsError; each stage has its subclass.

@@ -8,6 +8,7 @@ import type { DataInput, DataTable } from "./model/index.js";
 import { fitLmm } from "./fit/lmm/index.js";
 import { MixedModel } from "./result/model.js";
 import { checkLmerCall, startTheta } from "./options.js";
+import type { KrylovControls } from "./fit/krylov/crossed-system.js";
 import { isSqlQuery, lmerQuery, type SqlQueryOptions } from "./sql/api.js";
 
 export interface LmerOptions {
@@ -29,6 +30,13 @@ export interface LmerOptions {
   /** 1: one thread; 2: split the large kernels over a worker thread (Node only; see
    *  src/fit/pls/cross-products-threads.ts). Default: MIXED_MODELS_THREADS, else 1. */
   threads?: 1 | 2;
+  /** The linear algebra of each evaluation: "cholesky" (exact), "krylov" (preconditioned CG and
+   *  stochastic Lanczos quadrature, for two crossed scalar terms), "auto" (default: Krylov when the
+   *  exact path's dense block would be large; README "Huge crossed factors"). */
+  solver?: "auto" | "cholesky" | "krylov";
+  /** The Krylov path's accuracy controls: probes (4), seed, lanczosSteps (60), lanczosTol (1e-8),
+   *  diagonalProbes (16, for the conditional SDs), cgTol (1e-10), cgMaxIter (1000); src/fit/krylov/crossed-system.ts. */
+  krylov?: Partial<KrylovControls>;
 }
 
 /**
@@ -48,7 +56,10 @@ export function lmer(formula: string, data: DataInput | DataTable | SqlQueryOpti
   });
   const start = startTheta(options.start);
   const fit = withThreads(options.threads, () =>
-    fitLmm(matrices, { REML: options.REML ?? true, onProgress: options.onProgress, ...(start ? { start } : {}) }));
+    fitLmm(matrices, {
+      REML: options.REML ?? true, onProgress: options.onProgress, ...(start ? { start } : {}),
+      ...(options.solver ? { solver: options.solver } : {}), ...(options.krylov ? { krylov: options.krylov } : {}),
+    }));
   return new MixedModel(fit, {
     formula,
     dataName: options.dataName,

@@ -26,7 +26,21 @@ const isFamily: Check = (v) =>
 const isNAGQ: Check = (v) =>
   typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 100 ? null : "must be an integer from 0 to 100";
 
+const isLaplace: Check = (v) =>
+  v === "expected" || v === "observed" ? null : 'must be "expected" (lme4\'s Laplace, the default) or "observed" (glmmTMB\'s)';
+
 const isThreads: Check = (v) => (v === 1 || v === 2 ? null : "must be 1 or 2");
+const isSolver: Check = (v) => (v === "auto" || v === "cholesky" || v === "krylov" ? null : 'must be "auto", "cholesky" or "krylov"');
+const KRYLOV_CONTROLS = ["probes", "seed", "lanczosSteps", "lanczosTol", "diagonalProbes", "cgTol", "cgMaxIter"];
+const isKrylov: Check = (v) => {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return `must be an object with any of ${KRYLOV_CONTROLS.join(", ")}`;
+  for (const [k, x] of Object.entries(v)) {
+    if (!KRYLOV_CONTROLS.includes(k)) return `has an unknown control '${k}' (the controls are ${KRYLOV_CONTROLS.join(", ")})`;
+    if (typeof x !== "number" || !(x > 0) || !Number.isFinite(x)) return `control '${k}' must be a positive number`;
+    if ((k === "probes" || k === "lanczosSteps" || k === "diagonalProbes" || k === "cgMaxIter") && !Number.isInteger(x)) return `control '${k}' must be a whole number`;
+  }
+  return null;
+};
 
 /** What lme4 arguments we do not take, and what to do instead. */
 const NOT_IMPLEMENTED: Record<string, string> = {
@@ -42,11 +56,11 @@ const NOT_IMPLEMENTED: Record<string, string> = {
 
 const LMER_OPTIONS: Record<string, Check> = {
   REML: isBoolean, weights: isWeights, offset: isOffset, start: isStart, onProgress: isFunction,
-  dataName: isString, dataFile: isString, threads: isThreads,
+  dataName: isString, dataFile: isString, threads: isThreads, solver: isSolver, krylov: isKrylov,
 };
 
 const GLMER_OPTIONS: Record<string, Check> = {
-  family: isFamily, link: isString, nAGQ: isNAGQ, weights: isWeights, offset: isOffset, onProgress: isFunction,
+  family: isFamily, link: isString, nAGQ: isNAGQ, laplace: isLaplace, weights: isWeights, offset: isOffset, onProgress: isFunction,
   dataName: isString, dataFile: isString, threads: isThreads,
 };
 

@@ -42,6 +42,8 @@ export async function fitWithEngine(a: FitArgs, choice: EngineChoice, sql: strin
     const { readData } = await import("../sql/read.js");
     return fitFromArgs(a, await readData(a.data), onProgress);
   }
+  // the Krylov path needs the rows in memory (src/fit/krylov/crossed-operator.ts reads them)
+  if (a.solver === "krylov") throw new Error("--solver krylov needs the rows in memory: add --engine memory (an engine's GROUP BY blocks feed the exact path only)");
   const { engine, source, dataFile } = await openSource(choice, sql === null ? a.data : null, sql);
   try {
     const linear = a.family === "gaussian" && (a.link === null || a.link === "identity");
@@ -62,6 +64,7 @@ export async function fitWithEngine(a: FitArgs, choice: EngineChoice, sql: strin
     return await glmerSql(engine, a.formula, source, {
       family: a.family as FamilyName,
       nAGQ: a.nAGQ,
+      ...(a.laplace !== null ? { laplace: a.laplace } : {}),
       ...(a.link !== null ? { link: a.link } : {}),
       ...common,
     });

@@ -7,7 +7,7 @@
 import { basename } from "node:path";
 import { readCsv } from "../model/csv.js";
 import type { DataTable } from "../model/data.js";
-import type { FamilyName } from "../fit/fitted.js";
+import type { FamilyName, LaplaceKind } from "../fit/fitted.js";
 import { isLinearFamily, resolveFamilySpec } from "../fit/family/index.js";
 import { lmer } from "../lmer.js";
 import { glmer } from "../glmer.js";
@@ -20,7 +20,8 @@ import { fitJSONWithInference } from "../result/inference/json.js";
 export { describeError } from "./args.js";
 
 const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [--family f] [--link l] [--nagq k]
-                         [--weights column] [--ddf satterthwaite|kenward-roger|wald] [--json] [--progress]
+                         [--laplace expected|observed] [--weights column] [--ddf satterthwaite|kenward-roger|wald]
+                         [--solver auto|cholesky|krylov] [--json] [--progress]
 
   Fits a linear mixed model (lme4's lmer) or, with --family, a generalized linear mixed model
   (lme4's glmer), and prints lme4's summary.
@@ -30,11 +31,17 @@ const usage = `usage: mixed-models fit <data.csv> "<formula>" [--reml | --ml] [-
   --link l        the link function (default: the family's canonical link)
   --nagq k        generalized models: 1 = Laplace (default), k > 1 = adaptive Gauss-Hermite,
                   0 = β by PIRLS only (lme4's nAGQ = 0)
+  --laplace i     generalized models: the Laplace approximation's information, expected
+                  (default: lme4's glmer and glmer.nb) or observed (glmmTMB's; differs for
+                  non-canonical links such as the negative binomial's log link or probit)
   --weights col   a numeric column of prior weights (lme4's weights =; binomial: trial counts
                   when the response is a proportion)
   --ddf m         t tests of the fixed effects with denominator df by m: satterthwaite (lmerTest),
                   kenward-roger (pbkrtest; REML fits), or wald (z tests); the summary then shows
                   df and p-values as lmerTest's, and --json adds "coefficients"
+  --solver s      linear models: cholesky (exact), krylov (conjugate gradients and stochastic
+                  Lanczos quadrature, for two crossed (1 | g) terms) or auto (default: krylov when
+                  the exact path's dense block would be large); the summary and --json say which ran
   --json          print the fit as JSON instead of the summary (linear models: with "r2")
   --progress      report the optimiser's progress on stderr, also when it is not a terminal
                   (then one line a second: "fitting: evaluations 40, objective 1751.94")
@@ -54,11 +61,15 @@ export interface FitArgs {
   nbTheta: number | null;
   link: string | null;
   nAGQ: number;
+  /** --laplace; null when not given (lme4's "expected"). */
+  laplace: LaplaceKind | null;
   weights: string | null;
   json: boolean;
   ddf: DdfMethod | null;
   /** --progress: report the fit's progress on stderr even off a terminal (one line a second). */
   progress: boolean;
+  /** --solver: the LMM's linear algebra (null: auto). */
+  solver: "auto" | "cholesky" | "krylov" | null;
 }
 
 /** The arguments, or a usage error message (a UsageError is thrown for misplaced positional arguments). */
@@ -69,10 +80,12 @@ export function parseFitArgs(args: string[], command = "fit"): FitArgs | string 
   let nbTheta: number | null = null;
   let link: string | null = null;
   let nAGQ = 1;
+  let laplace: LaplaceKind | null = null;
   let weights: string | null = null;
   let json = false;
   let ddf: DdfMethod | null = null;
   let progress = false;
+  let solver: FitArgs["solver"] = null;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
@@ -103,6 +116,12 @@ export function parseFitArgs(args: string[], command = "fit"): FitArgs | string 
       const k = value();
       if (k === null || !/^\d+$/.test(k)) return "--nagq needs a whole number (0: PIRLS-only β, 1: Laplace, k > 1: k-point quadrature)";
       nAGQ = Number(k);
+    } else if (flag === "--laplace") {
+      const l = value();
+      if (l !== "expected" && l !== "observed") {
+        return `--laplace needs expected (lme4's Laplace approximation, the default) or observed (glmmTMB's), not ${l === null ? "nothing" : `'${l}'`}`;
+      }
+      laplace = l;
     } else if (flag === "--weights") {
       weights = value();
       if (weights === null) return "--weights needs a column name";
@@ -114,15 +133,22 @@ export function parseFitArgs(args: string[], command = "fit"): FitArgs | string 
       } catch (e) {
         return (e as Error).message;
       }
+    } else if (flag === "--solver") {
+      const s = value();
+      if (s !== "auto" && s !== "cholesky" && s !== "krylov") return "--solver needs one of auto, cholesky, krylov";
+      solver = s;
     } else if (a.startsWith("--")) return `unknown option '${a}'`;
     else positional.push(a);
   }
   const { data, formula } = dataAndFormula(command, positional);
   const linear = isLinearFamily(family, link);
   if (!linear && REML !== null) return "--reml/--ml apply to linear mixed models only (generalized models are fitted by maximum likelihood)";
+  if (!linear && solver !== null) return "--solver applies to linear mixed models only";
   if (linear && nAGQ !== 1) return "--nagq applies to generalized linear mixed models only";
+  if (linear && laplace !== null) return "--laplace applies to generalized linear mixed models only (a linear mixed model's likelihood is exact)";
+  if (laplace === "observed" && nAGQ !== 1) return "--laplace observed is a Laplace approximation: it needs --nagq 1";
   if (!linear && ddf !== null && ddf !== "Wald") return "--ddf satterthwaite/kenward-roger apply to linear mixed models (generalized models have Wald z tests: --ddf wald)";
-  return { data, formula, REML, family, nbTheta, link, nAGQ, weights, json, ddf, progress };
+  return { data, formula, REML, family, nbTheta, link, nAGQ, laplace, weights, json, ddf, progress, solver };
 }
 
 /** For a command that fits before it reports (anova, emmeans): its data, formula and fit options
@@ -145,10 +171,11 @@ export function fitFromArgs(a: FitArgs, data: DataTable, onProgress?: FitProgres
   const dataName = dataFile.replace(/\.[^.]*$/, "");
   const linear = isLinearFamily(a.family, a.link);
   const extras = { ...(onProgress ? { onProgress } : {}), ...(a.weights !== null ? { weights: a.weights } : {}) };
-  if (linear) return lmer(a.formula, data, { REML: a.REML ?? true, dataName, dataFile, ...extras });
+  if (linear) return lmer(a.formula, data, { REML: a.REML ?? true, dataName, dataFile, ...extras, ...(a.solver ? { solver: a.solver } : {}) });
   return glmer(a.formula, data, {
     family: a.nbTheta !== null ? { name: a.family, theta: a.nbTheta } : a.family,
     nAGQ: a.nAGQ,
+    ...(a.laplace !== null ? { laplace: a.laplace } : {}),
     ...(a.link !== null ? { link: a.link } : {}),
     dataName,
     dataFile,

@@ -4,6 +4,11 @@
  */
 import type { ModelMatrices } from "../model/matrices.js";
 
+/** Which information matrix the Laplace approximation takes its log-determinant from: "expected"
+ *  (the PIRLS weights, lme4's glmer) or "observed" (the Hessian of the conditional log-likelihood
+ *  in u, TMB's and so glmmTMB's). They are the same for canonical links (Family.observedWeight). */
+export type LaplaceKind = "expected" | "observed";
+
 export type FamilyName = "gaussian" | "binomial" | "poisson" | "Gamma" | "inverse.gaussian" | "negative.binomial";
 
 /** The number of estimated parameters, lme4's npar.merMod (the df of logLik): β, θ, σ when the
@@ -60,6 +65,9 @@ export interface FittedModel {
   REML: boolean;
   /** Quadrature points: 1 = Laplace, > 1 = adaptive Gauss–Hermite; 0 = PIRLS-only β. */
   nAGQ: number;
+  /** The Laplace approximation's information matrix when it is not lme4's (nAGQ = 1 GLMMs fitted
+   *  with { laplace: "observed" }); absent for lme4's "expected" and for LMMs. */
+  laplace?: "observed";
   matrices: ModelMatrices;
   theta: Float64Array;
   beta: Float64Array;
@@ -96,12 +104,32 @@ export interface FittedModel {
   messages: string[];
   /** Seconds the fit took, excluding reading data. */
   fitSeconds: number;
+  /** Which linear algebra evaluated the LMM criterion (absent for GLMMs). */
+  solver?: SolverReport;
   /**
    * Set when the rows stayed in a SQL engine (src/sql/): `eta`, `mu` and the matrices' row arrays
    * are then empty, and what the summary and toJSON need from the rows was computed there.
    */
   engineRows?: EngineRows;
 }
+
+/** The exact path (the blocked Cholesky factor) or the Krylov path (src/fit/krylov/: PCG and
+ *  stochastic Lanczos quadrature), with the Krylov path's accuracy controls and work done. */
+export type SolverReport =
+  | { path: "cholesky" }
+  | {
+    path: "krylov";
+    /** Fixed Rademacher probes, Lanczos steps at most per probe and its stopping change, CG's
+     *  relative residual. */
+    probes: number;
+    lanczosMaxSteps: number;
+    lanczosTol: number;
+    cgTol: number;
+    /** Totals over the fit's criterion evaluations. */
+    cgIterations: number;
+    lanczosSteps: number;
+    krylovEvaluations: number;
+  };
 
 export interface EngineRows {
   /** The engine's name (`duckdb`, `postgres`). */

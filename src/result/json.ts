@@ -17,6 +17,9 @@ export interface ModelJSON {
   link: string;
   REML: boolean;
   nAGQ: number;
+  /** GLMMs fitted by the Laplace approximation (nAGQ = 1): "expected" (lme4's) or "observed"
+   *  (glmmTMB's, glmer's laplace option / --laplace observed). */
+  laplace?: "expected" | "observed";
   nobs: number;
   ngroups: Record<string, number>;
   fixef: Record<string, JSONNumber>;
@@ -42,6 +45,10 @@ export interface ModelJSON {
   nb_theta?: JSONNumber;
   fit_seconds: number;
   evaluations: number;
+  /** Linear models: which linear algebra evaluated the criterion ("cholesky" exact, "krylov"). */
+  solver?: "cholesky" | "krylov";
+  /** The Krylov path's accuracy controls and work (SolverReport), when it ran. */
+  krylov?: Record<string, number>;
   messages: string[];
   converged: boolean;
 }
@@ -96,9 +103,19 @@ export function modelToJSON(m: MixedModel): ModelJSON {
       condsd: mapValues(t.condSD, numbers),
     })),
     ...(m.nbTheta !== null ? { nb_theta: jsonNumber(m.nbTheta) } : {}),
+    // ours, after the reference's keys (lme4 has one Laplace approximation)
+    ...(m.laplace !== null ? { laplace: m.laplace } : {}),
     fit_seconds: m.fitSeconds,
     evaluations: m.evaluations,
+    ...(m.fit.solver ? { solver: m.fit.solver.path } : {}),
+    ...(m.fit.solver?.path === "krylov" ? { krylov: krylovJson(m.fit.solver) } : {}),
     messages: m.messages,
     converged: m.converged,
   };
+}
+
+function krylovJson(s: { path: "krylov" } & Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(s)) if (typeof v === "number") out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = v;
+  return out;
 }

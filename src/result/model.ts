@@ -3,9 +3,10 @@
  * Every accessor follows the lme4 method of the same name (R/methods.R, R/lmer.R); the comments
  * say which definition is used where lme4 has a choice.
  */
+import type { LaplaceKind } from "../fit/fitted.js";
 import { isSingular, SINGULAR_MESSAGE } from "../fit/convergence/singular.js";
 import { familyLabel, familyOfFit } from "../fit/family/index.js";
-import { parameterCount, reportedOptimizer, type FamilyName, type FittedModel } from "../fit/fitted.js";
+import { parameterCount, reportedOptimizer, type FamilyName, type FittedModel, type SolverReport } from "../fit/fitted.js";
 import type { ModelMatrices } from "../model/matrices.js";
 import { ranefTables, type RanefTable } from "./ranef.js";
 import { computeResiduals, type ResidualType } from "./residuals.js";
@@ -62,6 +63,12 @@ export class MixedModel {
   }
   get nAGQ(): number {
     return this.fit.nAGQ;
+  }
+  /** The Laplace approximation's information: "expected" (lme4's) or "observed" (glmmTMB's, with
+   *  glmer's laplace option); null for a linear mixed model and for quadrature (nAGQ ≠ 1). */
+  get laplace(): LaplaceKind | null {
+    if (this.fit.isLmm || this.fit.nAGQ !== 1) return null;
+    return this.fit.laplace ?? "expected";
   }
   get isGLMM(): boolean {
     return !this.fit.isLmm;
@@ -226,6 +233,11 @@ export class MixedModel {
   get evaluations(): number {
     return this.fit.evaluations;
   }
+  /** Which linear algebra evaluated the criterion: "cholesky" (exact) or "krylov" (src/fit/krylov/);
+   *  null for GLMMs. */
+  get solver(): "cholesky" | "krylov" | null {
+    return this.fit.solver?.path ?? null;
+  }
   get fitSeconds(): number {
     return this.fit.fitSeconds;
   }
@@ -239,6 +251,7 @@ export class MixedModel {
       isGLMM: this.isGLMM,
       REML: this.REML,
       nAGQ: this.nAGQ,
+      laplace: this.laplace,
       // lmer() keeps the formula after expandDoubleVerts, glmer() the call's own (lme4 1.1.31:
       // lmer's mkMerMod gets mc$formula <- lmod$formula, glmer's the unmodified call).
       formula: this.isGLMM ? rDeparsedFormula(this.formula) : lmeDeparsedFormula(this.formula),
@@ -265,6 +278,7 @@ export class MixedModel {
       optimizer: reportedOptimizer(this.fit.optsum) ?? "unknown",
       // lme4 prints its convergence checks here; construction notes (dropped rows or columns)
       // are not among them (the dropped-columns note has its own "fit warnings:" line)
+      ...(this.fit.solver?.path === "krylov" ? { krylov: krylovLine(this.fit.solver) } : {}),
       messages: this.messages.filter(
         (m) => !/rank deficient|dropping/.test(m) && !this.matrices.messages.some((c) => c.replace(/\n+$/, "") === m),
       ),
@@ -302,4 +316,10 @@ export class MixedModel {
   toJSON(): ModelJSON {
     return modelToJSON(this);
   }
+}
+
+/** The summary's line for a Krylov fit: the path and its accuracy controls. */
+function krylovLine(s: Extract<SolverReport, { path: "krylov" }>): string {
+  return `Solver: krylov (preconditioned CG, tol ${s.cgTol}; stochastic Lanczos quadrature, ${s.probes} fixed probes, ` +
+    `at most ${s.lanczosMaxSteps} steps)`;
 }

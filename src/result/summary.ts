@@ -26,6 +26,8 @@ export interface SummaryInput {
   isGLMM: boolean;
   REML: boolean;
   nAGQ: number;
+  /** The Laplace approximation's information, for GLMMs with nAGQ = 1 (MixedModel.laplace). */
+  laplace?: "expected" | "observed" | null;
   /** The formula as lme4 deparses it (`||` expanded). */
   formula: string;
   /** The data set's name for the "Data:" line, or null to leave the line out. */
@@ -64,6 +66,9 @@ export interface SummaryInput {
   /** Wald z tests for a linear mixed model (ddf "Wald"): the z value and Pr(>|z|) columns lme4
    *  prints for a GLMM. */
   zTests?: boolean;
+  /** Set when the Krylov path evaluated the criterion (src/fit/krylov/): a line under the title
+   *  says so and with which accuracy controls (the exact path, lme4's, prints nothing extra). */
+  krylov?: string;
 }
 
 /** The columns lmerTest adds (its get_coefmat). */
@@ -75,14 +80,16 @@ export interface CoefTests {
 }
 
 /** lme4's methTitle(). */
-export function methodTitle(s: Pick<SummaryInput, "isGLMM" | "REML" | "nAGQ">): string {
+export function methodTitle(s: Pick<SummaryInput, "isGLMM" | "REML" | "nAGQ" | "laplace">): string {
   const kind = s.isGLMM ? "Generalized linear" : "Linear";
   const how = s.REML
     ? "REML"
     : `maximum likelihood ${
         s.isGLMM
           ? s.nAGQ === 1
-            ? "(Laplace Approximation)"
+            ? s.laplace === "observed"
+              ? "(Laplace Approximation, observed information as glmmTMB)"
+              : "(Laplace Approximation)"
             : `(Adaptive Gauss-Hermite Quadrature, nAGQ = ${s.nAGQ})`
           : ""
       }`;
@@ -346,7 +353,7 @@ export function formatPrint(s: SummaryInput): string {
 }
 
 export function formatSummary(s: SummaryInput): string {
-  let out = printTitle(s) + printFamily(s) + printCall(s) + "\n" + printAICTable(s) + "\n";
+  let out = printTitle(s) + printFamily(s) + printCall(s) + (s.krylov ? `${s.krylov}\n` : "") + "\n" + printAICTable(s) + "\n";
   out += printResiduals(s);
   out += "Random effects:\n" + formatVC(s.blocks, s.sigma, s.useScale, SUMMARY_DIGITS);
   out += printGroups(s);

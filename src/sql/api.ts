@@ -5,6 +5,7 @@
  * postgres://… URL, or "duckdb" (the default: an embedded DuckDB opened for the fit and closed
  * after it; its SQL can read Parquet and CSV files: `SELECT * FROM 'data/*.parquet'`).
  */
+import type { LaplaceKind } from "../fit/fitted.js";
 import type { FamilyName } from "../fit/fitted.js";
 import type { MixedModel } from "../result/model.js";
 import type { SqlEngine } from "./engine.js";
@@ -27,6 +28,8 @@ export interface GlmerSqlQueryOptions extends SqlQueryOptions {
   family: FamilyName;
   link?: string;
   nAGQ?: number;
+  /** glmer's laplace: "expected" (lme4's, default) or "observed" (glmmTMB's). */
+  laplace?: LaplaceKind;
   maxPatterns?: number;
 }
 
@@ -75,6 +78,7 @@ export async function glmerQuery(formula: string, q: GlmerSqlQueryOptions): Prom
       dataName: q.dataName ?? "query",
       ...(q.link !== undefined ? { link: q.link } : {}),
       ...(q.nAGQ !== undefined ? { nAGQ: q.nAGQ } : {}),
+      ...(q.laplace !== undefined ? { laplace: q.laplace } : {}),
       ...(q.maxPatterns !== undefined ? { maxPatterns: q.maxPatterns } : {}),
       ...(q.REML !== undefined ? { REML: q.REML } : {}),
       ...(q.weights !== undefined ? { weights: q.weights } : {}),

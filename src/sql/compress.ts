@@ -12,6 +12,7 @@
  * The compressed frame is read into memory; when it has more patterns than `maxPatterns` the fit
  * stops at once, saying how many there are, rather than pulling rows silently.
  */
+import type { LaplaceKind } from "../fit/fitted.js";
 import type { Expr } from "../../grammar/ast.js";
 import type { FamilyName } from "../fit/fitted.js";
 import { lchoose } from "../fit/family/special.js";
@@ -27,6 +28,9 @@ export interface GlmerSqlOptions extends SqlFitOptions {
   family: FamilyName;
   link?: string;
   nAGQ?: number;
+  /** glmer's laplace: "expected" (lme4's, default) or "observed" (glmmTMB's); the compressed
+   *  fit is exact for either, each row's observed weight being linear in its prior weight. */
+  laplace?: LaplaceKind;
   /** Most patterns read into memory (default 5 000 000). */
   maxPatterns?: number;
 }
@@ -127,6 +131,7 @@ export async function glmerSql(engine: SqlEngine, formula: string, source: SqlSo
     family: options.family,
     ...(options.link !== undefined ? { link: options.link } : {}),
     nAGQ: options.nAGQ ?? 1,
+    ...(options.laplace !== undefined ? { laplace: options.laplace } : {}),
     weights: weightCol,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });

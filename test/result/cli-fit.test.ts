@@ -17,8 +17,9 @@ afterEach(() => vi.restoreAllMocks());
 describe("parseFitArgs", () => {
   it("reads data, formula and options", () => {
     expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--family", "poisson", "--nagq", "5", "--json"])).toEqual({
-      data: "d.csv", formula: "y ~ x + (1 | g)", REML: null, family: "poisson", nbTheta: null, link: null, nAGQ: 5, weights: null, json: true, ddf: null, progress: false,
+      data: "d.csv", formula: "y ~ x + (1 | g)", REML: null, family: "poisson", nbTheta: null, link: null, nAGQ: 5, laplace: null, weights: null, json: true, ddf: null, progress: false, solver: null,
     });
+    expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--solver", "krylov"])).toMatchObject({ solver: "krylov" });
     expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--family", "negative.binomial"])).toMatchObject({ family: "negative.binomial", nbTheta: null });
     expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--family=negative.binomial(2.5)"])).toMatchObject({ family: "negative.binomial", nbTheta: 2.5 });
     expect(parseFitArgs(["d.csv", "y ~ x + (1 | g)", "--ml"])).toMatchObject({ REML: false, family: "gaussian" });
@@ -30,6 +31,8 @@ describe("parseFitArgs", () => {
     [["d.csv", "y ~ x", "--family", "binomial", "--reml"], /linear mixed models only/],
     [["d.csv", "y ~ x", "--family", "poisson", "--nagq", "-1"], /whole number/],
     [["d.csv", "y ~ x", "--frobnicate"], /unknown option/],
+    [["d.csv", "y ~ x", "--solver", "lu"], /--solver needs one of auto, cholesky, krylov/],
+    [["d.csv", "y ~ x", "--family", "binomial", "--solver", "krylov"], /--solver applies to linear mixed models only/],
     [["d.csv", "y ~ x", "--family", "negative.binomial(0)"], /positive number/],
   ])("usage error for %j", (args, message) => {
     // Option errors come back as a message; misplaced positional arguments throw a UsageError (with a hint).

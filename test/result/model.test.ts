@@ -45,7 +45,10 @@ describe.each(referenceIds())("fit object from lme4's numbers: %s", (id) => {
   it("toJSON has the reference's keys and shapes (minus id and lme4_*, plus our own)", () => {
     const json = JSON.parse(JSON.stringify(model.toJSON()));
     const want = Object.keys(ref).filter((k) => k !== "id" && !k.startsWith("lme4_"));
-    expect(Object.keys(json)).toEqual([...want, "fit_seconds", "evaluations", "messages", "converged"]);
+    // GLMMs fitted by the Laplace approximation say which one ("expected": lme4's)
+    const laplace = model.laplace !== null ? ["laplace"] : [];
+    expect(Object.keys(json)).toEqual([...want, ...laplace, "fit_seconds", "evaluations", "messages", "converged"]);
+    if (model.laplace !== null) expect(json.laplace).toBe("expected");
     const shape = (v: unknown): unknown =>
       Array.isArray(v) ? ["array", v.length, shape(v[0])] :
       v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x)])) :

@@ -15,6 +15,8 @@ export const binomial: FamilyDefinition = {
   estimatesScale: false,
   // lme4's x1mx: μ(1−μ) bounded below by machine epsilon
   variance: (mu) => Math.max(DBL_EPSILON, mu * (1 - mu)),
+  // V = μ(1 − μ)
+  varianceDeriv: (mu) => 1 - 2 * mu,
   validmu: (mu) => Number.isFinite(mu) && mu > 0 && mu < 1,
   // 2 wt (y log(y/μ) + (1−y) log((1−y)/(1−μ))); the 0/1 cases (every Bernoulli row) need one log
   devResid: (y, mu, wt) => {

@@ -13,6 +13,9 @@ export interface FamilyDefinition {
   theta?: number;
   /** The canonical link, used when none is given (R's default link for the family). */
   canonicalLink: LinkName;
+  /** Set when that default link is not in fact canonical: the negative binomial's log link (its
+   *  canonical link, log(μ/(μ + θ)), is not one R's make.link knows). */
+  defaultLinkNotCanonical?: true;
   /** The links R's constructor lists for this family (its okLinks), in R's order; any other link
    *  make.link() knows is accepted too when named, as R does. */
   allowedLinks: readonly LinkName[];
@@ -20,6 +23,8 @@ export interface FamilyDefinition {
   estimatesScale: boolean;
   /** V(μ). */
   variance(mu: number): number;
+  /** dV/dμ, for the observed information of a non-canonical link (Family.observedWeight). */
+  varianceDeriv(mu: number): number;
   /** Whether μ is inside the family's mean space. */
   validmu(mu: number): boolean;
   /** One observation's deviance residual d(y, μ) with prior weight wt (R's dev.resids). */
@@ -39,4 +44,38 @@ export interface FamilyDefinition {
 /** A family with its link chosen. */
 export interface Family extends FamilyDefinition {
   link: Link;
+  /** Whether `link` is the family's canonical link, where observedWeight equals the working weight. */
+  canonical: boolean;
+  /**
+   * One observation's observed information in η: −∂²ℓᵢ/∂ηᵢ² of its conditional log-likelihood, on
+   * the working weight's scale (per unit dispersion, prior weight included). With μ' = dμ/dη,
+   * μ'' = d²μ/dη² and ∂ℓᵢ/∂ηᵢ = wt (y − μ) μ'/V(μ) (McCullagh & Nelder 1989 §2.5, eq. 2.13):
+   *
+   *   W_obs = wt [ μ'²/V − (y − μ) (μ''/V − μ'² V'(μ)/V²) ] = W_exp − wt (y − μ) d/dη(μ'/V),
+   *
+   * the expected (Fisher) weight W_exp = wt μ'²/V that PIRLS uses, less a term with mean zero.
+   * For the canonical link μ' = V(μ), so μ'/V ≡ 1 and the two are the same; otherwise they differ
+   * at every observation with y ≠ μ (negative binomial, log link: θμ(y + θ)/(μ + θ)² against
+   * θμ/(μ + θ)). TMB's Laplace approximation (glmmTMB) takes its log-determinant from this
+   * Hessian (Kristensen et al. 2016, J. Stat. Softw. 70(5), eq. 2), lme4's from W_exp.
+   */
+  observedWeight(y: number, mu: number, eta: number, wt: number): number;
+}
+
+/** A family definition with its link: adds the observed information, which needs both. */
+export function withLink(def: FamilyDefinition, link: Link): Family {
+  const { variance, varianceDeriv } = def;
+  const { muEta, muEtaDeriv } = link;
+  return {
+    ...def,
+    link,
+    canonical: link.name === def.canonicalLink && !def.defaultLinkNotCanonical,
+    observedWeight(y, mu, eta, wt) {
+      const d1 = muEta(eta);
+      const v = variance(mu);
+      const expected = (d1 * d1) / v;
+      const dRatio = muEtaDeriv(eta) / v - (d1 * d1 * varianceDeriv(mu)) / (v * v);
+      return wt * (expected - (y - mu) * dRatio);
+    },
+  };
 }

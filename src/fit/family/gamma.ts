@@ -9,6 +9,7 @@ export const gamma: FamilyDefinition = {
   allowedLinks: ["inverse", "identity", "log"],
   estimatesScale: true,
   variance: (mu) => mu * mu,
+  varianceDeriv: (mu) => 2 * mu,
   validmu: (mu) => Number.isFinite(mu) && mu > 0,
   // −2 wt (log(y/μ) − (y − μ)/μ), with log(y/μ) taken as 0 at y = 0
   devResid: (y, mu, wt) => -2 * wt * ((y === 0 ? 0 : Math.log(y / mu)) - (y - mu) / mu),

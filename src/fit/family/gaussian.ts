@@ -8,6 +8,7 @@ export const gaussian: FamilyDefinition = {
   allowedLinks: ["inverse", "log", "identity"],
   estimatesScale: true,
   variance: () => 1,
+  varianceDeriv: () => 0,
   validmu: () => true,
   devResid: (y, mu, wt) => wt * (y - mu) * (y - mu),
   aic(y, _n, _mu, wt, dev) {

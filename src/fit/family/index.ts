@@ -4,7 +4,7 @@
 import type { FamilyName } from "../fitted.js";
 import { binomial } from "./binomial.js";
 import { FamilyError } from "./errors.js";
-import type { Family, FamilyDefinition } from "./family.js";
+import { withLink, type Family, type FamilyDefinition } from "./family.js";
 import { gamma } from "./gamma.js";
 import { gaussian } from "./gaussian.js";
 import { inverseGaussian } from "./inverseGaussian.js";
@@ -75,7 +75,7 @@ export function makeFamily(name: string, link?: string, params: { theta?: number
       throw new FamilyError("the negative.binomial family needs its theta here: negative.binomial(theta), or let glmer estimate it");
     }
     const def = negativeBinomial(params.theta);
-    return { ...def, link: makeLink(link ?? def.canonicalLink) };
+    return withLink(def, makeLink(link ?? def.canonicalLink));
   }
   if (!Object.prototype.hasOwnProperty.call(FAMILIES, name)) {
     const hint = name.toLowerCase() === "gamma" ? ' (R spells it "Gamma")' : "";
@@ -87,7 +87,7 @@ export function makeFamily(name: string, link?: string, params: { theta?: number
   // R's family constructors take any link make.link() knows when it is given by name (e.g.
   // binomial(link = "log")), and so does lme4; only an unknown name is refused (by makeLink).
   const linkName = link ?? def.canonicalLink;
-  return { ...def, link: makeLink(linkName) };
+  return withLink(def, makeLink(linkName));
 }
 
 /** The family a fit used, with its link and (negative binomial) θ: the one place result code gets

@@ -8,6 +8,7 @@ export const inverseGaussian: FamilyDefinition = {
   allowedLinks: ["1/mu^2", "inverse", "identity", "log"],
   estimatesScale: true,
   variance: (mu) => mu * mu * mu,
+  varianceDeriv: (mu) => 3 * mu * mu,
   validmu: () => true,
   devResid: (y, mu, wt) => (wt * (y - mu) * (y - mu)) / (y * mu * mu),
   aic(y, _n, _mu, wt, dev) {

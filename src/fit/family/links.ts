@@ -25,6 +25,9 @@ export interface Link {
   linkinv(eta: number): number;
   /** dμ/dη at η. */
   muEta(eta: number): number;
+  /** d²μ/dη² at η, unbounded (the analytic derivative of g⁻¹; muEta's bounds away from 0 are for
+   *  PIRLS's weights and do not apply). Only the observed information needs it (Family.observedWeight). */
+  muEtaDeriv(eta: number): number;
   /** dμ/dη from μ = g⁻¹(η) when that is exact without another exp (log: μ),
    *  equal to muEta(η) to rounding; PIRLS uses it on its hot path. */
   muEtaFromMu?(mu: number): number;
@@ -58,6 +61,12 @@ const logit: Link = {
     dmu[i] = Math.max(EPS, e / (opE * opE));
     return clampUnit(eta >= 0 ? 1 / opE : e / opE);
   },
+  // μ'' = μ'(1 − 2μ), 1 − 2μ = −tanh(η/2) written with e = exp(−|η|) as above
+  muEtaDeriv: (eta) => {
+    const e = Math.exp(-Math.abs(eta));
+    const opE = 1 + e;
+    return ((e / (opE * opE)) * (eta >= 0 ? e - 1 : 1 - e)) / opE;
+  },
   valideta: always,
 };
 
@@ -67,6 +76,8 @@ const probit: Link = {
   linkinv: (eta) => Math.min(ONE_MINUS_EPS, pnorm(eta)),
   // R's probit mu.eta: pmax(dnorm(eta), .Machine$double.eps)
   muEta: (eta) => Math.max(EPS, dnorm(eta)),
+  // φ'(η) = −η φ(η)
+  muEtaDeriv: (eta) => -eta * dnorm(eta),
   valideta: always,
 };
 
@@ -75,6 +86,8 @@ const cauchit: Link = {
   linkfun: (mu) => qcauchy(mu),
   linkinv: (eta) => clampUnit(pcauchy(eta)),
   muEta: (eta) => Math.max(EPS, dcauchy(eta)),
+  // d/dη 1/(π(1 + η²)) = −2η / (π(1 + η²)²)
+  muEtaDeriv: (eta) => (-2 * eta) / (Math.PI * (1 + eta * eta) ** 2),
   valideta: always,
 };
 
@@ -84,6 +97,8 @@ const cloglog: Link = {
   // μ = 1 − exp(−exp(η)), dμ/dη = exp(η − exp(η)) (lme4's pgumbel2 / dgumbel2)
   linkinv: (eta) => clampUnit(-Math.expm1(-Math.exp(eta))),
   muEta: (eta) => Math.max(EPS, Math.exp(eta - Math.exp(eta))),
+  // d/dη exp(η − exp(η)) = exp(η − exp(η))(1 − exp(η))
+  muEtaDeriv: (eta) => Math.exp(eta - Math.exp(eta)) * (1 - Math.exp(eta)),
   valideta: always,
 };
 
@@ -92,6 +107,7 @@ const identity: Link = {
   linkfun: (mu) => mu,
   linkinv: (eta) => eta,
   muEta: () => 1,
+  muEtaDeriv: () => 0,
   valideta: always,
 };
 
@@ -101,6 +117,7 @@ const log: Link = {
   linkinv: (eta) => Math.max(EPS, Math.exp(eta)),
   muEta: (eta) => Math.max(EPS, Math.exp(eta)),
   muEtaFromMu: (mu) => mu,
+  muEtaDeriv: (eta) => Math.exp(eta),
   valideta: always,
 };
 
@@ -109,6 +126,8 @@ const sqrt: Link = {
   linkfun: (mu) => Math.sqrt(mu),
   linkinv: (eta) => eta * eta,
   muEta: (eta) => 2 * eta,
+  // μ = η²
+  muEtaDeriv: () => 2,
   valideta: (eta) => Number.isFinite(eta) && eta > 0,
 };
 
@@ -117,6 +136,8 @@ const inverse: Link = {
   linkfun: (mu) => 1 / mu,
   linkinv: (eta) => 1 / eta,
   muEta: (eta) => -1 / (eta * eta),
+  // μ = 1/η: μ'' = 2/η³
+  muEtaDeriv: (eta) => 2 / (eta * eta * eta),
   valideta: (eta) => Number.isFinite(eta) && eta !== 0,
 };
 
@@ -125,6 +146,8 @@ const inverseSquare: Link = {
   linkfun: (mu) => 1 / (mu * mu),
   linkinv: (eta) => 1 / Math.sqrt(eta),
   muEta: (eta) => -1 / (2 * Math.pow(eta, 1.5)),
+  // μ = η^(−1/2): μ'' = (3/4) η^(−5/2)
+  muEtaDeriv: (eta) => 0.75 / Math.pow(eta, 2.5),
   valideta: (eta) => Number.isFinite(eta) && eta > 0,
 };
 

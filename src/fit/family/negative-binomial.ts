@@ -35,9 +35,11 @@ export function negativeBinomial(theta: number): FamilyDefinition {
     label: negativeBinomialLabel(theta),
     theta,
     canonicalLink: "log",
+    defaultLinkNotCanonical: true,
     allowedLinks: ["log", "identity", "sqrt"],
     estimatesScale: false,
     variance: (mu) => mu + (mu * mu) / theta,
+    varianceDeriv: (mu) => 1 + (2 * mu) / theta,
     validmu: (mu) => Number.isFinite(mu) && mu > 0,
     // 2 wt (y log(y/μ) − (y + θ) log((y + θ)/(μ + θ)))
     devResid: (y, mu, wt) => 2 * wt * (yLogY(y, mu) - (y + theta) * Math.log((y + theta) / (mu + theta))),

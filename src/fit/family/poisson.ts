@@ -9,6 +9,7 @@ export const poisson: FamilyDefinition = {
   allowedLinks: ["log", "identity", "sqrt"],
   estimatesScale: false,
   variance: (mu) => mu,
+  varianceDeriv: () => 1,
   validmu: (mu) => Number.isFinite(mu) && mu > 0,
   // 2 wt (y log(y/μ) − (y − μ)), with y log(y/μ) = 0 at y = 0
   devResid: (y, mu, wt) => 2 * wt * ((y === 0 ? 0 : y * Math.log(y / mu)) - (y - mu)),

@@ -9,7 +9,7 @@
  *   3. vcov(β) from the finite-difference Hessian of the stage-2 deviance (hessian.ts), falling
  *      back to the R_X-based covariance as lme4 does; conditional modes and SDs at the optimum.
  */
-import type { FamilyName, FittedModel, OptimizerStage } from "../fitted.js";
+import type { FamilyName, FittedModel, LaplaceKind, OptimizerStage } from "../fitted.js";
 import type { ModelMatrices } from "../../model/matrices.js";
 import { isLinearFamily, makeFamily } from "../family/index.js";
 import { bobyqa } from "../optimize/index.js";
@@ -24,6 +24,7 @@ import { ghRule } from "./ghrule.js";
 import { deriv12, vcovFromHessian, type Derivatives } from "./hessian.js";
 import { DEFAULT_PIRLS_OPTIONS, type PirlsOptions } from "./options.js";
 import { runStage1, runStage2, runStage2Lme4 } from "./stages.js";
+import { tmbVcov } from "./tmb-vcov.js";
 
 export interface GlmmOptions {
   family: FamilyName;
@@ -34,6 +35,9 @@ export interface GlmmOptions {
   link?: string;
   /** 0: PIRLS-only β (stage 1 only); 1 (default): Laplace; > 1: adaptive Gauss–Hermite. */
   nAGQ?: number;
+  /** The Laplace approximation's log-determinant from the expected information (default, lme4's
+   *  glmer) or the observed one (TMB's, as glmmTMB): deviance.ts. "observed" needs nAGQ = 1. */
+  laplace?: LaplaceKind;
   /** Called after every deviance evaluation with the running count and the value. */
   onProgress?: (evaluations: number, objective: number) => void;
   /** PIRLS tolerances (defaults in options.ts). */
@@ -48,6 +52,9 @@ export interface GlmmOptions {
    * Hessian — and so its standard errors — are.
    */
   stage2Optimizer?: "auto" | "bobyqa" | "Nelder_Mead";
+  /** With laplace "observed", vcov(β) is glmmTMB's (tmb-vcov.ts) unless this is false — as in
+   *  glmer.nb's fits at fixed θ_NB, whose caller computes it once over θ_NB as well. */
+  tmbVcov?: boolean;
 }
 
 export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
@@ -66,8 +73,9 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
   if (m.reTerms.length === 0) {
     throw new GlmmError("No random-effects terms in the formula: a mixed model needs at least one (… | group) term.");
   }
+  const laplace = checkLaplace(options.laplace, nAGQ);
   checkGlmmResponse(m, family.name);
-  const dev = new GlmmDeviance(m, family, { ...DEFAULT_PIRLS_OPTIONS, ...options.pirls });
+  const dev = new GlmmDeviance(m, family, { ...DEFAULT_PIRLS_OPTIONS, ...options.pirls }, laplace);
   if (nAGQ > 1) checkAgqApplicable(dev);
   const messages = [...m.messages];
   let evaluations = 0;
@@ -90,6 +98,11 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
   messages.push(...est.messages);
   const { theta, beta, objective, derivs } = est;
   let vcov = est.vcov;
+  if (laplace === "observed" && options.tmbVcov !== false) {
+    const joint = tmbVcov(m, { family: family.name, link: family.link.name, nbTheta: family.theta, theta, beta, eta: dev.resp.eta }, false);
+    evaluations += joint.evaluations;
+    if (joint.vcov) vcov = joint.vcov;
+  }
 
   const sigma = glmmDispersion(dev);
   if (vcov === null) {
@@ -112,6 +125,7 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
     ...(family.theta !== undefined ? { nbTheta: family.theta } : {}),
     REML: false,
     nAGQ,
+    ...(laplace === "observed" ? { laplace } : {}),
     matrices: m,
     theta,
     beta,
@@ -129,6 +143,19 @@ export function fitGlmm(m: ModelMatrices, options: GlmmOptions): FittedModel {
     messages,
     fitSeconds: (performance.now() - started) / 1000,
   };
+}
+
+/** The laplace option read: "expected" or "observed", the latter only for the Laplace
+ *  approximation itself (nAGQ = 1: quadrature and nAGQ = 0's PIRLS-only β are lme4's alone). */
+export function checkLaplace(laplace: unknown, nAGQ: number): LaplaceKind {
+  if (laplace === undefined || laplace === "expected") return "expected";
+  if (laplace !== "observed") {
+    throw new GlmmError(`laplace must be "expected" (lme4's glmer, the default) or "observed" (glmmTMB's), not ${JSON.stringify(laplace)}`);
+  }
+  if (nAGQ !== 1) {
+    throw new GlmmError(`laplace "observed" is a Laplace approximation (nAGQ = 1); it cannot be combined with nAGQ = ${nAGQ}`);
+  }
+  return "observed";
 }
 
 /** √diag of σ²·Λ(LLᵀ)⁻¹Λᵀ's blocks, level-major like ranef. */

@@ -12,6 +12,10 @@
  * profiled likelihood and the log-likelihood is never below glmer.nb's. Each fit at fixed θ starts
  * afresh (lme4's refit starts from the previous fit), which makes the profiled deviance a
  * deterministic function of θ.
+ *
+ * With laplace "observed" (glmmTMB's Laplace approximation, deviance.ts) the same search finds
+ * glmmTMB's joint maximum over (θ, β, θ_NB) — profiling θ_NB is maximising over it — and the
+ * standard errors are then glmmTMB's, from the Hessian over θ_NB as well (tmb-vcov.ts).
  */
 import { thetaMl } from "../family/index.js";
 import type { FittedModel } from "../fitted.js";
@@ -19,6 +23,7 @@ import type { ModelMatrices } from "../../model/matrices.js";
 import { brentMinimize } from "../optimize/brent.js";
 import { GlmmError } from "./errors.js";
 import { fitGlmm, type GlmmOptions } from "./fit.js";
+import { tmbVcov } from "./tmb-vcov.js";
 
 /** R's optimize tolerance we use on log θ (glmer.nb's default is 5e-5). */
 const LOG_THETA_TOL = 1e-6;
@@ -31,7 +36,7 @@ const NB_PIRLS_TOL = 1e-10;
 /** How many times the interval is moved when the minimum lands on an edge. */
 const MAX_INTERVAL_MOVES = 4;
 
-export type GlmmNbOptions = Omit<GlmmOptions, "family" | "nbTheta">;
+export type GlmmNbOptions = Omit<GlmmOptions, "family" | "nbTheta" | "tmbVcov">;
 
 export function fitGlmmNb(m: ModelMatrices, options: GlmmNbOptions = {}): FittedModel {
   const started = performance.now();
@@ -40,14 +45,15 @@ export function fitGlmmNb(m: ModelMatrices, options: GlmmNbOptions = {}): Fitted
     evaluations += fit.evaluations;
     return fit;
   };
-  const poisson = count(fitGlmm(m, { ...options, family: "poisson", link: options.link ?? "log" }));
+  // the start's Poisson fit has the canonical link, where both Laplace approximations are one
+  const poisson = count(fitGlmm(m, { ...options, laplace: "expected", family: "poisson", link: options.link ?? "log" }));
   const theta0 = thetaMl(m.y, poisson.mu, m.weights);
   if (!Number.isFinite(theta0)) {
     throw new GlmmError("cannot start the negative binomial θ: MASS's theta.ml on the Poisson fit's means did not converge (no overdispersion?)");
   }
   const fits = new Map<number, FittedModel>();
   const profiled = (logTheta: number): number => {
-    const fit = count(fitGlmm(m, { ...options, pirls: { tol: NB_PIRLS_TOL, ...options.pirls }, family: "negative.binomial", nbTheta: Math.exp(logTheta) }));
+    const fit = count(fitGlmm(m, { ...options, tmbVcov: false, pirls: { tol: NB_PIRLS_TOL, ...options.pirls }, family: "negative.binomial", nbTheta: Math.exp(logTheta) }));
     fits.set(logTheta, fit);
     return fit.objective;
   };
@@ -64,8 +70,12 @@ export function fitGlmmNb(m: ModelMatrices, options: GlmmNbOptions = {}): Fitted
     brentEvaluations += best.evaluations;
   }
   const fit = fits.get(best.x)!;
+  // glmmTMB's standard errors (laplace "observed" is its fit), over θ_NB too: tmb-vcov.ts
+  const joint = options.laplace === "observed" ? tmbVcov(m, fit, true) : null;
+  if (joint) evaluations += joint.evaluations;
   return {
     ...fit,
+    ...(joint?.vcov ? { vcov: joint.vcov } : {}),
     evaluations,
     optsum: [
       ...fit.optsum,
@@ -82,3 +92,4 @@ export function fitGlmmNb(m: ModelMatrices, options: GlmmNbOptions = {}): Fitted
     fitSeconds: (performance.now() - started) / 1000,
   };
 }
+

@@ -7,6 +7,11 @@ export interface PirlsOptions {
    *  ~1e-6 relative above the exact Laplace value; a tighter tolerance gives the exact Laplace
    *  Hessian, whose standard errors differ from lme4's by up to ~1.3% (cbpp). */
   tol: number;
+  /** When set, runs with β fixed (stage 2) also go on until no conditional mode moves by more than
+   *  this in an iteration (max |Δu|). The deviance's log-determinant moves to first order with û's error, which the
+   *  test on the penalized deviance (stationary at û) bounds only by √tol: a Hessian by finite
+   *  differences of the Laplace deviance needs û itself converged (tmb-vcov.ts). */
+  uTol?: number;
   /** Most PIRLS iterations per evaluation. */
   maxit: number;
   /** Most step halvings when an iteration increases the penalized deviance. */

@@ -88,6 +88,23 @@ export class Pirls {
     return s;
   }
 
+  /**
+   * How far above the last penalized deviance a step may land without being halved: 0 (lme4), or
+   * with uTol a few ulps. Near û the penalized deviance is flat to rounding within ~√ε of û, so
+   * steps that small move it by ±ulps and halving them on that sign would leave u there, far from
+   * uTol; the Fisher-scoring step itself still points at û.
+   */
+  private roundingSlack(uOnly: boolean, oldpdev: number): number {
+    return uOnly && this.options.uTol !== undefined ? 64 * Number.EPSILON * Math.abs(oldpdev) : 0;
+  }
+
+  /** max |u − u_old|: the last iteration's largest move of a conditional mode. */
+  private uStep(): number {
+    let s = 0;
+    for (let j = 0; j < this.q; j++) s = Math.max(s, Math.abs(this.u[j] - this.uOld[j]));
+    return s;
+  }
+
   /** Sets η = offset + Xβ + ZΛu and μ from the current u and β; returns the penalized deviance. */
   updateMu(): number {
     this.sys.u.set(this.u);
@@ -133,8 +150,8 @@ export class Pirls {
       }
       this.u.set(sys.u);
       let pdev = this.updateMu();
-      if (Math.abs((oldpdev - pdev) / pdev) < options.tol) return pdev;
-      if (Number.isNaN(pdev) || pdev > oldpdev) {
+      if (Math.abs((oldpdev - pdev) / pdev) < options.tol && (!uOnly || options.uTol === undefined || this.uStep() < options.uTol)) return pdev;
+      if (Number.isNaN(pdev) || pdev - oldpdev > this.roundingSlack(uOnly, oldpdev)) {
         pdev = this.halveSteps(pdev, oldpdev, uOnly);
       }
       oldpdev = pdev;

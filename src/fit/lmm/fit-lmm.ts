@@ -23,6 +23,8 @@ import { restartFromEdge } from "./boundary.js";
 import { snapToBoundary } from "../optimize/check-boundary.js";
 import { reScaling } from "./re-scaling.js";
 import { checkLmmResponse } from "../degenerate.js";
+import { chooseSolver, fitLmmKrylov, type SolverChoice } from "../krylov/fit-krylov.js";
+import type { KrylovControls } from "../krylov/crossed-system.js";
 
 export interface FitLmmOptions {
   REML: boolean;
@@ -50,6 +52,12 @@ export interface FitLmmOptions {
    *  GRADIENT_OPTIMIZER_MIN_THETA θ entries on, where BOBYQA's O(nθ²) evaluations dominate and
    *  following lme4's exact iterates matters less than reaching the optimum. */
   optimizer?: "auto" | "bobyqa" | "quasi-newton";
+  /** "cholesky" (the exact blocked factor), "krylov" (PCG and stochastic Lanczos quadrature for
+   *  two crossed scalar terms, src/fit/krylov/), or "auto" (default): Krylov when it supports the
+   *  model and the dense trailing block would exceed KRYLOV_CROSSOVER. */
+  solver?: SolverChoice;
+  /** The Krylov path's accuracy controls (probes, Lanczos steps, CG tolerance; crossed-system.ts). */
+  krylov?: Partial<KrylovControls>;
 }
 
 /** From this many θ entries on, "auto" uses the gradient-based optimiser. Every case of the
@@ -70,6 +78,10 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   // rows in an engine (blocks): the response was checked there (src/sql/frame.ts)
   const rowsElsewhere = options.blocks !== undefined || options.countGrouped !== undefined;
   if (!rowsElsewhere) checkLmmResponse(m);
+  if (chooseSolver(m, options.solver, !rowsElsewhere) === "krylov") {
+    const start = options.start ? startOnFitScale(options.start, m, undefined) : undefined;
+    return fitLmmKrylov(m, { REML: options.REML, onProgress: options.onProgress, controls: options.krylov, ...(start ? { start } : {}) });
+  }
   // columns on very different scales: optimise θ̃ on unit-scale columns, θ = θ̃ · factor
   const scaling = rowsElsewhere ? null : reScaling(m);
   const mFit = scaling?.matrices ?? m;
@@ -141,6 +153,7 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
     singular,
     messages,
     ...results,
+    solver: { path: "cholesky" },
     fitSeconds: (performance.now() - t0) / 1000,
   };
 }

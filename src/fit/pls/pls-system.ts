@@ -76,7 +76,8 @@ export class TrailingBlockTooLargeError extends FitError {
   constructor(m: number) {
     super(
       `The random-effects terms after the first (the one with most levels) need a dense block of order ${m}, ` +
-        `more than the ${MAX_TRAILING_ORDER} this implementation supports: reduce the levels of the other grouping factors.`,
+        `more than the ${MAX_TRAILING_ORDER} the exact path supports: reduce the levels of the other grouping factors ` +
+        `(two crossed scalar terms, (1 | g1) + (1 | g2), take the Krylov path instead, with the rows in memory: README "Huge crossed factors").`,
     );
     this.name = "TrailingBlockTooLargeError";
   }

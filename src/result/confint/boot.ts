@@ -46,7 +46,11 @@ export function defaultRefit(fit: FittedModel, y: Float64Array): FittedModel {
   // a negative binomial is refitted at its θ, as lme4's bootMer refits a glmer.nb fit's family
   return fit.isLmm
     ? fitLmm(m, { REML: fit.REML })
-    : fitGlmm(m, { family: fit.family, link: fit.link, nAGQ: fit.nAGQ, ...(fit.nbTheta !== undefined ? { nbTheta: fit.nbTheta } : {}) });
+    : fitGlmm(m, {
+        family: fit.family, link: fit.link, nAGQ: fit.nAGQ,
+        ...(fit.nbTheta !== undefined ? { nbTheta: fit.nbTheta } : {}),
+        ...(fit.laplace !== undefined ? { laplace: fit.laplace } : {}),
+      });
 }
 
 export function parametricBootstrap(fit: FittedModel, options: BootOptions = {}): BootResult {

@@ -18,7 +18,7 @@ import { contrastT, InferenceError } from "./contrast.js";
 import { parseDdf, type DdfMethod } from "./ddf.js";
 import { qt } from "./distributions.js";
 import { ptukey } from "./ptukey.js";
-import { referenceGrid, type GridVariable, type ReferenceGrid } from "./ref-grid.js";
+import { referenceGrid, type GridAt, type GridVariable, type ReferenceGrid } from "./ref-grid.js";
 
 export type LevelValue = string | number;
 
@@ -27,6 +27,9 @@ export interface EmmeansOptions {
   ddf?: DdfMethod | string;
   /** Confidence level of the intervals (default 0.95). */
   level?: number;
+  /** emmeans' `at`: the values of numeric covariates at which the reference grid is built (instead
+   *  of their means), and subsets of factors' levels (in the order given), e.g. { x: [1, 2], A: ["a1"] }. */
+  at?: GridAt;
 }
 
 export interface EmmeansRow {
@@ -47,6 +50,9 @@ export interface Emmeans {
   level: number;
   /** Grid variables averaged over (emmeans' "Results are averaged over the levels of"). */
   averagedOver: string[];
+  /** The specs and by variables that are numeric covariates (at several values through `at`):
+   *  printed as R formats a numeric column ("0.25", "1.00"), not as factor labels. */
+  covariates: string[];
   /** One row per combination of specs and by levels, the first specs variable varying fastest. */
   rows: EmmeansRow[];
   /** The linear function of β behind each row. */
@@ -83,6 +89,8 @@ export interface EmmContrasts {
   /** Contrasts per by-group (for the adjustment's note). */
   familyContrasts: number;
   averagedOver: string[];
+  /** As Emmeans.covariates. */
+  covariates: string[];
   /** The model's link: the contrasts are differences on its scale. */
   link: string;
   rows: ContrastRow[];
@@ -121,7 +129,7 @@ export function emmeans(m: MixedModel, specs: string, options: EmmeansOptions = 
   const ddf = resolveDdf(m, options.ddf);
   const level = options.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new InferenceError(`confidence level must be between 0 and 1 (got ${level})`);
-  const grid = referenceGrid(m);
+  const grid = referenceGrid(m, options.at);
   const names = [...spec, ...by];
   const position = names.map((n) => {
     const k = grid.variables.findIndex((v) => v.name === n);
@@ -141,7 +149,8 @@ export function emmeans(m: MixedModel, specs: string, options: EmmeansOptions = 
     return { levels: levelsOf(vars, comboIndex(vars, r)), emmean: t.estimate, SE: t.stderr, df: t.df, lower: t.estimate - half, upper: t.estimate + half };
   });
   const averagedOver = grid.variables.filter((v, k) => !position.includes(k) && v.values.length > 1).map((v) => v.name);
-  return { specs: spec, by, ddf, level, averagedOver, rows, linfct, model: m };
+  const covariates = vars.filter((v) => v.kind === "covariate").map((v) => v.name);
+  return { specs: spec, by, ddf, level, averagedOver, covariates, rows, linfct, model: m };
 }
 
 /** Value indices of combination r (first variable fastest). */
@@ -246,7 +255,7 @@ export function pairs(e: Emmeans, options: PairsOptions = {}): EmmContrasts {
     else if (adjust === "holm") holm(group.map((c) => c.p)).forEach((p, i) => (group[i]!.p = p));
     rows.push(...group);
   }
-  return { by: e.by, ddf: e.ddf, adjust, familySize, familyContrasts, averagedOver: e.averagedOver, link: e.model.link, rows };
+  return { by: e.by, ddf: e.ddf, adjust, familySize, familyContrasts, averagedOver: e.averagedOver, covariates: e.covariates, link: e.model.link, rows };
 }
 
 const DDF_NAME: Record<DdfMethod, string> = { "Kenward-Roger": "kenward-roger", Satterthwaite: "satterthwaite", Wald: "asymptotic" };
@@ -262,17 +271,24 @@ function formatBlocks(
   columns: string[],
   numeric: Set<string>,
   left: Set<string>,
+  covariates: string[] = [],
 ): string {
+  // a covariate's values as R's format() shows a numeric column: common decimals ("0.0", "1.5")
+  const asColumn = (values: (string | number)[]) => formatNumbers(values as number[]).map((x) => x.trim());
+  const byText = new Map<string, string[]>(
+    by.map((b) => [b, covariates.includes(b) ? asColumn(rows.map((r) => r.by[b]!)) : rows.map((r) => String(r.by[b]))]),
+  );
   const text = new Map<string, string[]>();
   for (const c of columns) {
     const values = rows.map((r) => r.cells[c]!);
-    if (!numeric.has(c)) text.set(c, values.map(String));
+    if (covariates.includes(c)) text.set(c, asColumn(values));
+    else if (!numeric.has(c)) text.set(c, values.map(String));
     else if (c === "t.ratio" || c === "z.ratio") text.set(c, formatNumbers((values as number[]).map((x) => roundR(x, 3)), 7, 3).map((x) => x.trim()));
     else text.set(c, formatNumbers(values as number[], 3).map((x) => x.trim()));
   }
   const groups = new Map<string, number[]>();
   rows.forEach((r, i) => {
-    const key = by.map((b) => `${b} = ${r.by[b]}`).join(", ");
+    const key = by.map((b) => `${b} = ${byText.get(b)![i]}`).join(", ");
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(i);
   });
@@ -302,7 +318,7 @@ export function formatEmmeans(e: Emmeans): string {
   }));
   // level columns are left-aligned, except numbers (right-aligned, as R prints them)
   const left = new Set(e.specs.filter((s) => !e.rows.every((r) => typeof r.levels[s] === "number")));
-  let out = formatBlocks(e.by, rows, columns, numeric, left) + "\n";
+  let out = formatBlocks(e.by, rows, columns, numeric, left, e.covariates) + "\n";
   if (e.averagedOver.length) out += `Results are averaged over the levels of: ${e.averagedOver.join(", ")} \n`;
   if (e.model.link !== "identity") out += `Results are given on the ${e.model.link} (not the response) scale. \n`;
   if (e.ddf !== "Wald") out += `Degrees-of-freedom method: ${DDF_NAME[e.ddf]} \n`;
@@ -327,7 +343,7 @@ export function formatContrasts(c: EmmContrasts): string {
     by: r.by,
     cells: { contrast: r.contrast, estimate: r.estimate, SE: r.SE, df: r.df, [stat]: r.t, "p.value": pvalText(r.p) },
   }));
-  let out = formatBlocks(c.by, rows, columns, numeric, new Set(["contrast"])) + "\n";
+  let out = formatBlocks(c.by, rows, columns, numeric, new Set(["contrast"]), c.covariates) + "\n";
   if (c.averagedOver.length) out += `Results are averaged over the levels of: ${c.averagedOver.join(", ")} \n`;
   if (c.link !== "identity") {
     const scale = c.link === "logit" ? "log odds ratio" : c.link;

@@ -7,6 +7,9 @@
  * grid rows are all combinations, the first predictor varying fastest (expand.grid). Functions of
  * covariates (log(x), poly(x, 2), scale(x)) are evaluated at the reference value of the covariate,
  * through the fit's own construction plan (as emmeans' model.matrix with the fit's predvars).
+ *
+ * `at` (ref_grid's at = list(…)) replaces a variable's reference values: a covariate's numbers
+ * instead of its mean, a factor's levels (a subset, in the order given, as emmeans keeps them).
  */
 import type { Expr } from "../../../grammar/ast.js";
 import { formulaTerms } from "../../formula/index.js";
@@ -102,7 +105,32 @@ function gridTable(vars: GridVariable[], index: number[][], data: DataTable): Da
   return { n: size, names: vars.map((v) => v.name), columns };
 }
 
-export function referenceGrid(m: MixedModel): ReferenceGrid {
+/** ref_grid's `at`: values per predictor (numbers, or strings that read as numbers, for a
+ *  covariate; levels for a factor). */
+export type GridAt = Record<string, string | number | (string | number)[]>;
+
+/** A variable's reference values replaced by `at`'s, checked against the data. */
+function applyAt(v: GridVariable, given: string | number | (string | number)[], all: (string | number)[]): GridVariable {
+  const list = Array.isArray(given) ? given : [given];
+  if (list.length === 0) throw new InferenceError(`at: no values given for '${v.name}'`);
+  const values = list.map((x) => {
+    if (v.kind === "covariate") {
+      const n = typeof x === "number" ? x : String(x).trim() === "" ? NaN : Number(x);
+      if (!Number.isFinite(n)) throw new InferenceError(`at: '${v.name}' is a numeric covariate, so its values must be numbers (got ${JSON.stringify(x)})`);
+      return n;
+    }
+    // a factor: one of its levels in the rows used (factor(x) of a numeric column: its values)
+    const hit = all.find((level) => String(level) === String(x) || (typeof level === "number" && level === Number(x)));
+    if (hit === undefined) {
+      throw new InferenceError(`at: ${JSON.stringify(x)} is not a level of the factor '${v.name}' (levels: ${all.join(", ")})`);
+    }
+    return hit;
+  });
+  if (new Set(values).size !== values.length) throw new InferenceError(`at: '${v.name}' is given a value twice`);
+  return { ...v, values };
+}
+
+export function referenceGrid(m: MixedModel, at: GridAt = {}): ReferenceGrid {
   const data = m.matrices.data;
   const rows = m.matrices.rows;
   if (!data || !rows) throw new InferenceError("this model does not keep its data, so its reference grid cannot be built (fit it with lmer() or glmer())");
@@ -110,7 +138,15 @@ export function referenceGrid(m: MixedModel): ReferenceGrid {
   for (const [name, coerced] of predictors(m, data)) {
     const col = data.columns.get(name);
     if (!col) throw new InferenceError(`predictor '${name}' is not a column of the model's data`);
-    variables.push(referenceValues(name, col, rows, coerced));
+    const v = referenceValues(name, col, rows, coerced);
+    variables.push(at[name] === undefined ? v : applyAt(v, at[name]!, v.kind === "factor" ? v.values : []));
+  }
+  for (const name of Object.keys(at)) {
+    if (!variables.some((v) => v.name === name)) {
+      throw new InferenceError(
+        `at: '${name}' is not a predictor of the fixed effects (predictors: ${variables.map((v) => v.name).join(", ") || "none"})`,
+      );
+    }
   }
   // expand.grid: the first variable varies fastest
   const size = variables.reduce((s, v) => s * v.values.length, 1);

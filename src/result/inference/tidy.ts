@@ -10,6 +10,7 @@
  * row's df (as lmerTest's contest(confint = TRUE)), normal for ddf "Wald" and GLMMs — and null
  * for ran_pars (lme4's confint(method = "Wald") has none for them).
  */
+import { cooksDistance, hatValues } from "./influence.js";
 import type { MixedModel } from "../model.js";
 import { toDataTable, type DataInput, type DataTable } from "../../model/data.js";
 import { coefficients, ddfOf } from "./coefficients.js";
@@ -111,10 +112,11 @@ export type AugmentRow = Record<string, number | string | null>;
 /**
  * broom.mixed's augment(m, data): each observation used by the fit (rows dropped for missing
  * values are left out) with the data's columns, then .fitted (fitted values), .resid (lme4's
- * default residuals: response for LMMs, deviance for GLMMs), .fixed (predict(m, re.form = NA):
+ * default residuals: response for LMMs, deviance for GLMMs), .hat and .cooksd (lme4's hatvalues
+ * and cooks.distance: influence.ts), .fixed (predict(m, re.form = NA):
  * the population-level linear predictor), and from the response module .mu, .offset, .weights
  * and, for LMMs, .wtres (√w·(y − μ)), for GLMMs .eta. Without data, only those columns.
- * Not reproduced: broom's .hat and .cooksd (lme4's influence measures) and .sqrtXwt/.sqrtrwt.
+ * Not reproduced: broom's .sqrtXwt/.sqrtrwt.
  */
 export function augment(m: MixedModel, data?: DataInput | DataTable): AugmentRow[] {
   const mm = m.matrices;
@@ -129,6 +131,8 @@ export function augment(m: MixedModel, data?: DataInput | DataTable): AugmentRow
   const fitted = m.fitted;
   const resid = m.residuals();
   const fixed = predict(m, undefined, { reForm: null });
+  const hat = hatValues(m);
+  const cooksd = cooksDistance(m, hat);
   const out: AugmentRow[] = [];
   for (let i = 0; i < n; i++) {
     const rec: AugmentRow = {};
@@ -142,6 +146,8 @@ export function augment(m: MixedModel, data?: DataInput | DataTable): AugmentRow
     }
     rec[".fitted"] = fitted[i];
     rec[".resid"] = resid[i];
+    rec[".hat"] = hat[i];
+    rec[".cooksd"] = cooksd[i];
     rec[".fixed"] = fixed[i];
     rec[".mu"] = m.fit.mu[i];
     rec[".offset"] = mm.offset[i];

@@ -143,7 +143,7 @@ function glmmProblem(fit: FittedModel): ProfileProblem {
   }
   // The fit stage's own deviance (lme4's stage-2 devfun): Laplace, or adaptive Gauss–Hermite for
   // nAGQ > 1, as lme4 profiles with the fit's devfun.
-  const dev = new GlmmDeviance(m, family, DEFAULT_PIRLS_OPTIONS);
+  const dev = new GlmmDeviance(m, family, DEFAULT_PIRLS_OPTIONS, fit.laplace ?? "expected");
   const agq = fit.nAGQ > 1 ? new AgqDeviance(dev, ghRule(fit.nAGQ)) : null;
   const devfun = agq ? (x: Float64Array) => agq.evaluate(x) : (x: Float64Array) => dev.stage2(x);
   const full = new Float64Array(nth + p);

@@ -7,10 +7,11 @@
  *
  * glmmTMB's Laplace approximation is not lme4's: TMB's uses the observed Hessian of the
  * conditional log-likelihood in u, lme4's the expected one (PIRLS weights), and for the negative
- * binomial's non-canonical log link the two differ. We compute lme4's, whose maximum is
+ * binomial's non-canonical log link the two differ. By default we compute lme4's, whose maximum is
  * glmer.nb's answer; at it glmmTMB's θ, SDs and SEs agree within the tolerances but its β differ by
  * 8–20% of their SE (nbcrossed intercept 0.6159 vs 0.6254; grouseticks 0.3708 vs 0.4183), so
- * glmmTMB's β are not asserted.
+ * glmmTMB's β are not asserted here. With { laplace: "observed" } the fit is glmmTMB's, β included:
+ * test/fit/glmm/laplace.test.ts.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -70,7 +70,7 @@ describe("broom.mixed on an lmerTest fit", () => {
       }
     });
     const noData = augment(m);
-    expect(Object.keys(noData[0])).toEqual([".fitted", ".resid", ".fixed", ".mu", ".offset", ".weights", ".wtres"]);
+    expect(Object.keys(noData[0])).toEqual([".fitted", ".resid", ".hat", ".cooksd", ".fixed", ".mu", ".offset", ".weights", ".wtres"]);
     expect(noData.map((r) => r[".fitted"])).toEqual(Array.from(m.fitted));
   });
   it("bad input: clear errors", () => {
