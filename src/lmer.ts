@@ -27,8 +27,9 @@ export interface LmerOptions {
   dataName?: string;
   /** The data file's name, reported by toJSON() as `data`. */
   dataFile?: string;
-  /** 1: one thread; 2: split the large kernels over a worker thread (Node only; see
-   *  src/fit/pls/cross-products-threads.ts). Default: MIXED_MODELS_THREADS, else 1. */
+  /** 1: one thread; 2: also split the rows pass (not bit for bit). Default (MIXED_MODELS_THREADS
+   *  unset): a large trailing factorisation splits over a worker thread when the machine has two
+   *  cores, with the one-thread bits (README, "Two threads"; src/fit/pls/update-l-threads.ts). */
   threads?: 1 | 2;
   /** The linear algebra of each evaluation: "cholesky" (exact), "krylov" (preconditioned CG and
    *  stochastic Lanczos quadrature, for two crossed scalar terms), "auto" (default: Krylov when the

@@ -15,6 +15,8 @@ import { simdKernel, type SimdKernel } from "./simd-kernel.js";
 
 /** Largest panel: the packed panel (n × NB doubles) stays in L2 cache for n up to a few thousand. */
 const NB = 48;
+/** The largest panel width (a helper thread sizes its packed-panel buffer by it). */
+export const PANEL_WIDTH = NB;
 
 let packBuffer: Float64Array = new Float64Array(0);
 /** The WebAssembly SIMD update kernel (its memory holds packBuffer), or null: JavaScript kernel. */
@@ -34,7 +36,36 @@ export function setSimdKernel(on: boolean): boolean {
   kernel = null;
   return simdKernel(1, 1) !== null;
 }
-let rowBuffer = new Int32Array(0);
+let rowBuffer: Int32Array = new Int32Array(0);
+/** Sub-panels of the current factorisation: (j0, jb) pairs (factorWithHelper). */
+let subPanels = new Int32Array(0);
+
+/**
+ * A second thread taking part of each large panel's trailing update (src/fit/pls/update-l-threads.ts).
+ * The update's column pairs are independent (each updated entry A[rows[i], rows[j]] loses one dot
+ * product of two packed rows), so handing column pairs [J, cnt) to the helper and keeping [0, J)
+ * here changes no entry's operations or their order: the factor has the same bits.
+ */
+export interface PanelSplitter {
+  /** Two row buffers (length ≥ n) the helper reads a panel's nonzero rows from: while it updates
+   *  with one, this thread prepares the next panel's rows in the other. */
+  readonly rows: readonly [Int32Array, Int32Array];
+  /** After the panel's columns of `a` hold their final values and rows[buffer][0 .. cnt) its
+   *  nonzero rows below: start the helper on column pairs [J, cnt) (J even unless jb = 1) and
+   *  return J; cnt keeps it all here. `extra`: the work (multiply-adds) this thread will also do
+   *  meanwhile (preparing the next panel), to balance the shares. */
+  start(j0: number, jb: number, st: number, cnt: number, simd: boolean, buffer: 0 | 1, extra: number): number;
+  /** Wait for the helper; false when it failed (the factorisation is then not to be trusted). */
+  finish(): boolean;
+}
+
+/** The helper failed during the factorisation: the caller refactors on one thread. */
+export class HelperFailedError extends Error {
+  constructor() {
+    super("internal: the helper thread failed");
+    this.name = "HelperFailedError";
+  }
+}
 let flagBuffer = new Uint8Array(0);
 const diagBuffer = new Float64Array(NB * NB);
 
@@ -51,7 +82,7 @@ const diagBuffer = new Float64Array(NB * NB);
  * needs only the random-effects columns of L (solve.ts solveU).
  */
 export function choleskyInPlace(
-  a: Float64Array, n: number, offset = 0, ld = n, panels?: ArrayLike<number>, endColumn = n,
+  a: Float64Array, n: number, offset = 0, ld = n, panels?: ArrayLike<number>, endColumn = n, splitter: PanelSplitter | null = null,
 ): void {
   if (n <= NB && panels === undefined && endColumn >= n) {
     choleskyUnblocked(a, n, offset, ld, 0);
@@ -63,30 +94,115 @@ export function choleskyInPlace(
     kernel = useSimd && n >= SIMD_MIN_ORDER ? simdKernel((n + 8) * NB, 16 * Math.ceil(n / 4) + 32) : null;
     packBuffer = kernel ? kernel.pack : new Float64Array(n * NB);
   }
-  if (rowBuffer.length < n) {
+  if (flagBuffer.length < n) {
     rowBuffer = new Int32Array(n);
     flagBuffer = new Uint8Array(n);
   }
   const nPanels = panels === undefined ? 1 : panels.length - 1;
+  let count = 0;
   for (let p = 0; p < nPanels; p++) {
     const start = panels === undefined ? 0 : panels[p];
     if (start >= endColumn) break;
     const end = panels === undefined ? n : panels[p + 1];
-    for (let j0 = start; j0 < end && j0 < endColumn; j0 += NB) factorPanel(a, n, offset, ld, j0, Math.min(NB, end - j0));
+    for (let j0 = start; j0 < end && j0 < endColumn; j0 += NB) {
+      const jb = Math.min(NB, end - j0);
+      if (splitter) {
+        if (subPanels.length < 2 * count + 2) {
+          const grown = new Int32Array(Math.max(64, 4 * count + 4));
+          grown.set(subPanels);
+          subPanels = grown;
+        }
+        subPanels[2 * count] = j0;
+        subPanels[2 * count + 1] = jb;
+        count++;
+      } else {
+        const cnt = preparePanel(a, n, offset, ld, j0, jb, rowBuffer);
+        if (cnt > 0) updatePanel(a, offset, ld, jb, rowBuffer, cnt, cnt);
+      }
+    }
+  }
+  if (splitter && count > 0) factorWithHelper(a, n, offset, ld, count, splitter);
+}
+
+/**
+ * The panels with a helper thread: each panel's update split (PanelSplitter), and while the helper
+ * updates its columns this thread already prepares the next panel (factor, rows, solve) when that
+ * panel's columns are all in its own share — a look-ahead of one panel, as in right-looking
+ * factorisations of LAPACK-style libraries (e.g. Kurzak & Dongarra 2006, "Implementing linear
+ * algebra routines on multi-core processors with pipelining and a look ahead"): the serial part
+ * of a panel then runs alongside the helper's update instead of before it.
+ */
+function factorWithHelper(a: Float64Array, n: number, offset: number, ld: number, count: number, sp: PanelSplitter): void {
+  let buf: 0 | 1 = 0;
+  let cnt = preparePanel(a, n, offset, ld, subPanels[0], subPanels[1], sp.rows[0]);
+  for (let k = 0; k < count; k++) {
+    const jb = subPanels[2 * k + 1];
+    const rows = sp.rows[buf];
+    const other = sp.rows[1 - buf];
+    const hasNext = k + 1 < count;
+    const nj0 = hasNext ? subPanels[2 * k + 2] : 0;
+    const njb = hasNext ? subPanels[2 * k + 3] : 0;
+    let nextCnt = -1;
+    if (cnt > 0) {
+      // the next panel's preparation, in multiply-adds: its solve (jb²/2 per row, at about half the
+      // update kernel's speed) and packing
+      const extra = hasNext ? cnt * njb * (njb + 4) : 0;
+      const J = sp.start(subPanels[2 * k], jb, jb + (jb & 1), cnt, kernel !== null, buf, extra);
+      updatePanel(a, offset, ld, jb, rows, cnt, J);
+      if (J < cnt) {
+        // the next panel's columns are final once none of them is in the helper's share
+        if (hasNext && rows[J] >= nj0 + njb) {
+          try {
+            nextCnt = preparePanel(a, n, offset, ld, nj0, njb, other);
+          } catch (e) {
+            sp.finish();
+            throw e;
+          }
+        }
+        if (!sp.finish()) throw new HelperFailedError();
+      }
+    }
+    if (hasNext && nextCnt < 0) nextCnt = preparePanel(a, n, offset, ld, nj0, njb, other);
+    cnt = nextCnt;
+    buf = buf === 0 ? 1 : 0;
   }
 }
 
-/** Factor columns j0..j0+jb (already updated by every earlier panel) and update the rest. */
-function factorPanel(a: Float64Array, n: number, offset: number, ld: number, j0: number, jb: number): void {
+/** The helper's side of a panel update (see PanelSplitter): column pairs [J, cnt), the panel's rows
+ *  [J, cnt) packed into its own buffer (`q` interleaved for the SIMD kernel, else `pt`). */
+export function helperPanelUpdate(
+  a: Float64Array, offset: number, ld: number, j0: number, jb: number, st: number, rows: Int32Array, cnt: number, J: number,
+  kern: SimdKernel | null, pt: Float64Array,
+): void {
+  if (kern) {
+    packInterleaved(a, offset, ld, j0, jb, st, rows, cnt, kern.interleaved, J);
+    updateTrailingSimd(a, offset, ld, st, rows, cnt, kern, J, cnt, J);
+  } else {
+    packRows(a, offset, ld, j0, jb, st, rows, cnt, pt, J);
+    updateTrailing(a, offset, ld, st, rows, cnt, pt, J, cnt, J);
+  }
+}
+
+/** The helper's side of a one-column panel: columns [J, cnt) of its update, its x read back
+ *  from the scaled column. */
+export function helperRankOne(a: Float64Array, offset: number, ld: number, j0: number, rows: Int32Array, cnt: number, J: number, x: Float64Array): void {
+  const cj = offset + j0 * ld;
+  for (let r = J; r < cnt; r++) x[r] = a[cj + rows[r]];
+  rankOneColumns(a, offset, ld, rows, cnt, x, J, cnt);
+}
+
+/** Factor columns j0..j0+jb (already updated by every earlier panel), find the rows below with a
+ *  nonzero in them (into `rows`) and solve those rows (L₂₁ = A₂₁L₁₁⁻ᵀ), leaving them packed for
+ *  the update; returns their count. */
+function preparePanel(a: Float64Array, n: number, offset: number, ld: number, j0: number, jb: number, rows: Int32Array): number {
   choleskyUnblocked(a, jb, offset + j0 + j0 * ld, ld, j0);
   const r0 = j0 + jb;
-  if (r0 >= n) return;
-  const rows = rowBuffer;
+  if (r0 >= n) return 0;
   const cnt = nonzeroRowsBelow(a, n, offset, ld, j0, jb, r0, rows);
-  if (cnt === 0) return;
+  if (cnt === 0) return 0;
   if (jb === 1) {
-    rankOneUpdate(a, offset, ld, j0, rows, cnt);
-    return;
+    scaleColumn(a, offset, ld, j0, rows, cnt);
+    return cnt;
   }
   const pt = packBuffer;
   // packed rows have an even stride (a zero column pads an odd panel) for the two-lane kernel
@@ -99,18 +215,26 @@ function factorPanel(a: Float64Array, n: number, offset: number, ld: number, j0:
     // solvePackedRows' blocks of four rows multiply by 1/d, its leftover rows divide by d
     kernel.solvePairs(st, jb, (cnt + 1) >> 1, (cnt >> 2) * 2);
     unpackInterleaved(a, offset, ld, j0, jb, st, rows, cnt, q);
-    updateTrailingSimd(a, offset, ld, st, rows, cnt, kernel);
-    return;
+    return cnt;
   }
-  packRows(a, offset, ld, j0, jb, st, rows, cnt, pt);
+  packRows(a, offset, ld, j0, jb, st, rows, cnt, pt, 0);
   solvePackedRows(a, offset, ld, j0, jb, st, cnt, pt);
   unpackRows(a, offset, ld, j0, jb, st, rows, cnt, pt);
-  updateTrailing(a, offset, ld, st, rows, cnt, pt);
+  return cnt;
 }
 
-/** A one-column panel (common below a sparse order's final clique): scale its nonzero rows by the
- *  pivot, then A[rows[i], rows[j]] −= x_i x_j directly, without packing. */
-function rankOneUpdate(a: Float64Array, offset: number, ld: number, j0: number, rows: Int32Array, cnt: number): void {
+/** The trailing update of a prepared panel (the outer product of its solved rows), column pairs
+ *  [0, jEnd) of it (jEnd = cnt: all). */
+function updatePanel(a: Float64Array, offset: number, ld: number, jb: number, rows: Int32Array, cnt: number, jEnd: number): void {
+  if (jb === 1) rankOneColumns(a, offset, ld, rows, cnt, packBuffer, 0, jEnd);
+  else if (kernel) updateTrailingSimd(a, offset, ld, jb + (jb & 1), rows, cnt, kernel, 0, jEnd, 0);
+  else updateTrailing(a, offset, ld, jb + (jb & 1), rows, cnt, packBuffer, 0, jEnd, 0);
+}
+
+/** A one-column panel (common below a sparse order's final clique): its nonzero rows scaled by the
+ *  pivot, kept in packBuffer as x for the update A[rows[i], rows[j]] −= x_i x_j (rankOneColumns),
+ *  done directly, without packing. */
+function scaleColumn(a: Float64Array, offset: number, ld: number, j0: number, rows: Int32Array, cnt: number): void {
   const x = packBuffer;
   const cj = offset + j0 * ld;
   const inv = 1 / a[cj + j0];
@@ -119,7 +243,11 @@ function rankOneUpdate(a: Float64Array, offset: number, ld: number, j0: number, 
     a[cj + rows[r]] = v;
     x[r] = v;
   }
-  for (let jj = 0; jj < cnt; jj++) {
+}
+
+/** A[rows[ii], rows[jj]] −= x_ii x_jj for jj in [jStart, jEnd), ii ≥ jj. Self-contained. */
+export function rankOneColumns(a: Float64Array, offset: number, ld: number, rows: Int32Array, cnt: number, x: Float64Array, jStart: number, jEnd: number): void {
+  for (let jj = jStart; jj < jEnd; jj++) {
     const v = x[jj];
     const c = offset + rows[jj] * ld;
     // four rows at a time: independent loads and stores in flight
@@ -166,15 +294,17 @@ function nonzeroRowsBelow(a: Float64Array, n: number, offset: number, ld: number
   return cnt;
 }
 
-/** Copy the panel's entries on `rows` into `pt`, row-major with stride st (≥ jb; zero-padded). */
-function packRows(
+/** Copy the panel's entries on rows[r0 .. cnt) into `pt` from its start, row-major with stride st
+ *  (≥ jb; zero-padded). */
+export function packRows(
   a: Float64Array, offset: number, ld: number, j0: number, jb: number, st: number, rows: Int32Array, cnt: number, pt: Float64Array,
+  r0: number,
 ): void {
   for (let k = 0; k < jb; k++) {
     const ck = offset + (j0 + k) * ld;
-    for (let r = 0; r < cnt; r++) pt[r * st + k] = a[ck + rows[r]];
+    for (let r = r0; r < cnt; r++) pt[(r - r0) * st + k] = a[ck + rows[r]];
   }
-  for (let k = jb; k < st; k++) for (let r = 0; r < cnt; r++) pt[r * st + k] = 0;
+  for (let k = jb; k < st; k++) for (let r = r0; r < cnt; r++) pt[(r - r0) * st + k] = 0;
 }
 
 function unpackRows(
@@ -186,24 +316,26 @@ function unpackRows(
   }
 }
 
-/** Pack as packRows does, but rows r and r+1 side by side: (row r, column k) at
- *  ⌊r/2⌋·2·st + 2k + (r mod 2). An odd last row's partner lane is left as it is (never used). */
-function packInterleaved(
+/** Pack as packRows does (rows[r0 .. cnt), r0 even), but rows r and r+1 side by side: (row r,
+ *  column k) at ⌊(r − r0)/2⌋·2·st + 2k + (r mod 2). An odd last row's partner lane is left as it
+ *  is (never used). */
+export function packInterleaved(
   a: Float64Array, offset: number, ld: number, j0: number, jb: number, st: number, rows: Int32Array, cnt: number, q: Float64Array,
+  r0 = 0,
 ): void {
   const st2 = 2 * st;
   for (let k = 0; k < jb; k++) {
     const ck = offset + (j0 + k) * ld;
     let o = 2 * k;
-    let r = 0;
+    let r = r0;
     for (; r + 1 < cnt; r += 2, o += st2) {
       q[o] = a[ck + rows[r]];
       q[o + 1] = a[ck + rows[r + 1]];
     }
     if (r < cnt) q[o] = a[ck + rows[r]];
   }
-  if (st > jb) for (let r = 0; r < cnt + 1; r += 2) {
-    const o = (r >> 1) * 2 * st + 2 * jb;
+  if (st > jb) for (let r = r0; r < cnt + 1; r += 2) {
+    const o = ((r - r0) >> 1) * 2 * st + 2 * jb;
     q[o] = 0;
     q[o + 1] = 0;
   }
@@ -270,18 +402,21 @@ function solvePackedRows(
   }
 }
 
-/** A[rows[i], rows[j]] −= ⟨P_i, P_j⟩ for j ≤ i < cnt (SYRK on the panel's nonzero rows), the
- *  dot products by the WebAssembly kernel eight rows × two columns at a time (each summed in k
- *  order, as updateTrailing sums it); the leftover rows and a last odd column here. */
-function updateTrailingSimd(
+/** A[rows[i], rows[j]] −= ⟨P_i, P_j⟩ for j ≤ i < cnt and j in [jStart, jEnd) (SYRK on the
+ *  panel's nonzero rows; jStart even, jEnd even or cnt), the dot products by the WebAssembly kernel
+ *  eight rows × two columns at a time (each summed in k order, as updateTrailing sums it); the
+ *  leftover rows and a last odd column here. The interleaved buffer holds rows from `base` (even)
+ *  on. Self-contained (a worker runs its source). */
+export function updateTrailingSimd(
   a: Float64Array, offset: number, ld: number, st: number, rows: Int32Array, cnt: number, kern: SimdKernel,
+  jStart: number, jEnd: number, base: number,
 ): void {
   const q = kern.interleaved;
   const out = kern.out;
-  let j = 0;
-  for (; j + 1 < cnt; j += 2) {
+  let j = jStart;
+  for (; j + 1 < jEnd; j += 2) {
     // whole blocks of eight rows, the last one running past cnt: rows ≥ cnt are computed, not used
-    kern.colPair(st, j, j + ((cnt - j + 7) & ~7));
+    kern.colPair(st, j - base, j - base + ((cnt - j + 7) & ~7));
     const c0 = offset + rows[j] * ld;
     const c1 = offset + rows[j + 1] * ld;
     // out[o + h] and out[o + 8 + h]: row i + h against columns j and j + 1
@@ -304,20 +439,24 @@ function updateTrailingSimd(
       }
     }
   }
-  if (j < cnt) {
+  if (j < jEnd) {
     // an odd last row: lane 0 of its pair
-    const pj = (j >> 1) * 2 * st;
+    const pj = ((j - base) >> 1) * 2 * st;
     let s = 0;
     for (let k = 0; k < st; k++) s += q[pj + 2 * k] * q[pj + 2 * k];
     a[offset + rows[j] * ld + rows[j]] -= s;
   }
 }
 
-/** A[rows[i], rows[j]] −= ⟨P_i, P_j⟩ for j ≤ i < cnt (SYRK on the panel's nonzero rows). */
-function updateTrailing(a: Float64Array, offset: number, ld: number, jb: number, rows: Int32Array, cnt: number, pt: Float64Array): void {
-  let j = 0;
-  for (; j + 1 < cnt; j += 2) {
-    const pj0 = j * jb;
+/** A[rows[i], rows[j]] −= ⟨P_i, P_j⟩ for j ≤ i < cnt and j in [jStart, jEnd) (SYRK on the panel's
+ *  nonzero rows; jStart even, jEnd even or cnt); `pt` holds rows from `base` on. Self-contained. */
+export function updateTrailing(
+  a: Float64Array, offset: number, ld: number, jb: number, rows: Int32Array, cnt: number, pt: Float64Array,
+  jStart: number, jEnd: number, base: number,
+): void {
+  let j = jStart;
+  for (; j + 1 < jEnd; j += 2) {
+    const pj0 = (j - base) * jb;
     const pj1 = pj0 + jb;
     const c0 = offset + rows[j] * ld;
     const c1 = offset + rows[j + 1] * ld;
@@ -332,7 +471,7 @@ function updateTrailing(a: Float64Array, offset: number, ld: number, jb: number,
     }
     let i = j + 2;
     for (; i + 3 < cnt; i += 4) {
-      const p0 = i * jb, p1 = p0 + jb, p2 = p1 + jb, p3 = p2 + jb;
+      const p0 = (i - base) * jb, p1 = p0 + jb, p2 = p1 + jb, p3 = p2 + jb;
       let s00 = 0, s10 = 0, s20 = 0, s30 = 0, s01 = 0, s11 = 0, s21 = 0, s31 = 0;
       for (let k = 0; k < jb; k++) {
         const y0 = pt[pj0 + k], y1 = pt[pj1 + k];
@@ -345,7 +484,7 @@ function updateTrailing(a: Float64Array, offset: number, ld: number, jb: number,
       a[c1 + i0] -= s01; a[c1 + i1] -= s11; a[c1 + i2] -= s21; a[c1 + i3] -= s31;
     }
     for (; i < cnt; i++) {
-      const p0 = i * jb;
+      const p0 = (i - base) * jb;
       let s0 = 0, s1 = 0;
       for (let k = 0; k < jb; k++) {
         const x = pt[p0 + k];
@@ -354,9 +493,9 @@ function updateTrailing(a: Float64Array, offset: number, ld: number, jb: number,
       a[c0 + rows[i]] -= s0; a[c1 + rows[i]] -= s1;
     }
   }
-  if (j < cnt) {
+  if (j < jEnd) {
     // last single column: only its diagonal entry remains
-    const pj = j * jb;
+    const pj = (j - base) * jb;
     let s = 0;
     for (let k = 0; k < jb; k++) s += pt[pj + k] * pt[pj + k];
     a[offset + rows[j] * ld + rows[j]] -= s;

@@ -48,29 +48,43 @@ export function simdKernel(packDoubles: number, outDoubles: number): SimdKernel 
   if (cached && cached.pack.length >= packDoubles && cached.out.length >= outDoubles) return cached;
   const mod = compiledModule();
   if (!mod) return null;
+  cached = instantiateKernel(mod, packDoubles, outDoubles);
+  return cached;
+}
+
+/** The compiled module (to instantiate in a worker thread, which has its own memory), or null. */
+export function simdModule(): WebAssembly.Module | null {
+  return compiledModule();
+}
+
+/** An instance of `mod` with its own memory sized as simdKernel describes. Self-contained: a worker
+ *  thread runs its source (src/fit/pls/worker-tasks.ts). */
+export function instantiateKernel(mod: WebAssembly.Module, packDoubles: number, outDoubles: number): SimdKernel {
+  const maxJb = 64; // MAX_JB
   const areaBytes = Math.ceil((packDoubles * 8) / 16) * 16;
   const outBytes = Math.ceil((outDoubles * 8) / 16) * 16;
-  const diagBytes = MAX_JB * MAX_JB * 8;
+  const diagBytes = maxJb * maxJb * 8;
   const outByte = 2 * areaBytes;
   const diagByte = outByte + outBytes;
   const invByte = diagByte + diagBytes;
-  const pages = Math.max(1, Math.ceil((invByte + MAX_JB * 8) / 65536));
+  const pages = Math.max(1, Math.ceil((invByte + maxJb * 8) / 65536));
   const memory = new WebAssembly.Memory({ initial: pages });
   const instance = new WebAssembly.Instance(mod, { env: { mem: memory } });
   type Fn6 = (a: number, b: number, c: number, d: number, e: number, f: number) => void;
   type Fn7 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
   const colpair = instance.exports.colpair as Fn6;
   const solvepairs = instance.exports.solvepairs as Fn7;
-  cached = {
+  // bound, not wrapped in arrow functions: a worker thread runs this function's source, and a
+  // bundler keeping function names would wrap a named arrow in a helper the worker lacks
+  return {
     pack: new Float64Array(memory.buffer, 0, areaBytes / 8),
     interleaved: new Float64Array(memory.buffer, areaBytes, areaBytes / 8),
     out: new Float64Array(memory.buffer, outByte, outBytes / 8),
-    diag: new Float64Array(memory.buffer, diagByte, MAX_JB * MAX_JB),
-    invDiag: new Float64Array(memory.buffer, invByte, MAX_JB),
-    colPair: (st, j, iEnd) => colpair(0, areaBytes, st, j, iEnd, outByte),
-    solvePairs: (st, jb, pairs, mulPairs) => solvepairs(areaBytes, diagByte, invByte, st, jb, pairs, mulPairs),
+    diag: new Float64Array(memory.buffer, diagByte, maxJb * maxJb),
+    invDiag: new Float64Array(memory.buffer, invByte, maxJb),
+    colPair: colpair.bind(null, areaBytes, outByte, 0) as SimdKernel["colPair"],
+    solvePairs: solvepairs.bind(null, areaBytes, diagByte, invByte) as SimdKernel["solvePairs"],
   };
-  return cached;
 }
 
 function compiledModule(): WebAssembly.Module | null {
@@ -135,8 +149,9 @@ function name(s: string): number[] {
   return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 
-// colpair's parameters (the first is unused: kept so both functions share one type)
-const P_PT_UNUSED = 0, P_Q = 1, P_ST = 2, P_J = 3, P_IEND = 4, P_OUT = 5;
+// colpair's parameters (one unused: kept so both functions share one type); the buffer addresses
+// first, so that instantiateKernel binds them (Function.prototype.bind) without a closure
+const P_Q = 0, P_OUT = 1, P_PT_UNUSED = 2, P_ST = 3, P_J = 4, P_IEND = 5;
 // i32 locals
 const L_I = 6, L_K = 7, L_STB = 8, L_Y0P = 9, L_Y1P = 10, L_KQ = 11, L_Q0 = 12;
 // v128 locals: accumulators acc[rp + 4c] at 16 + rp + 4c, then y0, y1, x

@@ -7,6 +7,7 @@
  * MixedModel an in-memory lmer() returns.
  */
 import { fitLmm } from "../fit/lmm/index.js";
+import { withThreads } from "../fit/pls/worker.js";
 import { CompensatedSum, startFromVariances } from "../fit/lmm/start.js";
 import type { FittedModel } from "../fit/fitted.js";
 import type { ModelMatrices, ReMat } from "../model/matrices.js";
@@ -231,7 +232,8 @@ export async function lmerSql(engine: SqlEngine, formula: string, source: SqlSou
       kept = direct.kept;
       const m = matricesWithoutRows(f, direct.kept, direct.dropped, direct.n);
       const startTheta = await startThetaSql(timed, f, m, direct.raw);
-      fit = fitLmm(m, { ...fitOptions, blocks: direct.blocks, startTheta });
+      // withThreads: the factor's worker (if the fit started one) is shut down when the fit returns
+      fit = withThreads(undefined, () => fitLmm(m, { ...fitOptions, blocks: direct.blocks, startTheta }));
     }
     const rows = await rowSummaries(timed, f, fit, kept);
     fit.engineRows = {

@@ -223,17 +223,16 @@ export function fixedBlock(mm: ModelMatrices, s: BlockStructure, w: Float64Array
   const { n, p, m, qRest } = s;
   const X = mm.X;
   // columns 0 … p−1 are X's, column p is z; four dot products at a time: each is still summed in
-  // row order, but four independent chains hide the add latency
-  const col = (c: number) => (c < p ? X : z);
-  const off = (c: number) => (c < p ? c * n : 0);
+  // row order, but four independent chains hide the add latency. (No local helper functions: a
+  // worker runs this source, see cross-products-threads.ts.)
   for (let ca = 0; ca <= p; ca++) {
-    const u = col(ca);
-    const uo = off(ca);
+    const u = ca < p ? X : z;
+    const uo = ca < p ? ca * n : 0;
     const out = qRest + (qRest + ca) * m;
     let cb = ca;
     for (; cb + 3 <= p; cb += 4) {
-      const v0 = col(cb), v1 = col(cb + 1), v2 = col(cb + 2), v3 = col(cb + 3);
-      const o0 = off(cb), o1 = off(cb + 1), o2 = off(cb + 2), o3 = off(cb + 3);
+      const v0 = cb < p ? X : z, v1 = cb + 1 < p ? X : z, v2 = cb + 2 < p ? X : z, v3 = cb + 3 < p ? X : z;
+      const o0 = cb < p ? cb * n : 0, o1 = cb + 1 < p ? (cb + 1) * n : 0, o2 = cb + 2 < p ? (cb + 2) * n : 0, o3 = cb + 3 < p ? (cb + 3) * n : 0;
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
       for (let i = i0; i < i1; i++) {
         const wi = w[i];
@@ -244,8 +243,8 @@ export function fixedBlock(mm: ModelMatrices, s: BlockStructure, w: Float64Array
       a22[out + cb] = s0; a22[out + cb + 1] = s1; a22[out + cb + 2] = s2; a22[out + cb + 3] = s3;
     }
     for (; cb <= p; cb++) {
-      const v = col(cb);
-      const vo = off(cb);
+      const v = cb < p ? X : z;
+      const vo = cb < p ? cb * n : 0;
       let acc = 0;
       for (let i = i0; i < i1; i++) {
         const wi = w[i];

@@ -39,6 +39,8 @@ import { denseInverseM, solveM } from "./solve-m.js";
 import { analyzeStructure, type BlockStructure, type LevelPattern } from "./structure.js";
 import { trailingPattern } from "./trailing-pattern.js";
 import { allocateFactor, updateL, type Factor } from "./update-l.js";
+import { FactorThreads, wantFactorThreads } from "./update-l-threads.js";
+import { sharedFloat64 } from "./worker.js";
 import { FitError } from "../../errors.js";
 import { shiftResponse } from "./response-shift.js";
 
@@ -140,8 +142,13 @@ export class PlsSystem {
     this.q = this.structure.q;
     this.nTheta = m.theta0.length;
     this.cross = allocateCrossProducts(this.structure);
-    this.factor = allocateFactor(this.structure);
+    // a large trailing block is factored on two threads (update-l-threads.ts): the arrays both
+    // threads read or write then live in shared memory
+    const threads = wantFactorThreads(this.structure);
+    if (threads) this.cross.a22 = sharedFloat64(this.cross.a22.length);
+    this.factor = allocateFactor(this.structure, threads ? sharedFloat64 : undefined);
     this.factor.trailing = trailingPattern(m, this.structure, blocks?.pattern.laterEdges);
+    if (threads) this.factor.threads = new FactorThreads(this.structure, this.cross.a22, this.factor, this.lambda);
     this.scratch = allocateRowScratch(m);
     this.scratch.parallel = parallelRows(m, this.structure);
     this.u = new Float64Array(this.q);

@@ -19,6 +19,7 @@ import type { CrossProducts } from "./cross-products.js";
 import type { LambdaStore } from "./lambda.js";
 import type { BlockStructure } from "./structure.js";
 import type { TrailingPattern } from "./trailing-pattern.js";
+import type { FactorThreads } from "./update-l-threads.js";
 
 export interface Factor {
   l11: Float64Array;
@@ -37,18 +38,24 @@ export interface Factor {
   /** Where L₂₂ can be nonzero, when that is sparse (trailing-pattern.ts; set by PlsSystem):
    *  formTrailing then writes only there, the rest of l22 staying 0. */
   trailing: TrailingPattern | null;
+  /** The worker that takes part of the Schur complement and of the trailing Cholesky, when the
+   *  block is large enough to pay (update-l-threads.ts; set by PlsSystem); then l21, l21ByRow and
+   *  l22 live in shared memory. */
+  threads: FactorThreads | null;
 }
 
-export function allocateFactor(s: BlockStructure): Factor {
+/** `alloc` makes the arrays a worker shares (l21, l21ByRow, l22): shared memory for threads. */
+export function allocateFactor(s: BlockStructure, alloc: (n: number) => Float64Array = (n) => new Float64Array(n)): Factor {
   return {
     l11: new Float64Array(s.l1 * s.p1 * s.p1),
-    l21: new Float64Array(s.rowIdx.length * s.p1),
-    l22: new Float64Array(s.m * s.m),
+    l21: alloc(s.rowIdx.length * s.p1),
+    l22: alloc(s.m * s.m),
     tmp: new Float64Array(s.p1),
     uTrailing: new Float64Array(s.qRest),
     lamRow: new Float64Array(s.m),
-    l21ByRow: hasFullPattern(s) ? new Float64Array(s.l1 * s.m) : null,
+    l21ByRow: hasFullPattern(s) ? alloc(s.l1 * s.m) : null,
     trailing: null,
+    threads: null,
   };
 }
 
@@ -73,10 +80,28 @@ export function updateL(s: BlockStructure, a: CrossProducts, lam: LambdaStore, f
   const cols = randomOnly ? s.qRest : s.m;
   factorFirstTermBlocks(s, a.a11, lam, f.l11);
   formOffDiagonal(s, a.a21, lam, f);
-  formTrailing(s, a.a22, lam, f.l22, f.lamRow, cols, f.trailing);
-  if (f.l21ByRow) subtractSchurComplementDense(s, f.l21, f.l21ByRow, f.l22, cols);
-  else subtractSchurComplement(s, f.l21, f.l22, cols);
-  choleskyInPlace(f.l22, s.m, 0, s.m, s.panels, cols);
+  if (f.l21ByRow) transposeL21(s, f.l21, f.l21ByRow);
+  // with a worker: it forms and updates columns [split, cols) of L₂₂ while this thread does
+  // [0, split), then takes part of each large panel's update (update-l-threads.ts); every entry
+  // sees the same operations in the same order as here, so the factor has the same bits
+  const t = f.threads;
+  if (t && t.formColumns(s, a.a22, lam, f, cols)) {
+    if (t.factorTrailing(s, f, cols)) return;
+  } else {
+    formTrailing(s, a.a22, lam, f.l22, f.lamRow, 0, cols, f.trailing);
+    schurColumns(s, f, 0, cols);
+    choleskyInPlace(f.l22, s.m, 0, s.m, s.panels, cols);
+    return;
+  }
+  // the worker failed (it is not used again): the whole factor once more on this thread
+  f.threads = null;
+  updateL(s, a, lam, f, randomOnly);
+}
+
+/** Columns [c0, c1) of L₂₂ − L₂₁L₂₁ᵀ, by the kernel that suits the pattern. */
+export function schurColumns(s: BlockStructure, f: Factor, c0: number, c1: number): void {
+  if (f.l21ByRow) subtractSchurComplementDense(s, f.l21ByRow, f.l22, c0, c1);
+  else subtractSchurComplement(s, f.l21, f.l22, c0, c1);
 }
 
 /** L₁₁ block j = chol(Λ₁ᵀ A₁₁[j] Λ₁ + I). */
@@ -231,9 +256,9 @@ function formOffDiagonal2(s: BlockStructure, a21: Float64Array, L: Float64Array,
 }
 
 /** Lower triangle of Λ₂ᵀ A₂₂ Λ₂ + I_Z into l22 (Λ₂ = blockdiag(Λ_k per level, …, I_{p+1})), its
- *  first `cols` columns. */
-function formTrailing(
-  s: BlockStructure, a22: Float64Array, lam: LambdaStore, l22: Float64Array, lamRow: Float64Array, cols: number,
+ *  columns [c0, cols). Self-contained: a worker runs its source (update-l-threads.ts). */
+export function formTrailing(
+  s: BlockStructure, a22: Float64Array, lam: LambdaStore, l22: Float64Array, lamRow: Float64Array, c0: number, cols: number,
   pattern: TrailingPattern | null,
 ): void {
   const { m, qRest, rLen, rLamPtr } = s;
@@ -246,7 +271,7 @@ function formTrailing(
   if (allScalar && pattern) {
     // as below, on the entries that can be nonzero (the others are 0 here and stay 0)
     const { ptr, idx } = pattern;
-    for (let j = 0; j < cols; j++) {
+    for (let j = c0; j < cols; j++) {
       const cj = j * m;
       const lamj = lamRow[j];
       for (let t = ptr[j]; t < ptr[j + 1]; t++) {
@@ -259,7 +284,7 @@ function formTrailing(
   }
   if (allScalar) {
     // scalar terms only (Λ₂ diagonal): entry (i, j) is λ_i λ_j A₂₂[i, j]
-    for (let j = 0; j < cols; j++) {
+    for (let j = c0; j < cols; j++) {
       const cj = j * m;
       const lamj = lamRow[j];
       for (let i = j; i < m; i++) l22[i + cj] = lamRow[i] * lamj * a22[i + cj];
@@ -267,7 +292,7 @@ function formTrailing(
     }
     return;
   }
-  for (let j = 0; j < cols; j++) {
+  for (let j = c0; j < cols; j++) {
     const lj = rLen[j];
     const pj = rLamPtr[j];
     const cj = j * m;
@@ -311,11 +336,11 @@ function formTrailing(
  * L₂₂ ← L₂₂ − L₂₁ L₂₁ᵀ (lower triangle). Column c of the product gathers, from every first-term
  * level whose pattern holds row c, that level's entries at and below c times its entry at c; going
  * column by column keeps the writes within one column of L₂₂ (cache-resident) while the reads come
- * from the much smaller L₂₁.
+ * from the much smaller L₂₁. Columns [c0, c1) only; self-contained (a worker runs its source).
  */
-function subtractSchurComplement(s: BlockStructure, l21: Float64Array, l22: Float64Array, cols: number): void {
+export function subtractSchurComplement(s: BlockStructure, l21: Float64Array, l22: Float64Array, c0: number, c1: number): void {
   const { p1, m, rowIdx, byRowStart, byRowPos, posEnd } = s;
-  for (let c = 0; c < cols; c++) {
+  for (let c = c0; c < c1; c++) {
     const col = c * m;
     for (let t = byRowStart[c]; t < byRowStart[c + 1]; t++) {
       const b = byRowPos[t];
@@ -354,21 +379,25 @@ function subtractSchurComplement(s: BlockStructure, l21: Float64Array, l22: Floa
   }
 }
 
-/**
- * subtractSchurComplement for a full pattern (Factor.l21ByRow): entry (r, c) still loses
- * L₂₁[j, r]·L₂₁[j, c] level by level in ascending j, skipping the levels where L₂₁[j, c] = 0 — the
- * same subtractions in the same order, so the same bits — but accumulated in a register over
- * contiguous rows of the transposed L₂₁, four entries of a column at a time.
- */
-function subtractSchurComplementDense(
-  s: BlockStructure, l21: Float64Array, t: Float64Array, l22: Float64Array, cols: number,
-): void {
+/** Factor.l21ByRow ← L₂₁ transposed (full pattern: level j's row r at j·m + r). */
+function transposeL21(s: BlockStructure, l21: Float64Array, t: Float64Array): void {
   const { l1, m } = s;
   for (let j = 0; j < l1; j++) {
     const o = j * m;
     for (let r = 0; r < m; r++) t[r * l1 + j] = l21[o + r];
   }
-  for (let c = 0; c < cols; c++) {
+}
+
+/**
+ * subtractSchurComplement for a full pattern (Factor.l21ByRow): entry (r, c) still loses
+ * L₂₁[j, r]·L₂₁[j, c] level by level in ascending j, skipping the levels where L₂₁[j, c] = 0 — the
+ * same subtractions in the same order, so the same bits — but accumulated in a register over
+ * contiguous rows of the transposed L₂₁ (transposeL21), four entries of a column at a time.
+ * Columns [c0, c1) only; self-contained (a worker runs its source).
+ */
+export function subtractSchurComplementDense(s: BlockStructure, t: Float64Array, l22: Float64Array, c0: number, c1: number): void {
+  const { l1, m } = s;
+  for (let c = c0; c < c1; c++) {
     const col = c * m;
     const oc = c * l1;
     let r = c;
