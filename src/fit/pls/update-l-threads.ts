@@ -22,13 +22,17 @@
  * machine stayed at load 7–10 while this was written (an empty hand-off 115–250 µs, two threads
  * slower than one at every size); bench/thread-thresholds.ts sweeps them for an idle machine.
  *
- * On a machine busy with other work the worker may get too little CPU to keep up, and waiting for
- * it costs more than the split saves. Each evaluation therefore compares the time this thread
- * waited for the worker with the time it spent on its own share of the split work: with equal
- * shares, two threads beat one only while the wait is shorter than the share. When it is not
- * (WAIT_RATIO), the next evaluations run on this thread alone (16, doubling while it persists, at
- * most 1,024), then one tries the worker again. This changes no result (the bits are the same
- * either way), only where the work runs.
+ * On a machine busy with other work the worker may get too little CPU to keep up, and then the
+ * split costs more than it saves. Whether it pays is judged by what it is meant to save, wall time:
+ * every evaluation times its forming + factorisation, and running means of the split and of the
+ * one-thread evaluations are kept (the latter from one-thread probes, one every PROBE_EVERY split
+ * evaluations, and from back-off periods). When the split's mean is not below the one-thread mean,
+ * the next evaluations run on this thread alone (16, doubling while it persists, at most 1,024),
+ * then the worker is tried again. The first split evaluation after a one-thread stretch is not
+ * judged: the worker has gone to sleep meanwhile and its wake-up and cold caches would otherwise
+ * make every retry look bad (the earlier rule, the worker's wait against this thread's share,
+ * judged exactly that evaluation and so kept the worker off on an idle machine). This changes no
+ * result (the bits are the same either way), only where the work runs.
  */
 import { choleskyInPlace, HelperFailedError, PANEL_WIDTH, type PanelSplitter } from "../../linalg/cholesky.js";
 import { simdModule } from "../../linalg/simd-kernel.js";
@@ -50,9 +54,14 @@ const thresholds = { order: MIN_ORDER, column: MIN_COLUMN_WORK, panel: MIN_PANEL
 export function setSplitThresholds(t: Partial<typeof thresholds> = { order: MIN_ORDER, column: MIN_COLUMN_WORK, panel: MIN_PANEL_WORK }): void {
   Object.assign(thresholds, t);
 }
-/** Give up the worker for a while when the wait exceeds this fraction of this thread's share. */
-const WAIT_RATIO = 0.7;
 const FIRST_BACKOFF = 16;
+const MAX_BACKOFF = 1024;
+/** One one-thread evaluation after this many split ones keeps the comparison current. */
+const PROBE_EVERY = 32;
+/** Weight of the newest evaluation in the running means. */
+const ALPHA = 0.25;
+/** Split evaluations averaged (after the un-judged first) before the split is judged. */
+const MIN_SAMPLES = 3;
 /** Evaluations with the worker not judged: its first tasks allocate and instantiate its kernel. */
 const WARM_UP = 2;
 let backoffOn = true;
@@ -61,7 +70,6 @@ let backoffOn = true;
 export function setBackoff(on: boolean): void {
   backoffOn = on;
 }
-const MAX_BACKOFF = 1024;
 
 /** Time spent on this thread's shares and waiting for the worker's, in the current evaluation. */
 interface SplitClock {
@@ -105,6 +113,16 @@ export class FactorThreads {
   private backoff = FIRST_BACKOFF;
   /** Evaluations that used the worker so far (the first ones set up its buffers: not judged). */
   private used = 0;
+  /** Running mean wall ms of one-thread and of split evaluations (NaN: none yet), the split
+   *  samples in the current stretch, and split evaluations since the last one-thread probe. */
+  private wall1 = NaN;
+  private wall2 = NaN;
+  private samples2 = 0;
+  private sinceProbe = 0;
+  /** This evaluation: its start, and whether it split; the previous one: whether it split. */
+  private t0 = 0;
+  private split = false;
+  private lastSplit = false;
 
   /** `a22` and the factor's l21, l21ByRow, l22 must be shared memory (PlsSystem allocates them so). */
   constructor(s: BlockStructure, a22: Float64Array, f: Factor, lam: LambdaStore) {
@@ -134,9 +152,11 @@ export class FactorThreads {
     this.splitter.h = h;
     this.clock.own = 0;
     this.clock.wait = 0;
+    this.split = h !== null;
     const split = h && (splitsAlways() || this.columnWork[cols] >= thresholds.column) ? splitPoint(this.columnWork, cols) : cols;
     let req = 0;
     const t0 = performance.now();
+    this.t0 = t0;
     if (split < cols) {
       this.msg.lam.values.set(lam.values);
       ensureContext(h!, "factor", this.id, () => this.msg);
@@ -167,13 +187,32 @@ export class FactorThreads {
     }
   }
 
-  /** After an evaluation that used the worker: was waiting for it cheaper than doing its share? */
+  /** After each evaluation: does the split beat one thread in wall time? */
   private judge(): void {
-    const { own, wait } = this.clock;
-    if (own === 0 || splitsAlways() || !backoffOn || this.used++ < WARM_UP) return;
-    if (wait > WAIT_RATIO * own) {
+    const ms = performance.now() - this.t0;
+    const wasSplit = this.lastSplit;
+    this.lastSplit = this.split;
+    if (splitsAlways() || !backoffOn) return;
+    if (!this.split) {
+      this.wall1 = Number.isNaN(this.wall1) ? ms : this.wall1 + ALPHA * (ms - this.wall1);
+      return;
+    }
+    // the worker's first tasks, and the first split after a one-thread stretch, are not judged
+    if (this.used++ < WARM_UP || !wasSplit) return;
+    this.wall2 = this.samples2 === 0 ? ms : this.wall2 + ALPHA * (ms - this.wall2);
+    this.samples2++;
+    if (Number.isNaN(this.wall1) || ++this.sinceProbe >= PROBE_EVERY) {
+      // one evaluation on this thread alone, to compare with
+      this.sinceProbe = 0;
+      this.skip = 1;
+      return;
+    }
+    if (this.samples2 < MIN_SAMPLES) return;
+    if (this.wall2 >= this.wall1) {
       this.skip = this.backoff;
       this.backoff = Math.min(2 * this.backoff, MAX_BACKOFF);
+      this.samples2 = 0;
+      this.wall1 = NaN; // measured afresh during the back-off
     } else {
       this.backoff = FIRST_BACKOFF;
     }
