@@ -123,6 +123,8 @@ export class FactorThreads {
   private t0 = 0;
   private split = false;
   private lastSplit = false;
+  /** This thread's share of the forming + Schur work, adapted to the two threads' measured speeds. */
+  private colShare = 0.5;
 
   /** `a22` and the factor's l21, l21ByRow, l22 must be shared memory (PlsSystem allocates them so). */
   constructor(s: BlockStructure, a22: Float64Array, f: Factor, lam: LambdaStore) {
@@ -153,7 +155,7 @@ export class FactorThreads {
     this.clock.own = 0;
     this.clock.wait = 0;
     this.split = h !== null;
-    const split = h && (splitsAlways() || this.columnWork[cols] >= thresholds.column) ? splitPoint(this.columnWork, cols) : cols;
+    const split = h && (splitsAlways() || this.columnWork[cols] >= thresholds.column) ? splitPoint(this.columnWork, cols, this.colShare) : cols;
     let req = 0;
     const t0 = performance.now();
     this.t0 = t0;
@@ -167,8 +169,10 @@ export class FactorThreads {
     if (split < cols) {
       const t1 = performance.now();
       if (!finishTask(h!, req)) return false;
+      const wait = performance.now() - t1;
       this.clock.own += t1 - t0;
-      this.clock.wait += performance.now() - t1;
+      this.clock.wait += wait;
+      this.balanceColumns(t1 - t0, wait, this.columnWork[split] / this.columnWork[cols]);
     }
     if (h) ensureContext(h, "factor", this.id, () => this.msg);
     return true;
@@ -185,6 +189,23 @@ export class FactorThreads {
       if (e instanceof HelperFailedError) return false;
       throw e;
     }
+  }
+
+  /** Move the column split towards equal finishing times: with this thread's share f done in
+   *  `own` ms and the worker's done `wait` ms later, the speeds are f/own and (1 − f)/(own + wait),
+   *  balanced at f* = v₁/(v₁ + v₂). When this thread waited (almost) not at all, the worker's speed
+   *  is unknown (it finished first by an unknown margin): then this thread's share shrinks a little, so the
+   *  split keeps probing. Which columns each thread writes changes no bit of the result. */
+  private balanceColumns(own: number, wait: number, f: number): void {
+    if (own <= 0 || f <= 0 || f >= 1) return;
+    let target: number;
+    if (wait > 0.02 * own) {
+      const v1 = f / own, v2 = (1 - f) / (own + wait);
+      target = v1 / (v1 + v2);
+    } else {
+      target = f - 0.02;
+    }
+    this.colShare = Math.min(0.8, Math.max(0.2, this.colShare + 0.5 * (target - this.colShare)));
   }
 
   /** After each evaluation: does the split beat one thread in wall time? */
@@ -224,17 +245,26 @@ class Splitter implements PanelSplitter {
   h: WorkerHandle | null = null;
   private req = 0;
   private t0 = 0;
+  /** The worker's speed over this thread's (running estimate from the waits), and this panel's
+   *  work for each side, to update it. */
+  private rho = 1;
+  private w1 = 0;
+  private w2 = 0;
   constructor(readonly rows: readonly [Int32Array, Int32Array], private readonly clock: SplitClock) {}
 
   start(j0: number, jb: number, st: number, cnt: number, simd: boolean, buffer: 0 | 1, extra: number): number {
     const work = (cnt * cnt * jb) / 2;
     if (!this.h || (!splitsAlways() && work < thresholds.panel) || cnt < 4) return cnt;
     // this thread takes column pairs [0, J), a fraction f of the triangle's work, J(2cnt − J)/2 =
-    // f·cnt²/2, with f such that its share plus `extra` equals the helper's share
-    const f = Math.max(0.1, 0.5 - extra / (2 * work));
+    // f·cnt²/2, with f such that its share plus `extra` takes as long as the helper's share at
+    // the speeds measured: (f·work + extra)/1 = (1 − f)·work/ρ
+    const f = Math.min(0.9, Math.max(0.1, (1 - (this.rho * extra) / work) / (1 + this.rho)));
     let J = Math.round(cnt * (1 - Math.sqrt(1 - f)));
     if (jb > 1) J &= ~1;
     if (J <= 0 || J >= cnt) return cnt;
+    const mine = (J * (2 * cnt - J) * jb) / 2;
+    this.w1 = mine + extra;
+    this.w2 = work - mine;
     this.t0 = performance.now();
     this.req = startTask(this.h, TASK_PANEL, j0, jb, st, cnt, J, simd ? 1 : 0, buffer);
     return J;
@@ -243,8 +273,16 @@ class Splitter implements PanelSplitter {
   finish(): boolean {
     const t1 = performance.now();
     const ok = finishTask(this.h!, this.req);
-    this.clock.own += t1 - this.t0;
-    this.clock.wait += performance.now() - t1;
+    const own = t1 - this.t0, wait = performance.now() - t1;
+    this.clock.own += own;
+    this.clock.wait += wait;
+    // which columns each thread updates changes no bit of the result, only the waiting: when this
+    // thread waited, the worker's speed relative to this one's is w2/(own + wait) over w1/own;
+    // when it did not, the worker finished first by an unknown margin and ρ creeps up
+    if (own > 0 && this.w1 > 0) {
+      const measured = wait > 0.02 * own ? (this.w2 / (own + wait)) / (this.w1 / own) : this.rho * 1.03;
+      this.rho = Math.min(2, Math.max(0.5, this.rho * Math.pow(measured / this.rho, 0.3)));
+    }
     return ok;
   }
 }
@@ -262,9 +300,9 @@ function columnWork(s: BlockStructure, f: Factor): Float64Array {
   return out;
 }
 
-/** The column c ≤ cols with columnWork[c] closest above half of columnWork[cols]. */
-function splitPoint(work: Float64Array, cols: number): number {
-  const half = work[cols] / 2;
+/** The column c ≤ cols with columnWork[c] closest above `share` of columnWork[cols]. */
+function splitPoint(work: Float64Array, cols: number, share: number): number {
+  const half = work[cols] * share;
   let lo = 0, hi = cols;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
