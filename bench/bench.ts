@@ -164,4 +164,6 @@ function saveResults(measured: BenchResult[]): void {
 
 // --scale: data generated inside DuckDB, fitted where they are (bench/scale.ts)
 if (process.argv.includes("--scale")) void import("./scale.js").then((m) => m.runScale(process.argv.slice(2)));
+// --parquet-lme4: the 10M-row Parquet file beside lme4 on the same data's CSV (bench/parquet-lme4.ts)
+else if (process.argv.includes("--parquet-lme4")) void import("./parquet-lme4.js").then((m) => m.runParquetLme4(process.argv.slice(2)));
 else main();

@@ -230,6 +230,9 @@ export function formatRNumber(x: number): string {
   if (x === Infinity) return "Inf";
   if (x === -Infinity) return "-Inf";
   if (x === 0) return "0";
+  // an integer without a trailing zero prints its digits (its scientific form is always longer):
+  // the common case of numeric level labels, a million of them for a large grouping factor
+  if (Number.isInteger(x) && Math.abs(x) < 1e15 && x % 10 !== 0) return String(x);
   const sci = scientificText(x);
   const fixed = fixedText(x);
   return fixed.length <= sci.length ? fixed : sci;

@@ -102,7 +102,7 @@ export async function run(args: string[]): Promise<number> {
     const out = {
       ...model.toJSON(),
       engine: rows ? rows.engine : "memory",
-      ...(rows ? { engine_seconds: rows.engineSeconds, queries: rows.queries } : {}),
+      ...(rows ? { engine_seconds: rows.engineSeconds, queries: rows.queries, ...(rows.route ? { route: rows.route } : {}) } : {}),
       wall_seconds: (performance.now() - t0) / 1000,
     };
     await writeOut(JSON.stringify(out, null, 2) + "\n");

@@ -141,4 +141,7 @@ export interface EngineRows {
   /** Seconds spent in the engine's queries, and how many queries. */
   engineSeconds: number;
   queries: number;
+  /** How the PLS system was formed from the engine's sums: "direct" (the blocked Cholesky on
+   *  per-level and per-pair blocks) or "count-grouped" (src/fit/pls/count-grouped.ts). */
+  route?: "direct" | "count-grouped";
 }

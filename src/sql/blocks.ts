@@ -20,6 +20,7 @@ import type { PrecomputedBlocks } from "../fit/pls/pls-system.js";
 import type { BlockStructure } from "../fit/pls/structure.js";
 import { numbers, quoteString, type SqlColumns, type SqlEngine } from "./engine.js";
 import { ONE, sqlNumber, ZERO } from "./expr.js";
+import { CompensatedSum } from "../fit/lmm/start.js";
 import type { SqlModelFrame } from "./frame.js";
 
 /** A model-matrix column as a SQL expression over the frame: the product of its pieces. */
@@ -54,6 +55,36 @@ export function responseSql(f: SqlModelFrame): string {
   const v = f.variables.get(r.variable)!;
   if (v.value.kind !== "numeric") throw new ModelError(`response '${r.variable}' must be numeric for a linear mixed model`, r.variable);
   return f.offset ? `(${v.alias} - (${f.offset}))` : v.alias;
+}
+
+/**
+ * Per level, what lme4's start θ reads (fit.ts startThetaSql): the rows, Σy and the population
+ * variance of the raw response (no weights, no offset), so that no pass of its own is needed.
+ */
+export function rawLevelSums(f: SqlModelFrame): string {
+  const y = f.variables.get(f.plan.response.variable)!.alias;
+  return `CAST(COUNT(*) AS DOUBLE PRECISION) AS n_raw, SUM(${y}) AS y_raw, VAR_POP(${y}) AS v_raw`;
+}
+
+/** Per level of one term: rows, Σy and var_pop(y) of the raw response, by level index. */
+export interface RawLevelSums {
+  cnt: Float64Array;
+  total: Float64Array;
+  v: Float64Array;
+}
+
+/** RawLevelSums from a level query's result (rows in any order). */
+export function rawSumsOf(r: SqlColumns, idx: Int32Array, levels: number, into?: RawLevelSums): RawLevelSums {
+  const out = into ?? { cnt: new Float64Array(levels), total: new Float64Array(levels), v: new Float64Array(levels) };
+  const c = numbers(r, "n_raw");
+  const t = numbers(r, "y_raw");
+  const v = numbers(r, "v_raw");
+  for (let i = 0; i < r.rowCount; i++) {
+    out.cnt[idx[i]] = c[i];
+    out.total[idx[i]] = t[i];
+    out.v[idx[i]] = v[i];
+  }
+  return out;
 }
 
 /** The SQL of every block query, for `plan --sql` and for running. */
@@ -113,8 +144,8 @@ function context(f: SqlModelFrame, xColumns: ColumnPlan[]): Ctx {
 
 const sum = (s: string) => `SUM(${s})`;
 
-/** The global query: also the unweighted X'X for the rank check (lme4 checks X, not W^½X). */
-export function globalQuery(f: SqlModelFrame, columns: ColumnPlan[]): string {
+/** The global sums' SELECT items: also the unweighted X'X for the rank check (lme4 checks X, not W^½X). */
+export function globalItems(f: SqlModelFrame, columns: ColumnPlan[]): string[] {
   const c = context(f, columns);
   const p = c.x.length;
   const s: string[] = [`CAST(COUNT(*) AS DOUBLE PRECISION) AS n`];
@@ -125,10 +156,38 @@ export function globalQuery(f: SqlModelFrame, columns: ColumnPlan[]): string {
     s.push(`${sum(c.w(`${c.y} * ${c.y}`))} AS yy`);
   }
   if (f.weights) s.push(`SUM(CASE WHEN ${f.weights} > 0 THEN LN(${f.weights}) ELSE ${ZERO} END) AS ldw`);
-  return `SELECT ${s.join(", ")} FROM ${f.frame}`;
+  return s;
 }
 
-export function blockQueries(f: SqlModelFrame, xColumns: ColumnPlan[]): BlockQueries {
+/**
+ * From this many rows on, the global sums ride along with the first level query (one pass fewer);
+ * below, they are their own query, one SQL SUM over the rows: the per-level partial sums added here
+ * round differently in the last bits, and on the reference cases' flat criteria (pastes) that
+ * moves BOBYQA's end point by ~1e-6 in θ away from the in-memory fit's.
+ */
+export const MERGE_GLOBAL_MIN_ROWS = 1_000_000;
+
+/** The global query: X'WX, X'Wy, y'Wy, n, Σ log w in one row. */
+export function globalQuery(f: SqlModelFrame, columns: ColumnPlan[]): string {
+  return `SELECT ${globalItems(f, columns).join(", ")} FROM ${f.frame}`;
+}
+
+/** The global sums from a level query that carried them per level (globalItems in its SELECT):
+ *  each column's per-level partial sums added with compensation, as one row. */
+export function reduceGlobal(r: SqlColumns, f: SqlModelFrame, columns: ColumnPlan[]): SqlColumns {
+  const names = globalItems(f, columns).map((item) => item.slice(item.lastIndexOf(" AS ") + 4));
+  const columnsOut = names.map((name) => {
+    const acc = new CompensatedSum();
+    for (const v of numbers(r, name)) acc.add(v);
+    return Float64Array.of(acc.value());
+  });
+  return { names, columns: columnsOut, rowCount: 1 };
+}
+
+/** `withGlobal`: the first level query (level₁, or levelₖ of the second term) also carries the
+ *  global sums per level (reduceGlobal adds them up), saving the global pass. */
+export function blockQueries(f: SqlModelFrame, xColumns: ColumnPlan[], withGlobal: "level1" | "levelK" | null = null): BlockQueries {
+  const extra = (where: "level1" | "levelK") => (withGlobal === where ? `, ${globalItems(f, xColumns).join(", ")}` : "");
   const c = context(f, xColumns);
   if (c.y === null) responseSql(f); // throws, naming the response
   const K = f.plan.random.length;
@@ -143,7 +202,7 @@ export function blockQueries(f: SqlModelFrame, xColumns: ColumnPlan[]): BlockQue
     for (let j = 0; j < p; j++) s1.push(`${sum(c.w(`${z1[a]} * ${c.x[j]}`))} AS zx_${a}_${j}`);
     s1.push(`${sum(c.w(`${z1[a]} * ${c.y}`))} AS zy_${a}`);
   }
-  const level1 = `SELECT ${keysAs(0, "a")}, ${s1.join(", ")} FROM ${f.frame} GROUP BY ${keys(0)}`;
+  const level1 = `SELECT ${keysAs(0, "a")}, ${s1.join(", ")}, ${rawLevelSums(f)}${extra("level1")} FROM ${f.frame} GROUP BY ${keys(0)}`;
   const pairs1: string[] = [];
   const levelK: string[] = [];
   for (let k = 1; k < K; k++) {
@@ -157,7 +216,7 @@ export function blockQueries(f: SqlModelFrame, xColumns: ColumnPlan[]): BlockQue
       for (let j = 0; j < p; j++) t.push(`${sum(c.w(`${zk[a]} * ${c.x[j]}`))} AS zx_${a}_${j}`);
       t.push(`${sum(c.w(`${zk[a]} * ${c.y}`))} AS zy_${a}`);
     }
-    levelK.push(`SELECT ${keysAs(k, "a")}, ${t.join(", ")} FROM ${f.frame} GROUP BY ${keys(k)}`);
+    levelK.push(`SELECT ${keysAs(k, "a")}, ${t.join(", ")}, ${rawLevelSums(f)}${k === 1 ? extra("levelK") : ""} FROM ${f.frame} GROUP BY ${keys(k)}`);
   }
   const pairsKK: { k: number; k2: number; sql: string }[] = [];
   for (let k = 1; k < K; k++) {
@@ -175,6 +234,23 @@ export function levelIndex(r: SqlColumns, f: SqlModelFrame, t: RandomTermPlan, t
   const g = f.groups.get(t.group)!;
   const cols = g.aliases.map((_, j) => r.columns[r.names.indexOf(`${tag}${j}`)]);
   const out = new Int32Array(r.rowCount);
+  if (cols.length === 1 && g.keys) {
+    // the levels' numbers ascending: a binary search per row
+    const keys = g.keys;
+    const c = cols[0] as Float64Array;
+    for (let i = 0; i < r.rowCount; i++) {
+      let lo = 0;
+      let hi = keys.length - 1;
+      const x = c[i];
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (keys[mid] < x) lo = mid + 1;
+        else hi = mid;
+      }
+      out[i] = lookup(keys[lo] === x ? lo : undefined, t.group, x);
+    }
+    return out;
+  }
   if (cols.length === 1 && g.numeric[0]) {
     const byNumber = new Map<number, number>();
     g.levels.forEach((l, k) => byNumber.set(Number(l), k));
@@ -205,6 +281,8 @@ function lookup(k: number | undefined, group: string, key: unknown): number {
 /** Everything fitLmm needs from the engine: the blocks, the kept X columns, n, Σ log w. */
 export interface SqlBlocks {
   blocks: PrecomputedBlocks;
+  /** Per term, the raw per-level sums lme4's start θ reads. */
+  raw: RawLevelSums[];
   kept: number[];
   dropped: number[];
   n: number;
@@ -223,8 +301,11 @@ export async function computeBlocks(engine: SqlEngine, f: SqlModelFrame, onQuery
   };
   const plan = f.plan;
   const all = plan.fixed.columns;
-  // the global pass over every planned column, then lme4's rank check on X'X
-  const g0 = await run(globalQuery(f, all));
+  // level₁ with the global sums over every planned column, then lme4's rank check on X'X; when it
+  // drops columns, level₁ again on the kept ones (rare: a rank-deficient X)
+  const merged = f.n > MERGE_GLOBAL_MIN_ROWS;
+  let level1 = merged ? await run(blockQueries(f, all, "level1").level1) : null;
+  const g0 = level1 ? reduceGlobal(level1, f, all) : await run(globalQuery(f, all));
   const p0 = all.length;
   const ux = new Float64Array(p0 * p0);
   for (let i = 0; i < p0; i++) {
@@ -239,7 +320,7 @@ export async function computeBlocks(engine: SqlEngine, f: SqlModelFrame, onQuery
   const xColumns = kept.map((j) => all[j]);
   const q = blockQueries(f, xColumns);
   const K = plan.random.length;
-  const level1 = await run(q.level1);
+  if (!level1 || dropped.length > 0) level1 = await run(q.level1);
   const pairs1: SqlColumns[] = [];
   const levelK: SqlColumns[] = [];
   for (let k = 1; k < K; k++) {
@@ -271,6 +352,7 @@ export async function computeBlocks(engine: SqlEngine, f: SqlModelFrame, onQuery
   const edges: number[] = [];
   for (const { k, k2, a, b } of kkIdx) for (let i = 0; i < a.length; i++) edges.push(nodeOffset[k] + a[i], nodeOffset[k2] + b[i]);
   const pattern = { metPtr, metIdx, laterEdges: Int32Array.from(edges) };
+  const raw = [rawSumsOf(level1, idx1, l1), ...levelK.map((r, kk) => rawSumsOf(r, levelIndex(r, f, plan.random[kk + 1], "a"), plan.random[kk + 1].levels.length))];
   const n = numbers(g0, "n")[0];
   const sumLogWeights = f.weights ? numbers(g0, "ldw")[0] : 0;
 
@@ -356,7 +438,7 @@ export async function computeBlocks(engine: SqlEngine, f: SqlModelFrame, onQuery
     });
     lower(m - 1, m - 1, numbers(g0, "yy")[0]);
   };
-  return { blocks: { pattern, fill: fillBlocks, sumLogWeights }, kept, dropped, n };
+  return { blocks: { pattern, fill: fillBlocks, sumLogWeights }, raw, kept, dropped, n };
 }
 
 function search(a: Int32Array, lo: number, hi: number, target: number): number {

@@ -98,14 +98,14 @@ export async function glmerSql(engine: SqlEngine, formula: string, source: SqlSo
   }
   if (options.weights !== undefined) used.add(options.weights);
   const cols = [...used];
-  const where = f.frameSql.slice(f.frameSql.lastIndexOf(" WHERE ") + 7);
+  const where = f.filter ? ` WHERE ${f.filter}` : "";
   const keys = cols.map((c, j) => `${identOf.get(c)} AS c${j}`).join(", ");
   const groupBy = cols.map((c) => identOf.get(c)).join(", ");
   const max = options.maxPatterns ?? 5_000_000;
-  const count = await timed.query(`SELECT CAST(COUNT(*) AS DOUBLE PRECISION) AS patterns FROM (SELECT ${groupBy} FROM ${source.relation} AS src WHERE ${where} GROUP BY ${groupBy}) AS p`);
+  const count = await timed.query(`SELECT CAST(COUNT(*) AS DOUBLE PRECISION) AS patterns FROM (SELECT ${groupBy} FROM ${source.relation} AS src${where} GROUP BY ${groupBy}) AS p`);
   const patterns = numbers(count, "patterns")[0];
   if (patterns > max) throw new TooManyPatternsError(patterns, max);
-  const r = await timed.query(`SELECT ${keys}, CAST(COUNT(*) AS DOUBLE PRECISION) AS mm_count FROM ${source.relation} AS src WHERE ${where} GROUP BY ${groupBy}`);
+  const r = await timed.query(`SELECT ${keys}, CAST(COUNT(*) AS DOUBLE PRECISION) AS mm_count FROM ${source.relation} AS src${where} GROUP BY ${groupBy}`);
   const counts = numbers(r, "mm_count");
   const columns = new Map<string, Column>();
   cols.forEach((c, j) => {
@@ -142,7 +142,7 @@ export async function glmerSql(engine: SqlEngine, formula: string, source: SqlSo
 async function firstRowsTable(
   engine: SqlEngine, source: SqlSource, where: string, cols: string[], identOf: Map<string, string>, numeric: Map<string, boolean>, like: DataTable,
 ): Promise<DataTable> {
-  const r = await engine.query(`SELECT ${cols.map((c, j) => `${identOf.get(c)} AS c${j}`).join(", ")} FROM ${source.relation} AS src WHERE ${where} LIMIT 10`);
+  const r = await engine.query(`SELECT ${cols.map((c, j) => `${identOf.get(c)} AS c${j}`).join(", ")} FROM ${source.relation} AS src${where} LIMIT 10`);
   const columns = new Map<string, Column>();
   cols.forEach((c, j) => {
     const v = r.columns[r.names.indexOf(`c${j}`)];

@@ -22,6 +22,15 @@ function loadDuckDb(): Promise<DuckModule> {
   return duckModule;
 }
 
+/** A streamed result that ended before the rows counted for it: DuckDB ends a stream early when a
+ *  value fails to convert (a CSV column typed from a sample), without raising. */
+export class ShortResultError extends Error {
+  constructor(got: number, counted: number) {
+    super(`the result ended after ${got} of the ${counted} rows counted (a value failed to convert?)`);
+    this.name = "ShortResultError";
+  }
+}
+
 export class DuckDbEngine implements SqlEngine {
   readonly name = "duckdb";
   readonly temporaryTables = true;
@@ -65,14 +74,8 @@ export class DuckDbEngine implements SqlEngine {
       const k = chunk.rowCount;
       for (let j = 0; j < names.length; j++) {
         const v = chunk.getColumnVector(j);
-        if (numeric[j]) {
-          const out = new Float64Array(k);
-          for (let i = 0; i < k; i++) {
-            const x = v.getItem(i);
-            out[i] = x === null ? NaN : Number(x);
-          }
-          chunksNum[j].push(out);
-        } else {
+        if (numeric[j]) chunksNum[j].push(numericVector(v, k));
+        else {
           const out = chunksText[j];
           for (let i = 0; i < k; i++) {
             const x = v.getItem(i);
@@ -84,6 +87,35 @@ export class DuckDbEngine implements SqlEngine {
     }
     const columns = names.map((_, j) => (numeric[j] ? concat(chunksNum[j], rowCount) : chunksText[j]));
     return { names, columns, rowCount };
+  }
+
+  stream(sql: string, onChunk: (chunk: SqlColumns) => void): Promise<void> {
+    const next = this.queue.then(() => this.streamNow(sql, onChunk));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async streamNow(sql: string, onChunk: (chunk: SqlColumns) => void): Promise<void> {
+    const duck = await loadDuckDb();
+    const result = await this.connection.stream(sql);
+    const names = result.columnNames();
+    const numeric = result.columnTypes().map((t) => isNumericType(duck, t.typeId));
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const k = chunk.rowCount;
+      const columns = names.map((_, j) => {
+        const v = chunk.getColumnVector(j);
+        if (numeric[j]) return numericVector(v, k);
+        const out: (string | null)[] = [];
+        for (let i = 0; i < k; i++) {
+          const x = v.getItem(i);
+          out.push(x === null ? null : String(x));
+        }
+        return out;
+      });
+      onChunk({ names, columns, rowCount: k });
+    }
   }
 
   /**
@@ -109,7 +141,7 @@ export class DuckDbEngine implements SqlEngine {
       }
       o += len;
     }
-    if (o !== rowCount) throw new Error(`internal: ${o} rows where ${rowCount} were counted`);
+    if (o !== rowCount) throw new ShortResultError(o, rowCount);
     return out;
   }
 
@@ -143,6 +175,24 @@ function isNumericType(duck: DuckModule, id: number): boolean {
     T.DOUBLE, T.FLOAT, T.BIGINT, T.INTEGER, T.SMALLINT, T.TINYINT, T.UBIGINT, T.UINTEGER, T.USMALLINT, T.UTINYINT,
     T.HUGEINT, T.UHUGEINT, T.DECIMAL,
   ].includes(id);
+}
+
+/** A numeric vector's values as doubles, NULL as NaN: a DOUBLE vector's own Float64Array copied
+ *  in one go (its validity mask read only when it has one), other numeric types value by value. */
+function numericVector(v: unknown, k: number): Float64Array {
+  const vec = v as { items?: unknown; validity?: { data?: unknown; itemValid(i: number): boolean }; getItem(i: number): unknown };
+  if (vec.items instanceof Float64Array && vec.items.length === k) {
+    const out = Float64Array.from(vec.items);
+    const validity = vec.validity;
+    if (validity && validity.data) for (let i = 0; i < k; i++) if (!validity.itemValid(i)) out[i] = NaN;
+    return out;
+  }
+  const out = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const x = vec.getItem(i);
+    out[i] = x === null ? NaN : Number(x);
+  }
+  return out;
 }
 
 function concat(parts: Float64Array[], n: number): Float64Array {

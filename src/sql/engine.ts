@@ -5,8 +5,9 @@
  * `query` with its own client (README: "Fit data where it lives").
  *
  * Every query the model stage sends uses only SELECT, WITH, WHERE, GROUP BY, ORDER BY, LIMIT,
- * COUNT, SUM, AVG, MIN, MAX, CASE, CAST(… AS DOUBLE PRECISION | VARCHAR), arithmetic and LN, EXP,
- * SQRT, POWER, ABS: what every one of those engines has.
+ * JOIN, UNION ALL, COUNT, SUM, AVG, MIN, MAX, VAR_POP, CASE, CAST(… AS DOUBLE PRECISION | VARCHAR),
+ * arithmetic and LN, EXP, SQRT, POWER, ABS, FLOOR (and PERCENTILE_CONT for small frames): what
+ * every one of those engines has.
  */
 
 /** A query's result by column: numbers (doubles; SQL NULL is NaN) or texts (NULL is null). */
@@ -27,6 +28,15 @@ export interface SqlEngine {
   /** Optional bulk load into an existing (temporary) table, for engines with a faster way than
    *  INSERT … VALUES (DuckDB's appender); columns in the table's order, numbers or texts. */
   appendRows?(table: string, columns: (Float64Array | string[])[], rowCount: number): Promise<void>;
+  /** Optional: the result chunk by chunk (DuckDB's data chunks), so a large result is never held
+   *  whole; forEachChunk falls back to one query. */
+  stream?(sql: string, onChunk: (chunk: SqlColumns) => void): Promise<void>;
+}
+
+/** A query's result in chunks: streamed where the engine can, else as one chunk. */
+export async function forEachChunk(engine: SqlEngine, sql: string, onChunk: (chunk: SqlColumns) => void): Promise<void> {
+  if (engine.stream) return engine.stream(sql, onChunk);
+  onChunk(await engine.query(sql));
 }
 
 /** A numeric column of a result (throws when the engine sent text). */

@@ -15,9 +15,11 @@ import { covarianceOfPlan } from "../model/covariance/index.js";
 import { planParts, rankDeficientMessage } from "../model/execute.js";
 import { MixedModel } from "../result/model.js";
 import { numbers, quoteString, type SqlColumns, type SqlEngine } from "./engine.js";
-import { columnSql, computeBlocks, levelIndex, responseSql } from "./blocks.js";
+import { columnSql, computeBlocks, levelIndex, responseSql, type RawLevelSums } from "./blocks.js";
 import { sqlNumber, ZERO } from "./expr.js";
 import { sqlModelFrame, type SqlModelFrame, type SqlSource } from "./frame.js";
+import { computeCountGrouped, COUNT_GROUPED_MIN_LEVELS, countGroupedApplies, PIVOT_MAX_COLUMNS } from "./count-blocks.js";
+import { ModelError } from "../model/errors.js";
 
 export interface SqlFitOptions {
   /** REML (default) or ML. */
@@ -32,6 +34,9 @@ export interface SqlFitOptions {
   materialize?: boolean;
   /** Called with every query's SQL and seconds. */
   onQuery?: (sql: string, seconds: number) => void;
+  /** How the PLS system is formed: "auto" (default: count-grouped when the first term is scalar,
+   *  the later terms narrow, and it is cheaper — count-blocks.ts), or forced either way. */
+  route?: "auto" | "direct" | "count-grouped";
 }
 
 /** The engine wrapped to count queries and the seconds spent in them. */
@@ -53,6 +58,21 @@ export class TimedEngine implements SqlEngine {
       await inner.appendRows!(table, columns, rowCount);
       this.seconds += (performance.now() - t0) / 1000;
       this.queries++;
+    };
+  }
+  get stream(): SqlEngine["stream"] {
+    const inner = this.inner;
+    if (!inner.stream) return undefined;
+    return async (sql, onChunk) => {
+      const t0 = performance.now();
+      try {
+        await inner.stream!(sql, onChunk);
+      } finally {
+        const s = (performance.now() - t0) / 1000;
+        this.seconds += s;
+        this.queries++;
+        this.onQuery?.(sql, s);
+      }
     };
   }
   async query(sql: string): Promise<SqlColumns> {
@@ -110,23 +130,28 @@ export function matricesWithoutRows(f: SqlModelFrame, kept: number[], dropped: n
  * intercepts on distinct factors, θ₀_k = √(v_k / v_e) with v_k = var(ave(y, f_k)) =
  * Σ_j n_j (ȳ_j − ȳ)² / (n − 1) and v_e = var(y) − Σ v_k; otherwise the plan's θ₀.
  */
-export async function startThetaSql(engine: SqlEngine, f: SqlModelFrame, m: ModelMatrices): Promise<Float64Array> {
+export async function startThetaSql(engine: SqlEngine, f: SqlModelFrame, m: ModelMatrices, raw?: RawLevelSums[]): Promise<Float64Array> {
   const theta = Float64Array.from(m.theta0);
   const terms = m.reTerms;
   if (m.n < 2) return theta;
   if (!terms.every((t) => t.columnNames.length === 1 && t.columnNames[0] === "(Intercept)")) return theta;
   if (new Set(terms.map((t) => t.group)).size !== terms.length || theta.length !== terms.length) return theta;
   // The optimiser's path starts here, so these follow start.ts's arithmetic closely: the engine
-  // sums within levels (short sums), the levels' partial sums are added here with compensation as
-  // start.ts adds rows (R's long-double accumulators).
+  // sums within levels (short sums, from the block queries: blocks.ts rawLevelSums), the levels'
+  // partial sums are added here with compensation as start.ts adds rows (R's long-double
+  // accumulators).
   const y = f.variables.get(f.plan.response.variable)!.alias; // the raw response: lme4 ignores offset and weights here
   const n = m.n;
   // one query at a time: a connection streams one result at a time
-  const perLevel: { cnt: Float64Array; total: Float64Array }[] = [];
-  for (const t of f.plan.random) {
+  const perLevel: RawLevelSums[] = [];
+  for (const [k, t] of f.plan.random.entries()) {
+    if (raw?.[k]) {
+      perLevel.push(raw[k]);
+      continue;
+    }
     const keys = f.groups.get(t.group)!.aliases.join(", ");
     const r = await engine.query(`SELECT CAST(COUNT(*) AS DOUBLE PRECISION) AS cnt, SUM(${y}) AS total FROM ${f.frame} GROUP BY ${keys}`);
-    perLevel.push({ cnt: numbers(r, "cnt"), total: numbers(r, "total") });
+    perLevel.push({ cnt: numbers(r, "cnt"), total: numbers(r, "total"), v: new Float64Array(0) });
   }
   // mean(y): Σy over n, then the correction pass Σ(y − m)/n
   const first = perLevel[0];
@@ -136,9 +161,18 @@ export async function startThetaSql(engine: SqlEngine, f: SqlModelFrame, m: Mode
   const corr = new CompensatedSum();
   for (let j = 0; j < first.cnt.length; j++) corr.add(first.total[j] - first.cnt[j] * mean);
   mean += corr.value() / n;
-  const ss = await engine.query(`SELECT SUM((${y} - ${sqlNumber(mean)}) * (${y} - ${sqlNumber(mean)})) AS ss FROM ${f.frame} GROUP BY ${f.groups.get(f.plan.random[0].group)!.aliases.join(", ")}`);
   const sse = new CompensatedSum();
-  for (const v of numbers(ss, "ss")) sse.add(v);
+  if (n <= SS_PASS_MAX_ROWS || first.v.length === 0) {
+    const ss = await engine.query(`SELECT SUM((${y} - ${sqlNumber(mean)}) * (${y} - ${sqlNumber(mean)})) AS ss FROM ${f.frame} GROUP BY ${f.groups.get(f.plan.random[0].group)!.aliases.join(", ")}`);
+    for (const v of numbers(ss, "ss")) sse.add(v);
+  } else {
+    // Σ(y − ȳ)² = Σⱼ nⱼ var_pop(y)ⱼ + Σⱼ nⱼ(ȳⱼ − ȳ)², exact, from the level sums (no pass)
+    for (let j = 0; j < first.cnt.length; j++) {
+      const d = first.total[j] / first.cnt[j] - mean;
+      sse.add(first.cnt[j] * first.v[j]);
+      sse.add(first.cnt[j] * d * d);
+    }
+  }
   const ve = sse.value() / (n - 1);
   // var(ave(y, f_k)): the n-vector holding each row's level mean, two passes as R's var()
   // (row by row up to 10M rows, as start.ts; beyond, each level's copies added as one product)
@@ -165,6 +199,10 @@ export async function startThetaSql(engine: SqlEngine, f: SqlModelFrame, m: Mode
   return startFromVariances(m, v, ve);
 }
 
+/** Up to this many rows start θ's Σ(y − ȳ)² is one more pass, as start.ts's two-pass var(y) (the
+ *  reference cases keep their bits); beyond, it comes from the level queries' var_pop (no pass). */
+export const SS_PASS_MAX_ROWS = 1_000_000;
+
 /** Fit `formula` to the rows of `source` in `engine` (see the module comment). */
 export async function lmerSql(engine: SqlEngine, formula: string, source: SqlSource, options: SqlFitOptions = {}): Promise<MixedModel> {
   const timed = new TimedEngine(engine, options.onQuery);
@@ -174,13 +212,33 @@ export async function lmerSql(engine: SqlEngine, formula: string, source: SqlSou
     materialize: options.materialize ?? false,
   });
   try {
-    const { blocks, kept, dropped, n } = await computeBlocks(timed, f);
-    const m = matricesWithoutRows(f, kept, dropped, n);
-    const startTheta = await startThetaSql(timed, f, m);
-    // withThreads: the factor's worker (if the fit started one) is shut down when the fit returns
-    const fit = withThreads(undefined, () => fitLmm(m, { REML: options.REML ?? true, onProgress: options.onProgress, blocks, startTheta }));
+    const route = options.route ?? "auto";
+    if (route === "count-grouped" && !countGroupedApplies(f)) {
+      throw new ModelError(`the count-grouped route needs a scalar first random-effects term and at most ${PIVOT_MAX_COLUMNS} later random-effects columns`);
+    }
+    const wantCount = route === "count-grouped" ||
+      (route === "auto" && countGroupedApplies(f) && f.plan.random[0].levels.length >= COUNT_GROUPED_MIN_LEVELS);
+    const cg = wantCount ? await computeCountGrouped(timed, f, route === "count-grouped") : null;
+    const fitOptions = { REML: options.REML ?? true, onProgress: options.onProgress };
+    let fit: FittedModel;
+    let kept: number[];
+    if (cg) {
+      kept = cg.kept;
+      const m = matricesWithoutRows(f, cg.kept, cg.dropped, cg.n);
+      const startTheta = await startThetaSql(timed, f, m, cg.raw);
+      fit = fitLmm(m, { ...fitOptions, countGrouped: cg.data, startTheta });
+    } else {
+      const direct = await computeBlocks(timed, f);
+      kept = direct.kept;
+      const m = matricesWithoutRows(f, direct.kept, direct.dropped, direct.n);
+      const startTheta = await startThetaSql(timed, f, m, direct.raw);
+      // withThreads: the factor's worker (if the fit started one) is shut down when the fit returns
+      fit = withThreads(undefined, () => fitLmm(m, { ...fitOptions, blocks: direct.blocks, startTheta }));
+    }
     const rows = await rowSummaries(timed, f, fit, kept);
-    fit.engineRows = { engine: engine.name, ...rows, engineSeconds: timed.seconds, queries: timed.queries };
+    fit.engineRows = {
+      engine: engine.name, ...rows, engineSeconds: timed.seconds, queries: timed.queries, route: cg ? "count-grouped" : "direct",
+    };
     return new MixedModel(fit, {
       formula,
       dataName: options.dataName,
@@ -229,7 +287,7 @@ export async function rowSummaries(
     tables.push(table);
     if (engine.appendRows) {
       const cols: (Float64Array | string[])[] = [
-        ...g.aliases.map((_, j) => (g.numeric[j] ? Float64Array.from(g.parts, (p) => Number(p[j])) : g.parts.map((p) => p[j]))),
+        ...g.aliases.map((_, j) => (g.keys ? g.keys : g.numeric[j] ? Float64Array.from(g.parts, (p) => Number(p[j])) : g.parts.map((p) => p[j]))),
         ...bCols.map((_, c) => Float64Array.from({ length: t.levels.length }, (__, l) => fit.ranef[k][l * pk + c])),
       ];
       await engine.appendRows(table, cols, t.levels.length);
@@ -247,18 +305,103 @@ export async function rowSummaries(
     const y = responseSql(f);
     const w = f.weights ? `SQRT(${f.weights})` : null;
     const r = `((${y}) - (${eta}))${w ? ` * ${w}` : ""} / ${sqlNumber(fit.sigma)}`;
-    const probs = [0, 0.25, 0.5, 0.75, 1];
-    const frameRef = f.frame;
-    const q = await engine.query(
-      `SELECT ${probs.map((p, j) => `PERCENTILE_CONT(${p}) WITHIN GROUP (ORDER BY r) AS q${j}`).join(", ")} ` +
-        `FROM (SELECT ${r} AS r FROM ${frameRef} ${joins.join(" ")}) AS resid`,
-    );
-    const residualQuantiles = probs.map((_, j) => numbers(q, `q${j}`)[0]);
+    const residualQuantiles = await quantiles(engine, `SELECT ${r} AS r FROM ${f.frame} ${joins.join(" ")}`, fit.matrices.n);
     const fittedHead = await firstFitted(engine, f, fit, x);
     return { residualQuantiles, fittedHead };
   } finally {
     await dropTables(engine, tables);
   }
+}
+
+/** Up to this many rows the engine's PERCENTILE_CONT sorts the residuals; beyond, two passes that
+ *  hold only counts and a few bins' values (exactQuantiles). */
+export const SORT_QUANTILES_MAX_ROWS = 100_000;
+
+/** R's type-7 quantiles 0, ¼, ½, ¾, 1 of the column `r` of `rowsSql` (n rows). */
+export async function quantiles(engine: SqlEngine, rowsSql: string, n: number): Promise<number[]> {
+  const probs = [0, 0.25, 0.5, 0.75, 1];
+  if (n <= SORT_QUANTILES_MAX_ROWS) {
+    const q = await engine.query(
+      `SELECT ${probs.map((p, j) => `PERCENTILE_CONT(${p}) WITHIN GROUP (ORDER BY r) AS q${j}`).join(", ")} FROM (${rowsSql}) AS resid`,
+    );
+    return probs.map((_, j) => numbers(q, `q${j}`)[0]);
+  }
+  return exactQuantiles(engine, rowsSql, n, probs);
+}
+
+/**
+ * Exact type-7 quantiles without sorting n values: pass 1 counts the values in bins of width 1/s
+ * (FLOOR(r·s), with the bin's MIN and MAX); the order statistics x₍ₖ₎ the quantiles need are located
+ * by the cumulative counts, and an order statistic that is its bin's first or last value is that
+ * bin's MIN or MAX. Pass 2 fetches the values of the few bins left (about n/s·density each) and
+ * sorts them here. s is a power of two (exact bins) chosen so that a bin near the centre of scaled
+ * residuals (density ≤ 0.4) holds some 10⁵ values.
+ */
+export async function exactQuantiles(engine: SqlEngine, rowsSql: string, n: number, probs: number[]): Promise<number[]> {
+  const s = 2 ** Math.max(0, Math.ceil(Math.log2((0.4 * n) / 1e5)));
+  const bin = `FLOOR(r * ${sqlNumber(s)})`;
+  const h = await engine.query(
+    `SELECT ${bin} AS b, CAST(COUNT(*) AS DOUBLE PRECISION) AS c, MIN(r) AS lo, MAX(r) AS hi FROM (${rowsSql}) AS resid GROUP BY ${bin}`,
+  );
+  const b = numbers(h, "b");
+  const order = Array.from(b.keys()).sort((i, j) => b[i] - b[j]);
+  const c = numbers(h, "c");
+  const lo = numbers(h, "lo");
+  const hi = numbers(h, "hi");
+  const start: number[] = []; // rank of each bin's first value (bins ascending)
+  let total = 0;
+  for (const i of order) {
+    start.push(total);
+    total += c[i];
+  }
+  // the bin (position in `order`) holding order statistic k (0-based)
+  const binOf = (k: number) => {
+    let a = 0;
+    let z = order.length - 1;
+    while (a < z) {
+      const mid = (a + z + 1) >>> 1;
+      if (start[mid] <= k) a = mid;
+      else z = mid - 1;
+    }
+    return a;
+  };
+  const known = new Map<number, number>();
+  const wanted = new Set<number>();
+  const stats = new Set<number>();
+  for (const p of probs) {
+    const hIdx = (total - 1) * p;
+    stats.add(Math.floor(hIdx));
+    if (hIdx > Math.floor(hIdx)) stats.add(Math.floor(hIdx) + 1);
+  }
+  for (const k of stats) {
+    const at = binOf(k);
+    const i = order[at];
+    if (k === start[at]) known.set(k, lo[i]);
+    else if (k === start[at] + c[i] - 1 || lo[i] === hi[i]) known.set(k, hi[i]);
+    else wanted.add(at);
+  }
+  if (wanted.size > 0) {
+    // the bins to fetch as a small table joined on the bin: a WHERE on r would be evaluated
+    // before the projection and r computed twice (filter and SELECT)
+    const bins = [...wanted].map((at) => `SELECT ${sqlNumber(b[order[at]])} AS wb`);
+    const v = await engine.query(
+      `SELECT resid.b AS b, resid.r AS r FROM (SELECT ${bin} AS b, r FROM (${rowsSql}) AS inner_rows) AS resid ` +
+        `JOIN (${bins.join(" UNION ALL ")}) AS wanted ON resid.b = wanted.wb`,
+    );
+    const vb = numbers(v, "b");
+    const vr = numbers(v, "r");
+    for (const at of wanted) {
+      const key = b[order[at]];
+      const vals = Float64Array.from(vr.filter((_, i) => vb[i] === key)).sort();
+      for (const k of stats) if (binOf(k) === at) known.set(k, vals[k - start[at]]);
+    }
+  }
+  return probs.map((p) => {
+    const hIdx = (total - 1) * p;
+    const k = Math.floor(hIdx);
+    const x = known.get(k)!;
+    return hIdx > k ? x + (hIdx - k) * (known.get(k + 1)! - x) : x;
+  });
 }
 
 /** μ = η for the frame's first ten rows (in the source's order, as the engine scans it). */

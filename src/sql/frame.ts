@@ -51,6 +51,8 @@ export interface FrameGroup {
   levels: string[];
   /** Each level's values of the group's variables (labels; numbers as R prints them). */
   parts: string[][];
+  /** For a group of one numeric variable: its levels' numbers, ascending (level k is keys[k]). */
+  keys?: Float64Array;
 }
 
 export interface SqlModelFrame {
@@ -60,6 +62,8 @@ export interface SqlModelFrame {
   frame: string;
   /** The SELECT that defines the frame (printed by `plan --sql`). */
   frameSql: string;
+  /** The na.omit (and zero-weight) filter over the source's rows, or null when every row is used. */
+  filter: string | null;
   variables: Map<string, FrameColumn>;
   groups: Map<string, FrameGroup>;
   /** Alias of the prior weights and the offset in the frame, or null. */
@@ -137,11 +141,17 @@ export async function sqlModelFrame(engine: SqlEngine, formula: string, source: 
   const wSql = options.weights !== undefined ? (vars.get(options.weights) as { sql: string }).sql : null;
   const where = wSql ? `${complete} AND ${wSql} <> 0` : complete;
   const from = `${source.relation} AS src`;
+  // the response's range among the used rows comes with the counts (the families' checks), unless
+  // it waits for scale()'s parameters
+  const responseName = label(terms.response!);
+  const resp = vars.get(responseName);
+  const rangeInPass1 = resp?.kind === "numeric" && ctx.pending.size === 0;
   const countSql =
     `SELECT CAST(COUNT(*) AS DOUBLE PRECISION) AS total, ` +
     `SUM(CASE WHEN ${where} THEN 1 ELSE 0 END) AS used, ` +
     (wSql ? `SUM(CASE WHEN ${complete} AND ${wSql} = 0 THEN 1 ELSE 0 END) AS zw, ` : "") +
     checks.map(([, s], k) => `SUM(CASE WHEN ${notNull(s)} THEN 0 ELSE 1 END) AS m${k}`).join(", ") +
+    (rangeInPass1 ? `, MIN(CASE WHEN ${where} THEN ${resp.sql} END) AS lo, MAX(CASE WHEN ${where} THEN ${resp.sql} END) AS hi` : "") +
     ` FROM ${from}`;
   const counts = await engine.query(countSql);
   const total = numbers(counts, "total")[0];
@@ -200,7 +210,9 @@ export async function sqlModelFrame(engine: SqlEngine, formula: string, source: 
     });
     groupAliases.set(g, { aliases, numeric: vs.map((v) => v.kind === "factor" && v.numeric) });
   }
-  const frameSql = `SELECT ${selects.join(", ")} FROM ${from} WHERE ${where}`;
+  // every row used: no filter, so the engine never evaluates the variables twice (a filter on a
+  // computed column is evaluated in the filter and again in the SELECT)
+  const frameSql = `SELECT ${selects.join(", ")} FROM ${from}${n === total ? "" : ` WHERE ${where}`}`;
   const cleanup: string[] = [];
   let frame = `(${frameSql}) AS mf`;
   if (options.materialize && engine.temporaryTables) {
@@ -218,7 +230,7 @@ export async function sqlModelFrame(engine: SqlEngine, formula: string, source: 
     if (v.kind === "numeric") frameVars.set(name, { kind: "numeric", values: new Float64Array(0) });
     else if (v.kind === "matrix") frameVars.set(name, { kind: "matrix", ncol: v.columns.length, values: new Float64Array(0), colnames: null });
     else {
-      const { levels, byLabel } = await distinctLevels(engine, frame, [fc.alias], [v.numeric]);
+      const { levels, byLabel } = await distinctLevels(engine, frame, [fc.alias], [v.numeric], true);
       if (byLabel) numericLevels.set(name, byLabel[0]);
       frameVars.set(name, { kind: "factor", codes: new Int32Array(0), levels });
     }
@@ -226,9 +238,9 @@ export async function sqlModelFrame(engine: SqlEngine, formula: string, source: 
   const frameGroups = new Map<string, FactorColumn>();
   const groupsOut = new Map<string, FrameGroup>();
   for (const [g, { aliases, numeric }] of groupAliases) {
-    const { levels, parts } = await distinctLevels(engine, frame, aliases, numeric);
+    const { levels, parts, keys } = await distinctLevels(engine, frame, aliases, numeric);
     frameGroups.set(g, { kind: "factor", codes: new Int32Array(0), levels });
-    groupsOut.set(g, { aliases, numeric, levels, parts });
+    groupsOut.set(g, { aliases, numeric, levels, parts, ...(keys ? { keys } : {}) });
   }
 
   const skeleton: ModelFrame = {
@@ -245,7 +257,8 @@ export async function sqlModelFrame(engine: SqlEngine, formula: string, source: 
     missingBy,
     zeroWeightRows,
   };
-  await checkResponse(engine, frame, options.family, variables, terms, label);
+  const range = rangeInPass1 ? { lo: numbers(counts, "lo")[0], hi: numbers(counts, "hi")[0] } : null;
+  await checkResponse(engine, frame, options.family, variables, terms, label, range);
   const plan = buildPlan(formula, terms, skeleton, label, {
     family: options.family,
     callParameters: ctx.parameters,
@@ -262,6 +275,7 @@ export async function sqlModelFrame(engine: SqlEngine, formula: string, source: 
     terms,
     frame,
     frameSql,
+    filter: n === total ? null : where,
     variables,
     groups: groupsOut,
     weights: options.weights !== undefined ? variables.get(options.weights)!.alias : null,
@@ -289,19 +303,23 @@ async function sourceColumns(engine: SqlEngine, source: SqlSource): Promise<Map<
  * code-point order, numbers in numeric order printed as R prints them, combinations as R's
  * interaction(…, drop = TRUE) orders them (first factor slowest, each by its own level order).
  */
-async function distinctLevels(engine: SqlEngine, frame: string, aliases: string[], numeric: boolean[]) {
+async function distinctLevels(engine: SqlEngine, frame: string, aliases: string[], numeric: boolean[], wantByLabel = false) {
   const r = await engine.query(`SELECT DISTINCT ${aliases.join(", ")} FROM ${frame}`);
   const cols = aliases.map((a) => r.columns[r.names.indexOf(a)]);
   const byLabel: Map<string, number>[] = aliases.map(() => new Map());
+  let keys: Float64Array | undefined;
   const componentLevels = cols.map((c, j) => {
     if (numeric[j]) {
-      const xs = [...new Set(Array.from(c as Float64Array))].sort((a, b) => a - b);
-      for (const x of xs) byLabel[j].set(formatRNumber(x), x);
-      return xs.map(formatRNumber);
+      const xs = distinctSorted(c as Float64Array);
+      if (aliases.length === 1) keys = Float64Array.from(xs);
+      const labels = xs.map(formatRNumber);
+      // label → number, for factor(x) in the fixed part (a grouping factor reads `keys` instead)
+      if (wantByLabel) labels.forEach((l, k) => byLabel[j].set(l, xs[k]));
+      return labels;
     }
     return [...new Set(c as string[])].sort(compareCodePoints) as string[];
   });
-  if (aliases.length === 1) return { levels: componentLevels[0], parts: componentLevels[0].map((l) => [l]), byLabel: numeric[0] ? byLabel : null };
+  if (aliases.length === 1) return { levels: componentLevels[0], parts: componentLevels[0].map((l) => [l]), byLabel: numeric[0] ? byLabel : null, keys };
   const index = componentLevels.map((ls) => new Map(ls.map((l, k) => [l, k])));
   const combos: { key: number[]; label: string; parts: string[] }[] = [];
   for (let i = 0; i < r.rowCount; i++) {
@@ -312,21 +330,34 @@ async function distinctLevels(engine: SqlEngine, frame: string, aliases: string[
     for (let j = 0; j < a.key.length; j++) if (a.key[j] !== b.key[j]) return a.key[j] - b.key[j];
     return 0;
   });
-  return { levels: combos.map((c) => c.label), parts: combos.map((c) => c.parts), byLabel: null };
+  return { levels: combos.map((c) => c.label), parts: combos.map((c) => c.parts), byLabel: null, keys: undefined };
+}
+
+/** The distinct numbers of a column, ascending (a typed sort: millions of levels). */
+function distinctSorted(c: Float64Array): number[] {
+  const sorted = Float64Array.from(c).sort();
+  const out: number[] = [];
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]);
+  return out;
 }
 
 /** The families' checks on the response (build-plan.ts makes them over rows), as MIN/MAX queries. */
 async function checkResponse(
   engine: SqlEngine, frame: string, family: string, variables: Map<string, FrameColumn>, terms: FormulaTerms,
-  label: (e: Expr) => string,
+  label: (e: Expr) => string, range: { lo: number; hi: number } | null,
 ): Promise<void> {
   const fam = family.toLowerCase();
   const name = label(terms.response!);
   const v = variables.get(name)!.value;
   if (v.kind !== "numeric") return;
-  const r = await engine.query(`SELECT MIN(${v.sql}) AS lo, MAX(${v.sql}) AS hi FROM ${frame}`);
-  const lo = numbers(r, "lo")[0];
-  const hi = numbers(r, "hi")[0];
+  let lo: number;
+  let hi: number;
+  if (range) ({ lo, hi } = range);
+  else {
+    const r = await engine.query(`SELECT MIN(${v.sql}) AS lo, MAX(${v.sql}) AS hi FROM ${frame}`);
+    lo = numbers(r, "lo")[0];
+    hi = numbers(r, "hi")[0];
+  }
   if (fam === "binomial" && (lo < 0 || hi > 1)) {
     throw new ModelError(
       `binomial response '${name}' has value ${lo < 0 ? lo : hi}; give 0/1, proportions with weights, a two-level factor, or cbind(successes, failures)`,

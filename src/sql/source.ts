@@ -18,15 +18,23 @@ export function fileKind(path: string): FileKind | null {
   return null;
 }
 
-/** DuckDB's table function reading the file(s) with read.csv's typing. */
-export function fileRelation(path: string): string {
+/**
+ * DuckDB's table function reading the file(s) with read.csv's typing. `sampled`: the column types
+ * from DuckDB's sample of the rows rather than from every row (sample_size = -1 makes every query
+ * on the relation parse the whole file once more just to type it, several times the cost of the
+ * read itself). A sampled numeric type is right exactly when every value parses as a number, so a
+ * caller that reads every row with it (readData) either succeeds, and the typing is read.csv's, or
+ * meets a conversion error and falls back to the full typing; a sampled text type already saw a
+ * non-number.
+ */
+export function fileRelation(path: string, sampled = false): string {
   const kind = fileKind(path);
   if (kind === "parquet") return `read_parquet(${quoteString(path)})`;
   if (kind === "csv") {
     // every row typed (sample_size = -1), as read.csv's type.convert sees every value; numbers stay
     // numbers, anything else is text (no dates or booleans); NA and empty cells are NULL
     return (
-      `read_csv(${quoteString(path)}, header = true, nullstr = ['NA', ''], sample_size = -1, ` +
+      `read_csv(${quoteString(path)}, header = true, nullstr = ['NA', '']${sampled ? "" : ", sample_size = -1"}, ` +
       `auto_type_candidates = ['BIGINT', 'DOUBLE', 'VARCHAR'])`
     );
   }
@@ -34,8 +42,8 @@ export function fileRelation(path: string): string {
 }
 
 /** A file source with R's syntactic column names (x.1 for a duplicate, X1b for "1b", my.y for "my y"). */
-export async function fileSource(engine: SqlEngine, path: string): Promise<SqlSource> {
-  const relation = fileRelation(path);
+export async function fileSource(engine: SqlEngine, path: string, sampled = false): Promise<SqlSource> {
+  const relation = fileRelation(path, sampled);
   const r = await engine.query(`SELECT * FROM ${relation} AS src LIMIT 0`);
   const rename = new Map<string, string>();
   const seen = new Set<string>();

@@ -11,6 +11,7 @@ import type { OptimizerResult } from "../optimize/types.js";
 import { NotPositiveDefiniteError } from "../../linalg/errors.js";
 import { makeDevfun, objective, type Devfun } from "./profiled-deviance.js";
 import type { PrecomputedBlocks } from "../pls/pls-system.js";
+import type { CountGroupedData } from "../pls/count-grouped.js";
 import { lmmResults } from "./results.js";
 import { lme4StartTheta } from "./start.js";
 import { deriv12, deriv12FromGradient } from "../convergence/deriv12.js";
@@ -41,6 +42,9 @@ export interface FitLmmOptions {
   /** The cross-products computed elsewhere (a SQL engine, src/sql/): the fit then never reads the
    *  rows, and η, μ stay empty (src/sql/fit.ts adds what the summary needs from one more query). */
   blocks?: PrecomputedBlocks;
+  /** The count-grouped form of the same (a scalar first term: src/fit/pls/count-grouped.ts);
+   *  BOBYQA only (it has no analytic gradient). */
+  countGrouped?: CountGroupedData;
   /** lme4's starting θ when the rows are not here to compute it (lme4StartTheta otherwise). */
   startTheta?: Float64Array;
   /** "bobyqa" (lme4's derivative-free path), "quasi-newton" (projected BFGS on the analytic
@@ -72,15 +76,16 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
   const t0 = performance.now();
   checkDimensions(m, options.REML);
   // rows in an engine (blocks): the response was checked there (src/sql/frame.ts)
-  if (!options.blocks) checkLmmResponse(m);
-  if (chooseSolver(m, options.solver, !options.blocks) === "krylov") {
+  const rowsElsewhere = options.blocks !== undefined || options.countGrouped !== undefined;
+  if (!rowsElsewhere) checkLmmResponse(m);
+  if (chooseSolver(m, options.solver, !rowsElsewhere) === "krylov") {
     const start = options.start ? startOnFitScale(options.start, m, undefined) : undefined;
     return fitLmmKrylov(m, { REML: options.REML, onProgress: options.onProgress, controls: options.krylov, ...(start ? { start } : {}) });
   }
   // columns on very different scales: optimise θ̃ on unit-scale columns, θ = θ̃ · factor
-  const scaling = options.blocks ? null : reScaling(m);
+  const scaling = rowsElsewhere ? null : reScaling(m);
   const mFit = scaling?.matrices ?? m;
-  const devfun = makeDevfun(mFit, { REML: options.REML, blocks: options.blocks });
+  const devfun = makeDevfun(mFit, { REML: options.REML, blocks: options.blocks, countGrouped: options.countGrouped });
   let evaluations = 0;
   const f = (theta: Float64Array): number => {
     evaluations++;
@@ -91,7 +96,7 @@ export function fitLmm(m: ModelMatrices, options: FitLmmOptions): FittedModel {
     return d;
   };
   const upper = m.upper;
-  const method = lmmOptimizer(m.lower.length, options);
+  const method = options.countGrouped ? "bobyqa" : lmmOptimizer(m.lower.length, options);
   // lme4's optwrap recomputes NLopt's initial steps from each start (the restart's too)
   const run = method === "bobyqa"
     ? (x0: ArrayLike<number>) => bobyqa(f, x0, optimizerOptions(x0, mFit.lower, upper, options))

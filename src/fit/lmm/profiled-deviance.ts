@@ -10,6 +10,29 @@
  */
 import type { ModelMatrices } from "../../model/matrices.js";
 import { PlsSystem, type PrecomputedBlocks } from "../pls/pls-system.js";
+import { CountGroupedSystem, type CountGroupedData } from "../pls/count-grouped.js";
+
+/** What the LMM fit reads from a PLS system: PlsSystem (blocked Cholesky over rows or blocks) or
+ *  CountGroupedSystem (a scalar first term eliminated in closed form, count-grouped.ts). */
+export interface LmmSystem {
+  readonly matrices: ModelMatrices;
+  readonly n: number;
+  readonly p: number;
+  readonly beta: Float64Array;
+  readonly rowsAbsent: boolean;
+  setTheta(theta: ArrayLike<number>): this;
+  updateL(): this;
+  pwrss(): number;
+  logDetL2(): number;
+  logDetRX2(): number;
+  sumLogWeights(): number;
+  solve(): number;
+  unscaledVcov(): Float64Array;
+  b(out?: Float64Array): Float64Array;
+  splitByTerm(v: Float64Array): Float64Array[];
+  conditionalVarianceBlocks(): Float64Array[];
+  criterionGradient(REML: boolean, out?: Float64Array): Float64Array;
+}
 
 /**
  * The LMM criterion from its pieces: log|L_θ|², log|R_X|², the penalized weighted residual sum
@@ -34,13 +57,13 @@ export function lmmDeviance(
 
 /** The criterion at the system's current factor (after setTheta(θ).updateL()), σ profiled out
  *  or fixed. */
-export function objective(sys: PlsSystem, REML: boolean, sigma?: number): number {
+export function objective(sys: LmmSystem, REML: boolean, sigma?: number): number {
   const r2 = sys.pwrss();
   return lmmDeviance(sys.logDetL2(), REML ? sys.logDetRX2() : 0, r2, sys.n, sys.p, sys.sumLogWeights(), REML, sigma);
 }
 
 /** setTheta → updateL → objective. */
-export function profiledDeviance(sys: PlsSystem, theta: ArrayLike<number>, REML: boolean): number {
+export function profiledDeviance(sys: LmmSystem, theta: ArrayLike<number>, REML: boolean): number {
   return objective(sys.setTheta(theta).updateL(), REML);
 }
 
@@ -48,13 +71,17 @@ export function profiledDeviance(sys: PlsSystem, theta: ArrayLike<number>, REML:
  *  last θ evaluated, so a caller can solve() for β and u there). */
 export interface Devfun {
   (theta: ArrayLike<number>): number;
-  system: PlsSystem;
+  system: LmmSystem;
   REML: boolean;
 }
 
 /** Build the deviance function for a model (lme4's mkLmerDevfun). One O(n) pass, here only. */
-export function makeDevfun(m: ModelMatrices, options: { REML: boolean; blocks?: PrecomputedBlocks }): Devfun {
-  const system = new PlsSystem(m, { blocks: options.blocks });
+export function makeDevfun(
+  m: ModelMatrices, options: { REML: boolean; blocks?: PrecomputedBlocks; countGrouped?: CountGroupedData },
+): Devfun {
+  const system: LmmSystem = options.countGrouped
+    ? new CountGroupedSystem(m, options.countGrouped)
+    : new PlsSystem(m, { blocks: options.blocks });
   const REML = options.REML;
   const f = ((theta: ArrayLike<number>) => profiledDeviance(system, theta, REML)) as Devfun;
   f.system = system;

@@ -3,7 +3,7 @@
  * optimum (lme4's mkMerMod): β̂, σ̂, vcov(β), conditional modes and variances, η, μ, and the ML
  * deviance.
  */
-import type { PlsSystem } from "../pls/pls-system.js";
+import type { LmmSystem } from "./profiled-deviance.js";
 import type { FittedModel } from "../fitted.js";
 import { objective } from "./profiled-deviance.js";
 import { linearPredictor } from "../linear-predictor.js";
@@ -12,7 +12,7 @@ import { linearPredictor } from "../linear-predictor.js";
 export type LmmResults = Pick<FittedModel, "beta" | "sigma" | "vcov" | "ranef" | "condSD" | "eta" | "mu" | "deviance">;
 
 /** Results at the system's current θ (after setTheta(θ).updateL()). */
-export function lmmResults(sys: PlsSystem, REML: boolean): LmmResults {
+export function lmmResults(sys: LmmSystem, REML: boolean): LmmResults {
   const r2 = sys.solve();
   const beta = Float64Array.from(sys.beta);
   // σ̂² = r²/n (ML) or r²/(n − p) (REML): JSS 2015 eqs. 33 and 40

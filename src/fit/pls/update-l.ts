@@ -14,6 +14,7 @@
  */
 import { choleskyInPlace, choleskyUnblocked } from "../../linalg/cholesky.js";
 import { forwardSolveInPlace } from "../../linalg/forward-solve.js";
+import { NotPositiveDefiniteError } from "../../linalg/errors.js";
 import type { CrossProducts } from "./cross-products.js";
 import type { LambdaStore } from "./lambda.js";
 import type { BlockStructure } from "./structure.js";
@@ -115,6 +116,7 @@ function factorFirstTermBlocks(s: BlockStructure, a11: Float64Array, lam: Lambda
     for (let j = 0; j < l1; j++) l11[j] = Math.sqrt(l2 * a11[j] + 1);
     return;
   }
+  if (p1 === 2) return factorFirstTermBlocks2(l1, a11, L, lo, l11);
   for (let j = 0; j < l1; j++) {
     const o = j * p1sq;
     // (Λᵀ A Λ)[r, c] = Σ_{a ≥ r} Σ_{b ≥ c} Λ[a, r] A[a, b] Λ[b, c]; lower triangle only
@@ -132,6 +134,40 @@ function factorFirstTermBlocks(s: BlockStructure, a11: Float64Array, lam: Lambda
       }
     }
     choleskyUnblocked(l11, p1, o, p1);
+  }
+}
+
+/**
+ * factorFirstTermBlocks for 2 × 2 blocks ((x | g), a million levels at scale): the general loops'
+ * operations in the same order (so the same bits), unrolled, and the Cholesky of the block inline.
+ */
+function factorFirstTermBlocks2(l1: number, a11: Float64Array, L: Float64Array, lo: number, l11: Float64Array): void {
+  const L00 = L[lo];
+  const L10 = L[lo + 1];
+  const L11 = L[lo + 3];
+  for (let j = 0; j < l1; j++) {
+    const o = j * 4;
+    const a0 = a11[o], a1 = a11[o + 1], a2 = a11[o + 2], a3 = a11[o + 3];
+    // (ΛᵀAΛ)[0,0] = Λ00 (A00Λ00 + A01Λ10) + Λ10 (A10Λ00 + A11Λ10), skipping zero Λ entries as the loops do
+    let s00 = 0;
+    if (L00 !== 0) s00 += L00 * (a0 * L00 + a2 * L10);
+    const inner1 = a1 * L00 + a3 * L10;
+    if (L10 !== 0) s00 += L10 * inner1;
+    let s10 = 0;
+    if (L11 !== 0) s10 += L11 * inner1;
+    let s11 = 0;
+    if (L11 !== 0) s11 += L11 * (a3 * L11);
+    // chol of [s00 + 1, ·; s10, s11 + 1] (choleskyUnblocked's steps)
+    const d0 = s00 + 1;
+    if (!(d0 > 0) || !Number.isFinite(d0)) throw new NotPositiveDefiniteError(0, d0);
+    const r0 = Math.sqrt(d0);
+    const l10 = s10 * (1 / r0);
+    let d1 = s11 + 1;
+    if (l10 !== 0) d1 -= l10 * l10;
+    if (!(d1 > 0) || !Number.isFinite(d1)) throw new NotPositiveDefiniteError(1, d1);
+    l11[o] = r0;
+    l11[o + 1] = l10;
+    l11[o + 3] = Math.sqrt(d1);
   }
 }
 
@@ -156,6 +192,7 @@ function formOffDiagonal(s: BlockStructure, a21: Float64Array, lam: LambdaStore,
     }
     return;
   }
+  if (p1 === 2) return formOffDiagonal2(s, a21, L, lo, f);
   const tmp = f.tmp;
   const p1sq = p1 * p1;
   for (let j = 0; j < l1; j++) {
@@ -177,6 +214,43 @@ function formOffDiagonal(s: BlockStructure, a21: Float64Array, lam: LambdaStore,
         l21[o + c] = v;
       }
       forwardSolveInPlace(f.l11, p1, l21, j * p1sq, p1, o);
+    }
+  }
+}
+
+/** formOffDiagonal for p₁ = 2: the general loops' operations in the same order, unrolled, with the
+ *  2 × 2 forward solve (forwardSolveInPlace's steps) inline. */
+function formOffDiagonal2(s: BlockStructure, a21: Float64Array, L: Float64Array, lo: number, f: Factor): void {
+  const { l1, colPtr, rowIdx, rLen, rLamPtr } = s;
+  const l21 = f.l21;
+  const l11 = f.l11;
+  const L00 = L[lo];
+  const L10 = L[lo + 1];
+  const L11 = L[lo + 3];
+  for (let j = 0; j < l1; j++) {
+    const g00 = l11[j * 4];
+    const g10 = l11[j * 4 + 1];
+    const g11 = l11[j * 4 + 3];
+    for (let q = colPtr[j]; q < colPtr[j + 1]; q++) {
+      const r = rowIdx[q];
+      const len = rLen[r];
+      const lp = rLamPtr[r];
+      let t0 = 0;
+      let t1 = 0;
+      for (let a = 0; a < len; a++) {
+        const la = L[lp + a];
+        t0 += la * a21[(q + a) * 2];
+        t1 += la * a21[(q + a) * 2 + 1];
+      }
+      let v0 = 0;
+      v0 += t0 * L00;
+      v0 += t1 * L10;
+      let v1 = 0;
+      v1 += t1 * L11;
+      const x0 = v0 / g00;
+      if (x0 !== 0) v1 -= g10 * x0;
+      l21[q * 2] = x0;
+      l21[q * 2 + 1] = v1 / g11;
     }
   }
 }
@@ -282,6 +356,16 @@ export function subtractSchurComplement(s: BlockStructure, l21: Float64Array, l2
           l22[r0] -= x0; l22[r1] -= x1; l22[r2] -= x2; l22[r3] -= x3;
         }
         for (; a < end; a++) l22[rowIdx[a] + col] -= l21[a] * vb;
+      } else if (p1 === 2) {
+        const ob = b * 2;
+        const w0 = l21[ob];
+        const w1 = l21[ob + 1];
+        for (let a = b; a < end; a++) {
+          let v = 0;
+          v += l21[a * 2] * w0;
+          v += l21[a * 2 + 1] * w1;
+          l22[rowIdx[a] + col] -= v;
+        }
       } else {
         const ob = b * p1;
         for (let a = b; a < end; a++) {
