@@ -60,6 +60,7 @@ const MAX_BACKOFF = 1024;
 const PROBE_EVERY = 32;
 /** Weight of the newest evaluation in the running means. */
 const ALPHA = 0.25;
+const SPIKE = 1.25;
 /** Split evaluations averaged (after the un-judged first) before the split is judged. */
 const MIN_SAMPLES = 3;
 /** Evaluations with the worker not judged: its first tasks allocate and instantiate its kernel. */
@@ -215,12 +216,12 @@ export class FactorThreads {
     this.lastSplit = this.split;
     if (splitsAlways() || !backoffOn) return;
     if (!this.split) {
-      this.wall1 = Number.isNaN(this.wall1) ? ms : this.wall1 + ALPHA * (ms - this.wall1);
+      this.wall1 = Number.isNaN(this.wall1) ? ms : runningMean(this.wall1, ms);
       return;
     }
     // the worker's first tasks, and the first split after a one-thread stretch, are not judged
     if (this.used++ < WARM_UP || !wasSplit) return;
-    this.wall2 = this.samples2 === 0 ? ms : this.wall2 + ALPHA * (ms - this.wall2);
+    this.wall2 = this.samples2 === 0 ? ms : runningMean(this.wall2, ms);
     this.samples2++;
     if (Number.isNaN(this.wall1) || ++this.sinceProbe >= PROBE_EVERY) {
       // one evaluation on this thread alone, to compare with
@@ -238,6 +239,13 @@ export class FactorThreads {
       this.backoff = FIRST_BACKOFF;
     }
   }
+}
+
+/** The running mean with one more evaluation, clipped at SPIKE× the mean: a single evaluation
+ *  interrupted by another process (a one-off spike) must not switch the worker off, while a
+ *  lasting slow-down still moves the mean within a few evaluations. */
+function runningMean(mean: number, ms: number): number {
+  return mean + ALPHA * (Math.min(ms, SPIKE * mean) - mean);
 }
 
 /** The Cholesky's hand-off of a panel's update (cholesky.ts PanelSplitter). */
