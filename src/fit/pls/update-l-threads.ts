@@ -22,13 +22,17 @@
  * machine stayed at load 7–10 while this was written (an empty hand-off 115–250 µs, two threads
  * slower than one at every size); bench/thread-thresholds.ts sweeps them for an idle machine.
  *
- * On a machine busy with other work the worker may get too little CPU to keep up, and waiting for
- * it costs more than the split saves. Each evaluation therefore compares the time this thread
- * waited for the worker with the time it spent on its own share of the split work: with equal
- * shares, two threads beat one only while the wait is shorter than the share. When it is not
- * (WAIT_RATIO), the next evaluations run on this thread alone (16, doubling while it persists, at
- * most 1,024), then one tries the worker again. This changes no result (the bits are the same
- * either way), only where the work runs.
+ * On a machine busy with other work the worker may get too little CPU to keep up, and then the
+ * split costs more than it saves. Whether it pays is judged by what it is meant to save, wall time:
+ * every evaluation times its forming + factorisation, and running means of the split and of the
+ * one-thread evaluations are kept (the latter from one-thread probes, one every PROBE_EVERY split
+ * evaluations, and from back-off periods). When the split's mean is not below the one-thread mean,
+ * the next evaluations run on this thread alone (16, doubling while it persists, at most 1,024),
+ * then the worker is tried again. The first split evaluation after a one-thread stretch is not
+ * judged: the worker has gone to sleep meanwhile and its wake-up and cold caches would otherwise
+ * make every retry look bad (the earlier rule, the worker's wait against this thread's share,
+ * judged exactly that evaluation and so kept the worker off on an idle machine). This changes no
+ * result (the bits are the same either way), only where the work runs.
  */
 import { choleskyInPlace, HelperFailedError, PANEL_WIDTH, type PanelSplitter } from "../../linalg/cholesky.js";
 import { simdModule } from "../../linalg/simd-kernel.js";
@@ -50,9 +54,15 @@ const thresholds = { order: MIN_ORDER, column: MIN_COLUMN_WORK, panel: MIN_PANEL
 export function setSplitThresholds(t: Partial<typeof thresholds> = { order: MIN_ORDER, column: MIN_COLUMN_WORK, panel: MIN_PANEL_WORK }): void {
   Object.assign(thresholds, t);
 }
-/** Give up the worker for a while when the wait exceeds this fraction of this thread's share. */
-const WAIT_RATIO = 0.7;
 const FIRST_BACKOFF = 16;
+const MAX_BACKOFF = 1024;
+/** One one-thread evaluation after this many split ones keeps the comparison current. */
+const PROBE_EVERY = 32;
+/** Weight of the newest evaluation in the running means. */
+const ALPHA = 0.25;
+const SPIKE = 1.25;
+/** Split evaluations averaged (after the un-judged first) before the split is judged. */
+const MIN_SAMPLES = 3;
 /** Evaluations with the worker not judged: its first tasks allocate and instantiate its kernel. */
 const WARM_UP = 2;
 let backoffOn = true;
@@ -61,7 +71,6 @@ let backoffOn = true;
 export function setBackoff(on: boolean): void {
   backoffOn = on;
 }
-const MAX_BACKOFF = 1024;
 
 /** Time spent on this thread's shares and waiting for the worker's, in the current evaluation. */
 interface SplitClock {
@@ -105,6 +114,18 @@ export class FactorThreads {
   private backoff = FIRST_BACKOFF;
   /** Evaluations that used the worker so far (the first ones set up its buffers: not judged). */
   private used = 0;
+  /** Running mean wall ms of one-thread and of split evaluations (NaN: none yet), the split
+   *  samples in the current stretch, and split evaluations since the last one-thread probe. */
+  private wall1 = NaN;
+  private wall2 = NaN;
+  private samples2 = 0;
+  private sinceProbe = 0;
+  /** This evaluation: its start, and whether it split; the previous one: whether it split. */
+  private t0 = 0;
+  private split = false;
+  private lastSplit = false;
+  /** This thread's share of the forming + Schur work, adapted to the two threads' measured speeds. */
+  private colShare = 0.5;
 
   /** `a22` and the factor's l21, l21ByRow, l22 must be shared memory (PlsSystem allocates them so). */
   constructor(s: BlockStructure, a22: Float64Array, f: Factor, lam: LambdaStore) {
@@ -134,9 +155,11 @@ export class FactorThreads {
     this.splitter.h = h;
     this.clock.own = 0;
     this.clock.wait = 0;
-    const split = h && (splitsAlways() || this.columnWork[cols] >= thresholds.column) ? splitPoint(this.columnWork, cols) : cols;
+    this.split = h !== null;
+    const split = h && (splitsAlways() || this.columnWork[cols] >= thresholds.column) ? splitPoint(this.columnWork, cols, this.colShare) : cols;
     let req = 0;
     const t0 = performance.now();
+    this.t0 = t0;
     if (split < cols) {
       this.msg.lam.values.set(lam.values);
       ensureContext(h!, "factor", this.id, () => this.msg);
@@ -147,8 +170,10 @@ export class FactorThreads {
     if (split < cols) {
       const t1 = performance.now();
       if (!finishTask(h!, req)) return false;
+      const wait = performance.now() - t1;
       this.clock.own += t1 - t0;
-      this.clock.wait += performance.now() - t1;
+      this.clock.wait += wait;
+      this.balanceColumns(t1 - t0, wait, this.columnWork[split] / this.columnWork[cols]);
     }
     if (h) ensureContext(h, "factor", this.id, () => this.msg);
     return true;
@@ -167,17 +192,60 @@ export class FactorThreads {
     }
   }
 
-  /** After an evaluation that used the worker: was waiting for it cheaper than doing its share? */
+  /** Move the column split towards equal finishing times: with this thread's share f done in
+   *  `own` ms and the worker's done `wait` ms later, the speeds are f/own and (1 − f)/(own + wait),
+   *  balanced at f* = v₁/(v₁ + v₂). When this thread waited (almost) not at all, the worker's speed
+   *  is unknown (it finished first by an unknown margin): then this thread's share shrinks a little, so the
+   *  split keeps probing. Which columns each thread writes changes no bit of the result. */
+  private balanceColumns(own: number, wait: number, f: number): void {
+    if (own <= 0 || f <= 0 || f >= 1) return;
+    let target: number;
+    if (wait > 0.02 * own) {
+      const v1 = f / own, v2 = (1 - f) / (own + wait);
+      target = v1 / (v1 + v2);
+    } else {
+      target = f - 0.02;
+    }
+    this.colShare = Math.min(0.8, Math.max(0.2, this.colShare + 0.5 * (target - this.colShare)));
+  }
+
+  /** After each evaluation: does the split beat one thread in wall time? */
   private judge(): void {
-    const { own, wait } = this.clock;
-    if (own === 0 || splitsAlways() || !backoffOn || this.used++ < WARM_UP) return;
-    if (wait > WAIT_RATIO * own) {
+    const ms = performance.now() - this.t0;
+    const wasSplit = this.lastSplit;
+    this.lastSplit = this.split;
+    if (splitsAlways() || !backoffOn) return;
+    if (!this.split) {
+      this.wall1 = Number.isNaN(this.wall1) ? ms : runningMean(this.wall1, ms);
+      return;
+    }
+    // the worker's first tasks, and the first split after a one-thread stretch, are not judged
+    if (this.used++ < WARM_UP || !wasSplit) return;
+    this.wall2 = this.samples2 === 0 ? ms : runningMean(this.wall2, ms);
+    this.samples2++;
+    if (Number.isNaN(this.wall1) || ++this.sinceProbe >= PROBE_EVERY) {
+      // one evaluation on this thread alone, to compare with
+      this.sinceProbe = 0;
+      this.skip = 1;
+      return;
+    }
+    if (this.samples2 < MIN_SAMPLES) return;
+    if (this.wall2 >= this.wall1) {
       this.skip = this.backoff;
       this.backoff = Math.min(2 * this.backoff, MAX_BACKOFF);
+      this.samples2 = 0;
+      this.wall1 = NaN; // measured afresh during the back-off
     } else {
       this.backoff = FIRST_BACKOFF;
     }
   }
+}
+
+/** The running mean with one more evaluation, clipped at SPIKE× the mean: a single evaluation
+ *  interrupted by another process (a one-off spike) must not switch the worker off, while a
+ *  lasting slow-down still moves the mean within a few evaluations. */
+function runningMean(mean: number, ms: number): number {
+  return mean + ALPHA * (Math.min(ms, SPIKE * mean) - mean);
 }
 
 /** The Cholesky's hand-off of a panel's update (cholesky.ts PanelSplitter). */
@@ -185,17 +253,26 @@ class Splitter implements PanelSplitter {
   h: WorkerHandle | null = null;
   private req = 0;
   private t0 = 0;
+  /** The worker's speed over this thread's (running estimate from the waits), and this panel's
+   *  work for each side, to update it. */
+  private rho = 1;
+  private w1 = 0;
+  private w2 = 0;
   constructor(readonly rows: readonly [Int32Array, Int32Array], private readonly clock: SplitClock) {}
 
   start(j0: number, jb: number, st: number, cnt: number, simd: boolean, buffer: 0 | 1, extra: number): number {
     const work = (cnt * cnt * jb) / 2;
     if (!this.h || (!splitsAlways() && work < thresholds.panel) || cnt < 4) return cnt;
     // this thread takes column pairs [0, J), a fraction f of the triangle's work, J(2cnt − J)/2 =
-    // f·cnt²/2, with f such that its share plus `extra` equals the helper's share
-    const f = Math.max(0.1, 0.5 - extra / (2 * work));
+    // f·cnt²/2, with f such that its share plus `extra` takes as long as the helper's share at
+    // the speeds measured: (f·work + extra)/1 = (1 − f)·work/ρ
+    const f = Math.min(0.9, Math.max(0.1, (1 - (this.rho * extra) / work) / (1 + this.rho)));
     let J = Math.round(cnt * (1 - Math.sqrt(1 - f)));
     if (jb > 1) J &= ~1;
     if (J <= 0 || J >= cnt) return cnt;
+    const mine = (J * (2 * cnt - J) * jb) / 2;
+    this.w1 = mine + extra;
+    this.w2 = work - mine;
     this.t0 = performance.now();
     this.req = startTask(this.h, TASK_PANEL, j0, jb, st, cnt, J, simd ? 1 : 0, buffer);
     return J;
@@ -204,8 +281,16 @@ class Splitter implements PanelSplitter {
   finish(): boolean {
     const t1 = performance.now();
     const ok = finishTask(this.h!, this.req);
-    this.clock.own += t1 - this.t0;
-    this.clock.wait += performance.now() - t1;
+    const own = t1 - this.t0, wait = performance.now() - t1;
+    this.clock.own += own;
+    this.clock.wait += wait;
+    // which columns each thread updates changes no bit of the result, only the waiting: when this
+    // thread waited, the worker's speed relative to this one's is w2/(own + wait) over w1/own;
+    // when it did not, the worker finished first by an unknown margin and ρ creeps up
+    if (own > 0 && this.w1 > 0) {
+      const measured = wait > 0.02 * own ? (this.w2 / (own + wait)) / (this.w1 / own) : this.rho * 1.03;
+      this.rho = Math.min(2, Math.max(0.5, this.rho * Math.pow(measured / this.rho, 0.3)));
+    }
     return ok;
   }
 }
@@ -223,9 +308,9 @@ function columnWork(s: BlockStructure, f: Factor): Float64Array {
   return out;
 }
 
-/** The column c ≤ cols with columnWork[c] closest above half of columnWork[cols]. */
-function splitPoint(work: Float64Array, cols: number): number {
-  const half = work[cols] / 2;
+/** The column c ≤ cols with columnWork[c] closest above `share` of columnWork[cols]. */
+function splitPoint(work: Float64Array, cols: number, share: number): number {
+  const half = work[cols] * share;
   let lo = 0, hi = cols;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
