@@ -6,5 +6,6 @@ export { simdKernel, type SimdKernel } from "./simd-kernel.js";
 export { forwardSolveInPlace } from "./forward-solve.js";
 export { backSolveTransposeInPlace } from "./back-solve.js";
 export { invertLower } from "./invert-lower.js";
+export { inverseOfLowerProduct } from "./inverse-product.js";
 export { selectedInverse } from "./selected-inverse.js";
 export { NotPositiveDefiniteError } from "./errors.js";

@@ -26,6 +26,7 @@ import type { ModelMatrices } from "../../model/matrices.js";
 import { shiftResponse } from "../pls/response-shift.js";
 import { lmmDeviance } from "../lmm/profiled-deviance.js";
 import { NotPositiveDefiniteError } from "../../linalg/errors.js";
+import { inverseOfLowerProduct } from "../../linalg/inverse-product.js";
 import { allocateSchurState, applyN, applyNt, applySchur, crossedData, schurQuadratic, setSchurTheta, type CrossedData, type SchurState } from "./crossed-operator.js";
 import { blockCg, LanczosJob, rademacherProbes, runJobs, type BlockOperator } from "./krylov.js";
 
@@ -298,7 +299,7 @@ export class CrossedKrylovSystem {
       for (let i = c + 1; i < p; i++) s -= R[i + c * k] * beta[i];
       beta[c] = s / R[c + c * k];
     }
-    const unscaledVcov = lowerInverseProduct(R, k, p);
+    const unscaledVcov = inverseOfLowerProduct(R, p, 0, k);
     // u₂ = S⁻¹G c, u₁ = E⁻¹(λ₁F₁c − λ₁λ₂N u₂), c = [−β; 1]
     const cvec = new Float64Array(k);
     for (let c = 0; c < p; c++) cvec[c] = -beta[c];
@@ -402,24 +403,3 @@ function choleskyLower(a: Float64Array, k: number): Float64Array {
   return L;
 }
 
-/** (L_XX L_XXᵀ)⁻¹ for the leading p × p block of a lower factor (p × p column-major). */
-function lowerInverseProduct(L: Float64Array, k: number, p: number): Float64Array {
-  const out = new Float64Array(p * p);
-  const col = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    col.fill(0);
-    col[j] = 1;
-    for (let c = 0; c < p; c++) {
-      const x = col[c] / L[c + c * k];
-      col[c] = x;
-      for (let i = c + 1; i < p; i++) col[i] -= L[i + c * k] * x;
-    }
-    for (let c = p - 1; c >= 0; c--) {
-      let s = col[c];
-      for (let i = c + 1; i < p; i++) s -= L[i + c * k] * col[i];
-      col[c] = s / L[c + c * k];
-    }
-    out.set(col, j * p);
-  }
-  return out;
-}

@@ -21,9 +21,9 @@
  * [D Bᵀ; B C]). The rest of the results read L₂₂ as PlsSystem does.
  */
 import { choleskyUnblocked } from "../../linalg/cholesky.js";
-import { lambdaTimes } from "../../model/covariance/index.js";
+import { inverseOfLowerProduct } from "../../linalg/inverse-product.js";
 import type { ModelMatrices } from "../../model/matrices.js";
-import { makeLambdaStore, setLambda, type LambdaStore } from "./lambda.js";
+import { bFromU, makeLambdaStore, setLambda, splitByTerm, type LambdaStore } from "./lambda.js";
 
 /** What the count-grouped system is built from (θ-free; trailing indices in natural order: the
  *  later terms' levels term by term, level-major, then the p X columns, then y). */
@@ -280,50 +280,17 @@ export class CountGroupedSystem {
   }
 
   b(out: Float64Array = new Float64Array(this.q)): Float64Array {
-    const terms = this.matrices.reTerms;
-    let off = 0;
-    for (let k = 0; k < terms.length; k++) {
-      const pk = terms[k].columnNames.length;
-      lambdaTimes(this.lambda.values, this.lambda.offsets[k], pk, terms[k].levels.length, this.u, out, off);
-      off += terms[k].levels.length * pk;
-    }
-    return out;
+    return bFromU(this.lambda, this.matrices.reTerms, this.u, out);
   }
 
   splitByTerm(v: Float64Array): Float64Array[] {
-    const out: Float64Array[] = [];
-    let off = 0;
-    for (const t of this.matrices.reTerms) {
-      const len = t.levels.length * t.columnNames.length;
-      out.push(v.slice(off, off + len));
-      off += len;
-    }
-    return out;
+    return splitByTerm(this.matrices.reTerms, v);
   }
 
   /** (R_XᵀR_X)⁻¹ from L₂₂'s X block, as PlsSystem.unscaledVcov. */
   unscaledVcov(): Float64Array {
     const { qRest, m, p, l22 } = this;
-    const out = new Float64Array(p * p);
-    const col = new Float64Array(p);
-    for (let j = 0; j < p; j++) {
-      col.fill(0);
-      col[j] = 1;
-      for (let c = 0; c < p; c++) {
-        const cc = qRest + c;
-        const x = col[c] / l22[cc + cc * m];
-        col[c] = x;
-        for (let i = c + 1; i < p; i++) col[i] -= l22[qRest + i + cc * m] * x;
-      }
-      for (let c = p - 1; c >= 0; c--) {
-        const cc = qRest + c;
-        let s = col[c];
-        for (let i = c + 1; i < p; i++) s -= l22[qRest + i + cc * m] * col[i];
-        col[c] = s / l22[cc + cc * m];
-      }
-      out.set(col, j * p);
-    }
-    return out;
+    return inverseOfLowerProduct(l22, p, qRest + qRest * m, m);
   }
 
   /** Per term, level-major p_k × p_k blocks of Λ(L_θL_θᵀ)⁻¹Λᵀ (see the module comment). */

@@ -5,6 +5,7 @@
  * (src/model/covariance/); this file only lays the blocks out.
  */
 import type { ReMat } from "../../model/matrices.js";
+import { lambdaTimes } from "../../model/covariance/index.js";
 
 export interface LambdaStore {
   /** Flat storage: term k's block at offsets[k] (p_k² entries, column-major), then the constant 1. */
@@ -29,4 +30,27 @@ export function makeLambdaStore(terms: ReMat[]): LambdaStore {
 /** Fill every term's block from θ. */
 export function setLambda(store: LambdaStore, terms: ReMat[], theta: ArrayLike<number>): void {
   for (let k = 0; k < terms.length; k++) terms[k].covariance.fillLambda(theta, store.values, store.offsets[k]);
+}
+
+/** b = Λ(θ)u, term by term (u and b level-major per term, terms in order), into `out`. */
+export function bFromU(store: LambdaStore, terms: ReMat[], u: Float64Array, out: Float64Array): Float64Array {
+  let off = 0;
+  for (let k = 0; k < terms.length; k++) {
+    const pk = terms[k].columnNames.length;
+    lambdaTimes(store.values, store.offsets[k], pk, terms[k].levels.length, u, out, off);
+    off += terms[k].levels.length * pk;
+  }
+  return out;
+}
+
+/** Split a length-q vector (u or b) into per-term arrays (level-major). */
+export function splitByTerm(terms: ReMat[], v: Float64Array): Float64Array[] {
+  const out: Float64Array[] = [];
+  let off = 0;
+  for (const t of terms) {
+    const len = t.levels.length * t.columnNames.length;
+    out.push(v.slice(off, off + len));
+    off += len;
+  }
+  return out;
 }

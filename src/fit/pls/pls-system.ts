@@ -25,7 +25,6 @@
  *
  * setTheta, updateL, logDetL2, logDetRX2, pwrss, solve and solveU allocate nothing.
  */
-import { lambdaTimes } from "../../model/covariance/index.js";
 import type { ModelMatrices } from "../../model/matrices.js";
 import { conditionalVarianceBlocks } from "./cond-var.js";
 import { parallelRows } from "./cross-products-threads.js";
@@ -33,7 +32,7 @@ import {
   accumulateCrossProducts, allocateCrossProducts, allocateRowScratch, fixedBlock, type CrossProducts, type RowScratch,
 } from "./cross-products.js";
 import { allocateGradientWorkspace, criterionCoefficients, lambdaGradient, thetaGradient, type GradientWorkspace } from "./gradient.js";
-import { makeLambdaStore, setLambda, type LambdaStore } from "./lambda.js";
+import { bFromU, makeLambdaStore, setLambda, splitByTerm, type LambdaStore } from "./lambda.js";
 import { solveBeta, solveU } from "./solve.js";
 import { denseInverseM, solveM } from "./solve-m.js";
 import { analyzeStructure, type BlockStructure, type LevelPattern } from "./structure.js";
@@ -43,6 +42,7 @@ import { FactorThreads, wantFactorThreads } from "./update-l-threads.js";
 import { sharedFloat64 } from "./worker.js";
 import { FitError } from "../../errors.js";
 import { shiftResponse } from "./response-shift.js";
+import { inverseOfLowerProduct } from "../../linalg/inverse-product.js";
 
 /** A copy of a PlsSystem's row inputs and what they were reduced to (saveInputs/restoreInputs). */
 export interface PlsInputs {
@@ -342,26 +342,12 @@ export class PlsSystem {
 
   /** b = Λ(θ)u for the current u, into `out` (allocated when omitted). Original scale. */
   b(out: Float64Array = new Float64Array(this.q)): Float64Array {
-    const terms = this.matrices.reTerms;
-    let off = 0;
-    for (let k = 0; k < terms.length; k++) {
-      const pk = terms[k].columnNames.length;
-      lambdaTimes(this.lambda.values, this.lambda.offsets[k], pk, terms[k].levels.length, this.u, out, off);
-      off += terms[k].levels.length * pk;
-    }
-    return out;
+    return bFromU(this.lambda, this.matrices.reTerms, this.u, out);
   }
 
   /** Split a length-q vector (u or b) into per-term arrays (level-major). */
   splitByTerm(v: Float64Array): Float64Array[] {
-    const out: Float64Array[] = [];
-    let off = 0;
-    for (const t of this.matrices.reTerms) {
-      const len = t.levels.length * t.columnNames.length;
-      out.push(v.slice(off, off + len));
-      off += len;
-    }
-    return out;
+    return splitByTerm(this.matrices.reTerms, v);
   }
 
   /** Per term, the level-major p_k × p_k blocks of Λ(L_θL_θᵀ)⁻¹Λᵀ — multiply by σ² for lme4's
@@ -384,28 +370,7 @@ export class PlsSystem {
   unscaledVcov(): Float64Array {
     this.completeFactor();
     const { qRest, m, p } = this.structure;
-    const l22 = this.factor.l22;
-    const out = new Float64Array(p * p);
-    const col = new Float64Array(p);
-    // column j of (L Lᵀ)⁻¹: forward then back solve with L_XX on e_j
-    for (let j = 0; j < p; j++) {
-      col.fill(0);
-      col[j] = 1;
-      for (let c = 0; c < p; c++) {
-        const cc = qRest + c;
-        const x = col[c] / l22[cc + cc * m];
-        col[c] = x;
-        for (let i = c + 1; i < p; i++) col[i] -= l22[qRest + i + cc * m] * x;
-      }
-      for (let c = p - 1; c >= 0; c--) {
-        const cc = qRest + c;
-        let s = col[c];
-        for (let i = c + 1; i < p; i++) s -= l22[qRest + i + cc * m] * col[i];
-        col[c] = s / l22[cc + cc * m];
-      }
-      out.set(col, j * p);
-    }
-    return out;
+    return inverseOfLowerProduct(this.factor.l22, p, qRest + qRest * m, m);
   }
 
   private accumulate(withFixedBlock = true): void {
