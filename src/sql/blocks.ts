@@ -278,6 +278,21 @@ function lookup(k: number | undefined, group: string, key: unknown): number {
   return k;
 }
 
+/** lme4's rank check on X'X (unweighted, "ux", when there are weights) read off the global sums:
+ *  the X columns kept and dropped. */
+export function rankCheck(g0: SqlColumns, f: SqlModelFrame, p0: number): { kept: number[]; dropped: number[] } {
+  const ux = new Float64Array(p0 * p0);
+  for (let i = 0; i < p0; i++) {
+    for (let j = i; j < p0; j++) {
+      const v = numbers(g0, `${f.weights ? "ux" : "xx"}_${i}_${j}`)[0];
+      ux[i + j * p0] = v;
+      ux[j + i * p0] = v;
+    }
+  }
+  const kept = keptColumns(ux, p0);
+  return { kept, dropped: Array.from({ length: p0 }, (_, j) => j).filter((j) => !kept.includes(j)) };
+}
+
 /** Everything fitLmm needs from the engine: the blocks, the kept X columns, n, Σ log w. */
 export interface SqlBlocks {
   blocks: PrecomputedBlocks;
@@ -306,17 +321,7 @@ export async function computeBlocks(engine: SqlEngine, f: SqlModelFrame, onQuery
   const merged = f.n > MERGE_GLOBAL_MIN_ROWS;
   let level1 = merged ? await run(blockQueries(f, all, "level1").level1) : null;
   const g0 = level1 ? reduceGlobal(level1, f, all) : await run(globalQuery(f, all));
-  const p0 = all.length;
-  const ux = new Float64Array(p0 * p0);
-  for (let i = 0; i < p0; i++) {
-    for (let j = i; j < p0; j++) {
-      const v = numbers(g0, `${f.weights ? "ux" : "xx"}_${i}_${j}`)[0];
-      ux[i + j * p0] = v;
-      ux[j + i * p0] = v;
-    }
-  }
-  const kept = keptColumns(ux, p0);
-  const dropped = all.map((_, j) => j).filter((j) => !kept.includes(j));
+  const { kept, dropped } = rankCheck(g0, f, all.length);
   const xColumns = kept.map((j) => all[j]);
   const q = blockQueries(f, xColumns);
   const K = plan.random.length;

@@ -16,7 +16,7 @@ import { GRADIENT_OPTIMIZER_MIN_THETA } from "../fit/lmm/fit-lmm.js";
 import { CountGroupedBuilder, type CountGroupedData } from "../fit/pls/count-grouped.js";
 import type { RandomTermPlan } from "../model/plan.js";
 import { forEachChunk, numbers, quoteString, type SqlEngine } from "./engine.js";
-import { blockQueries, columnSql, globalQuery, keptColumns, MERGE_GLOBAL_MIN_ROWS, reduceGlobal, levelIndex, rawLevelSums, rawSumsOf, responseSql, type RawLevelSums } from "./blocks.js";
+import { blockQueries, columnSql, globalQuery, MERGE_GLOBAL_MIN_ROWS, rankCheck, reduceGlobal, levelIndex, rawLevelSums, rawSumsOf, responseSql, type RawLevelSums } from "./blocks.js";
 import { sqlNumber, ZERO } from "./expr.js";
 import type { FrameGroup, SqlModelFrame } from "./frame.js";
 
@@ -79,17 +79,7 @@ export async function computeCountGrouped(engine: SqlEngine, f: SqlModelFrame, f
   const merged = f.n > MERGE_GLOBAL_MIN_ROWS;
   const first = merged ? await engine.query(blockQueries(f, all, "levelK").levelK[0]) : null;
   const g0 = first ? reduceGlobal(first, f, all) : await engine.query(globalQuery(f, all));
-  const p0 = all.length;
-  const ux = new Float64Array(p0 * p0);
-  for (let i = 0; i < p0; i++) {
-    for (let j = i; j < p0; j++) {
-      const v = numbers(g0, `${f.weights ? "ux" : "xx"}_${i}_${j}`)[0];
-      ux[i + j * p0] = v;
-      ux[j + i * p0] = v;
-    }
-  }
-  const kept = keptColumns(ux, p0);
-  const dropped = all.map((_, j) => j).filter((j) => !kept.includes(j));
+  const { kept, dropped } = rankCheck(g0, f, all.length);
   const p = kept.length;
   // natural trailing order: later terms' levels × columns, then X, then y
   const start = new Int32Array(K + 1);
