@@ -9,6 +9,7 @@
  * Generated inside the bench, never committed; `node dist/bench/crossed-data.js L1 L2 N out.csv`
  * writes the same rows as CSV for lme4 (bench/crossed-lme4.R).
  */
+import { mulberry32 } from "../src/random.js";
 import { createWriteStream } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { DataTable } from "../src/index.js";
@@ -20,16 +21,10 @@ export interface CrossedSpec {
   seed?: number;
 }
 
-/** mulberry32: a uniform in (0, 1) per call. */
+/** A uniform in (0, 1) per call, from the seeded mulberry32 stream. */
 function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => (next() + 0.5) / 4294967296;
 }
 
 function normals(u: () => number, len: number, sd: number): Float64Array {

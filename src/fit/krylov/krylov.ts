@@ -13,6 +13,7 @@
  *
  * Every job advances in lock-step over one block product per step; finished jobs leave the block.
  */
+import { mulberry32 } from "../../random.js";
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 
 /** y ← M x for `b` vectors interleaved (x[i·b + v] is entry i of vector v). */
@@ -159,14 +160,7 @@ export function dot(a: Float64Array, b: Float64Array): number {
 /** Rademacher probe vectors (entries ±1) from a seeded generator (mulberry32), so that the
  *  stochastic estimates are a fixed, smooth function of θ. */
 export function rademacherProbes(count: number, dim: number, seed: number): Float64Array[] {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const next = mulberry32(seed);
   return Array.from({ length: count }, () => {
     const z = new Float64Array(dim);
     for (let i = 0; i < dim; i += 32) {

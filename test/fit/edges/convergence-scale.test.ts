@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../../src/random.js";
 import { compileModel } from "../../../src/index.js";
 import { fitLmm } from "../../../src/fit/lmm/index.js";
 import { makeDevfun } from "../../../src/fit/lmm/profiled-deviance.js";
@@ -9,15 +10,9 @@ import { convergenceMessages, convergenceTolerances } from "../../../src/fit/con
 // fits. A 300 000-row y ~ x + (x | g) (3 000 groups, x with SD 10) is at its optimum — one more
 // Newton step would gain ~1e-7 deviance units — yet lme4's Hessian bound (10⁶) calls it "nearly
 // unidentifiable" and its gradient test reads the 1%-of-an-SE stop as max|grad| 0.0136. The n-scaled rule (check-conv.ts) passes it and still flags a fit 1.5% off in θ.
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+function uniform(seed: number): () => number {
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 describe("convergence checks scaled with n", () => {
@@ -31,7 +26,7 @@ describe("convergence checks scaled with n", () => {
 
   it("a 300k-row fit at its optimum passes; the same model 1.5% off its optimum fails", () => {
     const n = 300_000, G = 3000;
-    const r = mulberry32(1);
+    const r = uniform(1);
     const normal = () => Math.sqrt(-2 * Math.log(r() || 1e-300)) * Math.cos(2 * Math.PI * r());
     const b0 = Array.from({ length: G }, () => normal());
     const b1 = Array.from({ length: G }, () => 0.05 * normal());
